@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { cataloguePath } from '../paths.js';
+import { Policy, type PolicyOverrides } from './schema.js';
+
+export function loadDefaultPolicy(): Policy {
+  return Policy.parse(parse(readFileSync(cataloguePath('policy', 'default-policy.yaml'), 'utf8')));
+}
+
+/** Default policy with a profile's overrides applied section by section; the version notes the override. */
+export function effectivePolicy(overrides: PolicyOverrides = {}): Policy {
+  const base = loadDefaultPolicy();
+  const merged: Policy = {
+    version: Object.keys(overrides).length > 0 ? `${base.version}+profile` : base.version,
+    rateLimit: { ...base.rateLimit, ...overrides.rateLimit },
+    budgets: { ...base.budgets, ...overrides.budgets },
+    defaultCredentials: { ...base.defaultCredentials, ...overrides.defaultCredentials },
+    bruteForce: { ...base.bruteForce, ...overrides.bruteForce },
+    portScan: { ...base.portScan, ...overrides.portScan },
+  };
+  return Policy.parse(merged);
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** Thresholds and budgets. Defaults live in catalogue/policy/default-policy.yaml; a profile overrides parts. */
+const positive = z.number().positive();
+const count = z.number().int().positive();
+
+export const Policy = z.strictObject({
+  version: z.string(),
+  rateLimit: z.strictObject({
+    authAttemptsPerSecond: positive.max(50).describe('Authentication attempts per second against one target'),
+    connectionsPerSecond: positive.max(1000).describe('New connections per second against one target (scans)'),
+  }),
+  budgets: z.strictObject({
+    checkMs: count.describe('Time budget of one check; past it the check is INCONCLUSIVE'),
+    connectTimeoutMs: count,
+    replyTimeoutMs: count,
+  }),
+  defaultCredentials: z.strictObject({
+    maxAttemptsPerService: count.max(200).describe('Upper bound on default-credential attempts per service'),
+  }),
+  bruteForce: z.strictObject({
+    maxAttempts: count.max(500),
+    maxDurationMs: count,
+  }),
+  portScan: z.strictObject({
+    ports: z.array(z.number().int().min(1).max(65535)).describe('TCP ports probed besides the declared ones'),
+    concurrency: count.max(256),
+  }),
+});
+
+export const PolicyOverrides = z
+  .strictObject({
+    rateLimit: Policy.shape.rateLimit.partial(),
+    budgets: Policy.shape.budgets.partial(),
+    defaultCredentials: Policy.shape.defaultCredentials.partial(),
+    bruteForce: Policy.shape.bruteForce.partial(),
+    portScan: Policy.shape.portScan.partial(),
+  })
+  .partial()
+  .describe('Overrides of the default policy (thresholds and budgets)');
+
+export type Policy = z.infer<typeof Policy>;
+export type PolicyOverrides = z.infer<typeof PolicyOverrides>;

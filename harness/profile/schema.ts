@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { PolicyOverrides } from '../policy/schema.js';
+
+/**
+ * The device profile as written in YAML. Single source of truth: the loader validates with it and
+ * schemas/profile.schema.json is generated from it. Secrets appear here only as `${env:NAME}` or
+ * `${file:PATH}` references; the loader resolves them into Secret objects.
+ */
+
+export const PROTOCOLS = [
+  'http', 'https', 'ssh', 'telnet', 'mqtt', 'mqtts', 'coap', 'coaps', 'rtsp', 'rtsps', 'ftp', 'ftps', 'snmp', 'upnp', 'other',
+] as const;
+export const AUTH_MECHANISMS = [
+  'none', 'basic', 'digest', 'form', 'token', 'password', 'keyboard-interactive', 'publickey', 'certificate', 'psk', 'community',
+] as const;
+export const DEVICE_CATEGORIES = [
+  'network-camera', 'router', 'smart-speaker', 'smart-home-hub', 'smart-appliance', 'sensor', 'gateway', 'printer', 'other',
+] as const;
+
+const UDP_PROTOCOLS = new Set(['coap', 'coaps', 'snmp', 'upnp']);
+export function defaultTransport(protocol: string): 'tcp' | 'udp' {
+  return UDP_PROTOCOLS.has(protocol) ? 'udp' : 'tcp';
+}
+
+export const SECRET_REF = /^\$\{(env|file):([^}]+)\}$/;
+const secretRef = z
+  .string()
+  .regex(SECRET_REF, { message: 'expected a reference ${env:NAME} or ${file:PATH}, so that the secret stays out of the YAML' })
+  .describe('A secret reference: ${env:NAME} or ${file:PATH} (relative to the profile)');
+
+const nonEmpty = z.string().min(1);
+
+export const DeviceIdentity = z.strictObject({
+  vendor: nonEmpty,
+  model: nonEmpty,
+  firmware: nonEmpty.describe('Firmware version under test'),
+  unit: nonEmpty.describe('Serial number or unit ID of the unit under test'),
+  category: z.enum(DEVICE_CATEGORIES),
+  mac: z.string().regex(/^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$/, { message: 'expected a MAC address like 00:11:22:33:44:55' }).optional(),
+});
+
+export const TargetSpec = z.strictObject({
+  host: nonEmpty.describe('IP address or host name of the device; it must fall inside `scope`'),
+});
+
+export const ServiceSpec = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, { message: 'expected a lowercase name (letters, digits, - _ .)' }),
+  protocol: z.enum(PROTOCOLS),
+  port: z.number().int().min(1).max(65535),
+  transport: z.enum(['tcp', 'udp']).optional().describe('Defaults from the protocol (udp for coap, coaps, snmp, upnp)'),
+  auth: z.enum(AUTH_MECHANISMS).describe('How the service authenticates users'),
+  credential: z.string().optional().describe('Name of an entry in `credentials` valid on this service'),
+  paths: z.array(z.string().startsWith('/')).optional().describe('HTTP paths that need authentication'),
+});
+
+export const CredentialSpec = z.strictObject({
+  username: z.string().optional(),
+  password: secretRef.optional(),
+  key: secretRef.optional().describe('Private key or token'),
+});
+
+const days = z.number().int().positive();
+const url = z.url();
+
+export const Declarations = z
+  .strictObject({
+    accessControl: z.strictObject({
+      assets: z.array(nonEmpty).min(1).describe('Assets to protect (守るべき情報資産)'),
+      accessPaths: z.array(nonEmpty).min(1).describe('Every way those assets can be reached, with its authentication'),
+      document: z.string().optional(),
+    }),
+    defaultPasswordScheme: z.strictObject({
+      scheme: z.enum(['unique-per-device', 'user-set-at-first-use', 'no-password-authentication']),
+      format: z.string().optional().describe('Documented generator format, e.g. "12 chars, upper/lower/digits"'),
+      document: z.string().optional(),
+    }),
+    authenticationChange: z.strictObject({
+      procedure: nonEmpty.describe('How the end user changes each authentication value'),
+      document: z.string().optional(),
+    }),
+    bruteForceMitigation: z.strictObject({
+      method: z.enum(['lockout', 'progressive-delay', 'rate-limit', 'high-entropy', 'two-factor', 'other']),
+      unlockAfterSeconds: z.number().int().nonnegative().optional(),
+      description: z.string().optional(),
+    }),
+    vulnerabilityDisclosurePolicy: z.strictObject({
+      url,
+      contact: nonEmpty,
+      acknowledgeWithinDays: days,
+      statusUpdateEveryDays: days,
+    }),
+    updateMechanism: z.strictObject({
+      method: z.enum(['automatic', 'companion-app', 'device-ui', 'manual-download', 'other']),
+      description: z.string().optional(),
+    }),
+    updateProcedure: z.strictObject({ url: url.optional(), document: z.string().optional(), description: z.string().optional() }),
+    updateIntegrity: z.strictObject({
+      mechanism: nonEmpty.describe('e.g. "ECDSA P-256 signature verified before install"'),
+      antiRollback: z.boolean().optional(),
+    }),
+    communicationProtection: z.strictObject({ description: nonEmpty, cryptoReference: z.string().optional() }),
+    resilience: z.strictObject({ description: nonEmpty }),
+    userDataDeletion: z.strictObject({ method: nonEmpty, description: z.string().optional() }),
+    supportPeriod: z.strictObject({ endsOn: z.iso.date(), url }),
+    productInformation: z.strictObject({ url: url.optional(), modelDesignation: nonEmpty }),
+  })
+  .partial()
+  .describe('Vendor declarations for the items ★1 evaluates on documents (ICS/IXIT style)');
+
+export const ProfileDocument = z.strictObject({
+  $schema: z.string().optional(),
+  device: DeviceIdentity,
+  target: TargetSpec,
+  scope: z.array(z.string()).min(1).describe('Hosts and CIDRs jcstar may touch; anything else is refused'),
+  services: z.array(ServiceSpec).default([]),
+  credentials: z.record(z.string(), CredentialSpec).default({}),
+  declarations: Declarations.default({}),
+  policy: PolicyOverrides.default({}),
+});
+
+export type ProfileDocument = z.infer<typeof ProfileDocument>;
+export type ServiceSpec = z.infer<typeof ServiceSpec>;
+export type Declarations = z.infer<typeof Declarations>;
+export type Protocol = (typeof PROTOCOLS)[number];

@@ -1,0 +1,38 @@
+import type { Policy } from '../policy/schema.js';
+import type { Secret } from '../secrets/secret.js';
+import type { Declarations, ProfileDocument, ServiceSpec } from './schema.js';
+
+/** A service with its transport settled. */
+export interface Service extends ServiceSpec {
+  transport: 'tcp' | 'udp';
+}
+
+export interface Credential {
+  name: string;
+  username?: string;
+  password?: Secret;
+  key?: Secret;
+}
+
+/** A validated profile with secrets resolved and the policy merged: what the engine runs on. */
+export interface DeviceProfile {
+  source: {
+    /** Path as the user gave it, or null for a profile built in memory. */
+    path: string | null;
+    sha256: string;
+    text: string;
+  };
+  device: ProfileDocument['device'];
+  target: {
+    host: string;
+    /** The IP address the host resolved to; every probe connects to this. */
+    address: string;
+  };
+  scope: string[];
+  services: Service[];
+  credentials: Record<string, Credential>;
+  declarations: Declarations;
+  policy: Policy;
+  /** Every secret the profile resolved, for the redactor. */
+  secrets: Secret[];
+}

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import { VERDICTS } from '../verdicts/verdict.js';
+
+/** results.json: the machine report. Its JSON Schema (schemas/results.schema.json) is generated from this. */
+export const RESULTS_FORMAT_VERSION = 1;
+
+const verdict = z.enum(VERDICTS);
+
+export const Target = z
+  .object({
+    host: z.string(),
+    port: z.number().int().nullable(),
+    protocol: z.string(),
+  })
+  .describe('Address, port and protocol that a check or exchange was aimed at');
+
+export const Artifact = z.object({
+  name: z.string(),
+  path: z.string().describe('Path relative to the run folder'),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().nonnegative(),
+  mediaType: z.string(),
+});
+
+export const EvidenceItem = z
+  .object({
+    seq: z.number().int().nonnegative().describe('Position in evidence.jsonl'),
+    at: z.iso.datetime(),
+    kind: z.enum(['exchange', 'observation', 'note']),
+    summary: z.string(),
+    target: Target.nullable(),
+    sent: z.string().nullable().describe('Excerpt of what jcstar sent, secrets redacted'),
+    received: z.string().nullable().describe('Excerpt of what came back, secrets redacted'),
+    artifacts: z.array(Artifact),
+    data: z.record(z.string(), z.unknown()).nullable(),
+  })
+  .describe('One thing jcstar tried or saw');
+
+export const CheckResult = z.object({
+  id: z.string(),
+  requirement: z.string().regex(/^S\d+\.\d+-\d{2}$/),
+  title: z.string(),
+  mandatory: z.boolean(),
+  basis: z.enum(['observed', 'declared']),
+  verdict,
+  reason: z.string(),
+  target: Target.nullable(),
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime().nullable(),
+  durationMs: z.number().nonnegative().nullable(),
+  evidence: z.array(EvidenceItem),
+});
+
+export const RequirementResult = z.object({
+  id: z.string().regex(/^S\d+\.\d+-\d{2}$/),
+  title: z.string(),
+  titleJa: z.string().nullable(),
+  evaluation: z.enum(['document', 'device', 'both', 'unconfirmed']),
+  etsi: z.array(z.string()),
+  ts103701: z.array(z.string()),
+  tags: z.array(z.string()),
+  confirmed: z.object({ title: z.boolean(), statement: z.boolean(), evaluation: z.boolean(), mapping: z.boolean() }),
+  verdict,
+  reason: z.string(),
+  checks: z.array(z.string()).describe('IDs of the checks in `checks[]` that decide this requirement'),
+  declarations: z.array(z.string()).describe('Keys of `declarations[]` that bear on this requirement'),
+});
+
+export const Declaration = z.object({
+  key: z.string(),
+  requirements: z.array(z.string()),
+  value: z.unknown().describe('As declared in the profile, secrets redacted'),
+});
+
+export const Results = z.object({
+  formatVersion: z.literal(RESULTS_FORMAT_VERSION),
+  tool: z.object({ name: z.literal('jcstar'), version: z.string() }),
+  run: z.object({
+    id: z.string(),
+    status: z.enum(['complete', 'interrupted', 'aborted']),
+    statusReason: z.string().nullable(),
+  }),
+  device: z.object({
+    vendor: z.string(),
+    model: z.string(),
+    firmware: z.string(),
+    unit: z.string(),
+    category: z.string(),
+  }),
+  target: z.object({ host: z.string(), scope: z.array(z.string()) }),
+  profile: z.object({ path: z.string().nullable(), sha256: z.string() }),
+  rules: z.object({ catalogue: z.string(), policy: z.string() }),
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime(),
+  summary: z.object({
+    requirements: z.record(verdict, z.number().int()),
+    checks: z.record(verdict, z.number().int()),
+  }),
+  requirements: z.array(RequirementResult),
+  checks: z.array(CheckResult),
+  declarations: z.array(Declaration),
+});
+
+export type Target = z.infer<typeof Target>;
+export type Artifact = z.infer<typeof Artifact>;
+export type EvidenceItem = z.infer<typeof EvidenceItem>;
+export type CheckResult = z.infer<typeof CheckResult>;
+export type RequirementResult = z.infer<typeof RequirementResult>;
+export type Declaration = z.infer<typeof Declaration>;
+export type Results = z.infer<typeof Results>;
