@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PolicyOverrides } from '../policy/schema.js';
+import { parseScopeEntry } from '../scope/guard.js';
 
 /**
  * The device profile as written in YAML. Single source of truth: the loader validates with it and
@@ -23,9 +24,10 @@ export function defaultTransport(protocol: string): 'tcp' | 'udp' {
 }
 
 export const SECRET_REF = /^\$\{(env|file):([^}]+)\}$/;
+export const SECRET_REF_MESSAGE = 'expected a reference ${env:NAME} or ${file:PATH}, so that the secret stays out of the YAML';
 const secretRef = z
   .string()
-  .regex(SECRET_REF, { message: 'expected a reference ${env:NAME} or ${file:PATH}, so that the secret stays out of the YAML' })
+  .regex(SECRET_REF, { message: SECRET_REF_MESSAGE })
   .describe('A secret reference: ${env:NAME} or ${file:PATH} (relative to the profile)');
 
 const nonEmpty = z.string().min(1);
@@ -111,7 +113,14 @@ export const ProfileDocument = z.strictObject({
   $schema: z.string().optional(),
   device: DeviceIdentity,
   target: TargetSpec,
-  scope: z.array(z.string()).min(1).describe('Hosts and CIDRs jcstar may touch; anything else is refused'),
+  scope: z
+    .array(
+      z.string().refine((entry) => parseScopeEntry(entry) !== null, {
+        message: 'expected an IP address or CIDR (e.g. 192.0.2.10 or 192.0.2.0/24)',
+      }),
+    )
+    .min(1)
+    .describe('IP addresses and CIDRs jcstar may touch; anything else is refused'),
   services: z.array(ServiceSpec).default([]),
   credentials: z.record(z.string(), CredentialSpec).default({}),
   declarations: Declarations.default({}),
