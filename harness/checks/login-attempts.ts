@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import type { EvidenceRecord } from '../evidence/records.js';
+import type { AuthObservation, TrialCredential } from '../probes/auth-observation.js';
+import type { LoginProbe } from '../probes/login.js';
+import { Secret } from '../secrets/secret.js';
+import type { CheckContext } from '../suite/context.js';
+
+/** A credential no device ships with: the negative control that proves the service checks credentials at all. */
+export function randomCredential(): TrialCredential {
+  return { username: `jcstar-${randomBytes(4).toString('hex')}`, password: new Secret(randomBytes(12).toString('base64url'), 'negative-control') };
+}
+
+export interface Attempt {
+  role: 'negative-control' | 'positive-control' | 'default';
+  /** Entry ID for defaults, credential name for the positive control. */
+  label: string;
+  credential: TrialCredential;
+  observation: AuthObservation;
+  evidence: EvidenceRecord;
+}
+
+/** Tries one credential within the rate limit and records the exchange as evidence. */
+export async function attemptLogin(ctx: CheckContext, probe: LoginProbe, role: Attempt['role'], label: string, credential: TrialCredential): Promise<Attempt> {
+  await ctx.net.authAttempt(ctx.signal);
+  const observation = await probe.attempt(ctx.net, ctx.profile.target.address, credential, ctx.signal, ctx.policy.budgets.replyTimeoutMs);
+  const evidence = ctx.evidence.record({
+    kind: 'exchange',
+    summary: `${role} ${label}: ${probe.mechanism} as "${credential.username}" → ${observation.outcome} (${observation.detail}, ${observation.latencyMs.toFixed(0)} ms)`,
+    target: ctx.target,
+    sent: observation.sent,
+    received: observation.received,
+    data: {
+      role,
+      label,
+      username: credential.username,
+      outcome: observation.outcome,
+      detail: observation.detail,
+      latencyMs: observation.latencyMs,
+      failure: observation.failure ?? null,
+    },
+  });
+  return { role, label, credential, observation, evidence };
+}

@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import { requirementIds } from '../../catalogue/load.js';
+import { loadProfile } from '../../profile/load.js';
+import { executeRun } from '../execute-run.js';
+import { parseOnly } from '../only.js';
+import { useColor } from '../color.js';
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run the ★1 suites against the device a profile describes')
+    .argument('<profile>', 'device profile (YAML)')
+    .option('--out <dir>', 'run folder to write (must be empty or new); default reports/<run-id>/')
+    .option('--only <ids>', 'comma-separated requirement IDs to run, e.g. S1.1-02,S1.1-12')
+    .option('--json', 'also print results.json on stdout (the table then goes to stderr)')
+    .option('--no-color', 'no ANSI colours')
+    .action(async (file: string, opts: { out?: string; only?: string; json?: boolean; color: boolean }) => {
+      const only = parseOnly(opts.only, requirementIds());
+      const profile = await loadProfile(file);
+      process.exitCode = await executeRun(profile, only, { out: opts.out, json: opts.json, color: useColor(opts.color) });
+    });
+}

@@ -1,0 +1,164 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Mocha from 'mocha';
+import { loadCatalogue } from '../catalogue/load.js';
+import { Redactor } from '../evidence/redactor.js';
+import type { RunRecord } from '../evidence/records.js';
+import { EvidenceStore, readRecords } from '../evidence/store.js';
+import { GuardedNetwork } from '../net/network.js';
+import type { DeviceProfile } from '../profile/types.js';
+import { buildResults } from '../results/build.js';
+import type { Results } from '../results/schema.js';
+import { ScopeGuard } from '../scope/guard.js';
+import type { PlannedCheck, RequirementSuite } from '../suite/define.js';
+import { TOOL } from '../version.js';
+import { executeCheck } from './execute-check.js';
+import { RUN_FILES, writeRunReports } from './finalize.js';
+import { loadSuites } from './load-suites.js';
+import { preflight } from './preflight.js';
+import type { ProgressListener } from './progress.js';
+import { createRunFolder, newRunId } from './run-folder.js';
+
+export interface RunOptions {
+  profile: DeviceProfile;
+  /** Run folder; default reports/<run-id>/ under `reportsDir`. */
+  out?: string;
+  reportsDir: string;
+  /** Requirement IDs to run; null runs every suite. IDs must already be validated. */
+  only?: string[] | null;
+  suites?: RequirementSuite[];
+  signal?: AbortSignal;
+  onProgress?: ProgressListener;
+}
+
+export interface RunOutcome {
+  runDir: string;
+  results: Results;
+}
+
+function usernames(profile: DeviceProfile): string[] {
+  return Object.values(profile.credentials).flatMap((c) => (c.username ? [c.username] : []));
+}
+
+/** Plans the suites against the profile, runs them under mocha, and writes the run folder. */
+export async function runChecks(options: RunOptions): Promise<RunOutcome> {
+  const { profile } = options;
+  const signal = options.signal ?? new AbortController().signal;
+  const emit = options.onProgress ?? (() => {});
+  const catalogue = loadCatalogue();
+  const runId = newRunId();
+  const runDir = createRunFolder(runId, options.out, options.reportsDir);
+  // The profile holds only secret references (the loader refuses literals), so it is safe to keep.
+  writeFileSync(join(runDir, RUN_FILES.profile), profile.source.text);
+  const store = EvidenceStore.open(runDir, new Redactor(profile.secrets, usernames(profile)));
+  const write = (record: RunRecord) => store.write(record);
+  const guard = new ScopeGuard(profile.scope);
+  const net = new GuardedNetwork(guard, {
+    connectionsPerSecond: profile.policy.rateLimit.connectionsPerSecond,
+    authAttemptsPerSecond: profile.policy.rateLimit.authAttemptsPerSecond,
+    connectTimeoutMs: profile.policy.budgets.connectTimeoutMs,
+  });
+
+  const only = options.only ?? null;
+  const suites = (options.suites ?? (await loadSuites())).filter((s) => only === null || only.includes(s.requirement));
+  const planned: PlannedCheck[] = suites.flatMap((s) => s.plan(profile));
+  const now = () => new Date().toISOString();
+
+  write({
+    type: 'run-start',
+    at: now(),
+    runId,
+    tool: TOOL,
+    profile: { path: profile.source.path, sha256: profile.source.sha256 },
+    device: profile.device,
+    target: { host: profile.target.host, address: profile.target.address, scope: profile.scope },
+    rules: { catalogue: `${catalogue.id}@${catalogue.version}`, policy: profile.policy.version },
+    selection: only,
+    declarations: profile.declarations,
+  });
+  for (const c of planned) {
+    write({ type: 'check-planned', at: now(), checkId: c.spec.id, requirement: c.requirement, title: c.spec.title, mandatory: c.spec.mandatory, basis: c.spec.basis, target: c.spec.target });
+  }
+  emit({ type: 'planned', total: planned.length });
+
+  let status: 'complete' | 'interrupted' | 'aborted' = 'complete';
+  let statusReason: string | null = null;
+  try {
+    const unreachable = signal.aborted ? null : await preflight(profile, net, store, signal);
+    if (unreachable) {
+      status = 'aborted';
+      statusReason = unreachable;
+      emit({ type: 'aborted', reason: unreachable });
+    } else {
+      await runUnderMocha(planned, { profile, net, store, signal, write, emit });
+    }
+  } catch (err) {
+    if (!signal.aborted) throw err;
+  } finally {
+    if (signal.aborted && status === 'complete') {
+      status = 'interrupted';
+      statusReason = 'interrupted by the user (SIGINT)';
+    }
+    write({ type: 'run-end', at: now(), status, statusReason });
+    store.close();
+  }
+  // Results come from the log as written (redacted), never from in-memory state.
+  const results = buildResults(readRecords(runDir), catalogue);
+  writeRunReports(runDir, results);
+  return { runDir, results };
+}
+
+interface MochaRunContext {
+  profile: DeviceProfile;
+  net: GuardedNetwork;
+  store: EvidenceStore;
+  signal: AbortSignal;
+  write: (record: RunRecord) => void;
+  emit: ProgressListener;
+}
+
+/** Mocha sequences the checks (one suite per requirement); verdicts go to the evidence log, not to mocha. */
+async function runUnderMocha(planned: PlannedCheck[], run: MochaRunContext): Promise<void> {
+  const mocha = new Mocha({ reporter: Mocha.reporters.Base, timeout: 0 });
+  const byRequirement = new Map<string, Mocha.Suite>();
+  planned.forEach((check, index) => {
+    let suite = byRequirement.get(check.requirement);
+    if (!suite) {
+      suite = Mocha.Suite.create(mocha.suite, check.requirement);
+      byRequirement.set(check.requirement, suite);
+    }
+    suite.addTest(new Mocha.Test(check.spec.id, () => runOne(check, index, planned.length, run)));
+  });
+  await new Promise<void>((resolve) => {
+    const runner = mocha.run(() => resolve());
+    const onAbort = () => runner.abort();
+    if (run.signal.aborted) onAbort();
+    run.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  mocha.dispose();
+}
+
+async function runOne(check: PlannedCheck, index: number, total: number, run: MochaRunContext): Promise<void> {
+  const { spec, requirement } = check;
+  const started = Date.now();
+  run.write({ type: 'check-start', at: new Date().toISOString(), checkId: spec.id });
+  run.emit({ type: 'check-start', index, total, id: spec.id, title: spec.title });
+  let count = 0;
+  let open = true;
+  const evidence = {
+    record: (input: Parameters<EvidenceStore['record']>[2]) => {
+      if (!open) throw new Error(`evidence recorded for ${spec.id} after its verdict`);
+      count++;
+      return run.store.record(spec.id, requirement, input);
+    },
+    get count() {
+      return count;
+    },
+  };
+  const budgetMs = spec.budgetMs ?? run.profile.policy.budgets.checkMs;
+  const outcome = await executeCheck(check, { checkId: spec.id, requirement, target: spec.target, profile: run.profile, policy: run.profile.policy, net: run.net, evidence }, budgetMs, run.signal);
+  open = false;
+  const durationMs = Date.now() - started;
+  run.write({ type: 'verdict', at: new Date().toISOString(), checkId: spec.id, verdict: outcome.verdict, reason: outcome.reason, durationMs });
+  run.emit({ type: 'check-end', index, total, id: spec.id, verdict: outcome.verdict, reason: outcome.reason, durationMs });
+}

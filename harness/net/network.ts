@@ -1,0 +1,69 @@
+import { Socket } from 'node:net';
+import type { ScopeGuard } from '../scope/guard.js';
+import { NetError, classifyNetError } from './errors.js';
+import { RateLimiter } from './rate-limit.js';
+
+export interface NetworkLimits {
+  connectionsPerSecond: number;
+  authAttemptsPerSecond: number;
+  connectTimeoutMs: number;
+}
+
+/**
+ * The only way checks and probes reach the network. Every connection passes the scope guard and the
+ * connection rate limit; authentication attempts additionally take a token from the auth limiter.
+ */
+export class GuardedNetwork {
+  readonly #connections: RateLimiter;
+  readonly #authAttempts: RateLimiter;
+  #attemptCount = 0;
+
+  constructor(readonly guard: ScopeGuard, readonly limits: NetworkLimits) {
+    this.#connections = new RateLimiter(limits.connectionsPerSecond);
+    this.#authAttempts = new RateLimiter(limits.authAttemptsPerSecond);
+  }
+
+  /** Authentication attempts made through this network so far (all checks). */
+  get authAttempts(): number {
+    return this.#attemptCount;
+  }
+
+  /** Waits for the authentication rate limit; call once before each credential is tried. */
+  async authAttempt(signal?: AbortSignal): Promise<void> {
+    await this.#authAttempts.take(signal);
+    this.#attemptCount++;
+  }
+
+  /** Opens a TCP connection to an in-scope address; rejects with NetError (refused, timeout…). */
+  async connectTcp(host: string, port: number, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Socket> {
+    this.guard.assert(host);
+    await this.#connections.take(options.signal);
+    const timeoutMs = options.timeoutMs ?? this.limits.connectTimeoutMs;
+    return new Promise<Socket>((resolve, reject) => {
+      const socket = new Socket();
+      const fail = (err: NetError) => {
+        cleanup();
+        socket.destroy();
+        reject(err);
+      };
+      const onAbort = () => fail(new NetError('aborted', 'aborted'));
+      const timer = setTimeout(() => fail(new NetError('timeout', `no TCP connection to ${host}:${port} within ${timeoutMs} ms`)), timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        socket.removeAllListeners('error');
+        socket.removeAllListeners('connect');
+      };
+      if (options.signal?.aborted) return fail(new NetError('aborted', 'aborted'));
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      socket.once('error', (err) => fail(classifyNetError(err)));
+      socket.once('connect', () => {
+        cleanup();
+        // A quiet error listener keeps a late reset from crashing the process; users add their own.
+        socket.on('error', () => {});
+        resolve(socket);
+      });
+      socket.connect({ host, port });
+    });
+  }
+}

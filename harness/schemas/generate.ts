@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { ProfileDocument } from '../profile/schema.js';
+import { Results } from '../results/schema.js';
+
+const BASE = 'https://jcstar.dev/schemas';
+
+/** JSON Schemas generated from the same zod definitions the loader and the engine use. */
+export const SCHEMAS = {
+  profile: () => ({
+    $id: `${BASE}/profile.schema.json`,
+    title: 'jcstar device profile',
+    ...z.toJSONSchema(ProfileDocument, { io: 'input', target: 'draft-2020-12' }),
+  }),
+  results: () => ({
+    $id: `${BASE}/results.schema.json`,
+    title: 'jcstar results.json',
+    ...z.toJSONSchema(Results, { io: 'output', target: 'draft-2020-12' }),
+  }),
+} as const;
+
+export const SCHEMA_FILES: Record<keyof typeof SCHEMAS, string> = {
+  profile: 'profile.schema.json',
+  results: 'results.schema.json',
+};

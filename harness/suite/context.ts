@@ -1,0 +1,24 @@
+import type { EvidenceInput, EvidenceRecord } from '../evidence/records.js';
+import type { GuardedNetwork } from '../net/network.js';
+import type { Policy } from '../policy/schema.js';
+import type { DeviceProfile } from '../profile/types.js';
+import type { Target } from '../results/schema.js';
+
+/** Records evidence for one check; every item is tagged with the check and its requirement. */
+export interface CheckEvidence {
+  record(input: EvidenceInput): EvidenceRecord;
+  readonly count: number;
+}
+
+/** Everything a check may use. The network is scope-guarded and rate-limited; nothing else reaches out. */
+export interface CheckContext {
+  checkId: string;
+  requirement: string;
+  target: Target | null;
+  profile: DeviceProfile;
+  policy: Policy;
+  net: GuardedNetwork;
+  evidence: CheckEvidence;
+  /** Aborted when the check's budget runs out or the run is interrupted. */
+  signal: AbortSignal;
+}

@@ -1,0 +1,70 @@
+/**
+ * S1.1-01 適切な認証に基づくアクセス制御 — access control based on appropriate authentication
+ * (EN 303 645 5.5-4/5.5-5). The vendor lists every access path to the assets; jcstar checks that list
+ * against the TCP ports the device really opens (TS 103 701 5.5-4-2: undocumented mechanisms are found).
+ */
+import { recordDeclaration } from '../harness/checks/declarations.js';
+import { scanTcpPorts } from '../harness/probes/tcp/port-scan.js';
+import { requirementSuite } from '../harness/suite/define.js';
+import { fail, inconclusive, manual, pass } from '../harness/verdicts/outcome.js';
+
+const REQUIREMENT = 'S1.1-01';
+const BANNER_WAIT_MS = 300;
+
+export default requirementSuite(REQUIREMENT, (suite) => {
+  const { profile } = suite;
+  const declaredTcp = profile.services.filter((s) => s.transport === 'tcp');
+  suite.check(
+    {
+      id: `${REQUIREMENT}/interface-inventory/tcp`,
+      title: 'Every open TCP port is a declared service',
+      target: { host: profile.target.address, port: null, protocol: 'tcp' },
+    },
+    async (ctx) => {
+      const ports = [...new Set([...ctx.policy.portScan.ports, ...declaredTcp.map((s) => s.port)])];
+      const observed = await scanTcpPorts(ctx.net, ctx.profile.target.address, ports, {
+        concurrency: ctx.policy.portScan.concurrency,
+        timeoutMs: ctx.policy.budgets.connectTimeoutMs,
+        bannerWaitMs: BANNER_WAIT_MS,
+        signal: ctx.signal,
+      });
+      const open = observed.filter((p) => p.state === 'open');
+      const filtered = observed.filter((p) => p.state === 'filtered');
+      const declaredPorts = new Map(declaredTcp.map((s) => [s.port, s.name]));
+      const undeclared = open.filter((p) => !declaredPorts.has(p.port));
+      const closedDeclared = declaredTcp.filter((s) => !open.some((p) => p.port === s.port));
+      ctx.evidence.record({
+        kind: 'observation',
+        summary: `TCP connect scan of ${ports.length} ports: ${open.length} open, ${filtered.length} filtered`,
+        target: ctx.target,
+        data: { scanned: ports.length, open: open.map((p) => p.port), filtered: filtered.map((p) => p.port) },
+        artifacts: [{ name: 'tcp-ports.json', bytes: JSON.stringify(observed, null, 2), mediaType: 'application/json' }],
+      });
+      for (const port of open) {
+        ctx.evidence.record({
+          kind: 'observation',
+          summary: `port ${port.port}/tcp open: ${declaredPorts.has(port.port) ? `declared as ${declaredPorts.get(port.port)}` : 'NOT declared'}`,
+          target: { host: ctx.profile.target.address, port: port.port, protocol: 'tcp' },
+          received: port.banner,
+        });
+      }
+      for (const service of closedDeclared) {
+        ctx.evidence.record({ kind: 'note', summary: `declared service ${service.name} (${service.port}/tcp) did not accept a connection`, target: ctx.target });
+      }
+      if (undeclared.length > 0) {
+        const list = undeclared.map((p) => `${p.port}/tcp${p.banner ? ` ("${p.banner.split(/\r?\n/).find((l) => l.trim())?.slice(0, 40)}")` : ''}`);
+        return fail(`undeclared open port(s): ${list.join(', ')}; every access path must be declared with its authentication`);
+      }
+      if (open.length === 0) return inconclusive(`no port of the ${ports.length} probed was open; the inventory cannot be confirmed`);
+      return pass(`all ${open.length} open TCP port(s) among the ${ports.length} probed are declared (a full 1–65535 scan is not part of this check)`);
+    },
+  );
+  suite.check(
+    { id: `${REQUIREMENT}/access-control/declaration`, title: 'Declared assets and access paths with their authentication', basis: 'declared' },
+    async (ctx) => {
+      const declared = recordDeclaration(ctx, 'accessControl');
+      if (!declared) return inconclusive('the profile declares no accessControl (assets and access paths); the ★1 checklist needs it');
+      return manual(`${declared.assets.length} asset(s) and ${declared.accessPaths.length} access path(s) declared: a person must review them against the technical documentation`);
+    },
+  );
+});
