@@ -1,0 +1,33 @@
+import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+
+/** A username/password pair the simulated device accepts. */
+export interface Login {
+  username: string;
+  password: string;
+}
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A per-device password: `length` characters from [A-Za-z0-9], drawn with crypto.randomInt. */
+export function generatePassword(length = 20): string {
+  let out = '';
+  for (let i = 0; i < length; i++) out += ALPHABET[randomInt(ALPHABET.length)];
+  return out;
+}
+
+function digest(value: string | Buffer): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/** Constant-time comparison of a presented secret against the expected one (any lengths). */
+export function secretEquals(presented: string | Buffer | undefined | null, expected: string): boolean {
+  if (presented === undefined || presented === null) return false;
+  return timingSafeEqual(digest(presented), digest(expected));
+}
+
+/** True when both username and password match `login`. Both comparisons always run. */
+export function loginMatches(login: Login, username: string | undefined | null, password: string | Buffer | undefined | null): boolean {
+  const userOk = secretEquals(username ?? undefined, login.username);
+  const passOk = secretEquals(password ?? undefined, login.password);
+  return userOk && passOk;
+}

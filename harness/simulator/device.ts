@@ -1,0 +1,216 @@
+import type { z } from 'zod';
+import type { ProfileDocument } from '../profile/schema.js';
+import { generatePassword, type Login } from './credentials.js';
+import { startCoapServer } from './coap-server.js';
+import { startDebugPort } from './debug-port.js';
+import { PROTECTED_PATHS, startHttpAdmin } from './http-admin.js';
+import { startMqttBroker } from './mqtt-broker.js';
+import { startSshServer } from './ssh-server.js';
+import type { RunningService } from './tcp.js';
+
+/**
+ * The built-in simulated device "ACME SIM-CAM": real protocol servers (node:http, ssh2, aedes,
+ * node-coap, a raw TCP shell) on a loopback address of its own, in a `secure` or an `insecure` build.
+ * Its own 127.x.y.z address lets it keep the debug shell on the well-known port 2323, as real devices
+ * do, without colliding with other instances or with whatever else listens on 127.0.0.1.
+ *
+ * secure:   admin/<20 random chars> on http and mqtt, the same password for ssh user admin; no debug port.
+ * insecure: admin/admin on http and mqtt, root/root on ssh, and an undeclared BusyBox shell on tcp.
+ */
+
+export type SimulatorMode = 'secure' | 'insecure';
+
+export interface SimulatedService {
+  name: string;
+  protocol: 'http' | 'ssh' | 'mqtt' | 'coap' | 'telnet';
+  port: number;
+  transport: 'tcp' | 'udp';
+  auth: 'basic' | 'password' | 'none';
+  declared: boolean;
+}
+
+export interface SimulatedDevice {
+  mode: SimulatorMode;
+  host: string;
+  /** Every listening service, declared or not. */
+  services: SimulatedService[];
+  /** The device's valid login on http and mqtt. */
+  admin: { username: string; password: string };
+  /** The valid ssh login. */
+  ssh: { username: string; password: string };
+  /** Service name -> authentication attempts the device has seen (live; see each service for what counts). */
+  authAttempts: Record<string, number>;
+  /** The device profile as the vendor would declare it, plus the environment its secret references need. */
+  profileDocument(): { document: Record<string, unknown>; env: Record<string, string> };
+  close(): Promise<void>;
+}
+
+export interface SimulatorOptions {
+  mode: SimulatorMode;
+  /** Fixed port per service name (web-admin, ssh, telemetry, coap, debug); 0 or absent = ephemeral. */
+  ports?: Partial<Record<string, number>>;
+  /** Loopback address to bind; default a random one in 127.0.0.0/8. */
+  host?: string;
+}
+
+/** Where an undeclared debug shell listens by default: the Mirai-era alternate Telnet port. */
+export const DEBUG_SHELL_PORT = 2323;
+export const SIMULATOR_SERVICE_NAMES = ['web-admin', 'ssh', 'telemetry', 'coap', 'debug'] as const;
+export const ADMIN_PASSWORD_ENV = 'JCSTAR_SIM_ADMIN_PASSWORD';
+export const SSH_PASSWORD_ENV = 'JCSTAR_SIM_SSH_PASSWORD';
+
+type ServiceName = (typeof SIMULATOR_SERVICE_NAMES)[number];
+type ProfileInput = z.input<typeof ProfileDocument>;
+
+interface ServicePlan {
+  service: Omit<SimulatedService, 'port'>;
+  start(port: number): Promise<RunningService>;
+}
+
+/** A random address in 127.0.0.0/8, avoiding 127.0.0.x where other local services usually sit. */
+export function randomLoopbackAddress(): string {
+  const octet = () => 1 + Math.floor(Math.random() * 254);
+  return `127.${octet()}.${octet()}.${octet()}`;
+}
+
+function portFor(ports: SimulatorOptions['ports'], name: ServiceName): number {
+  const port = ports?.[name] ?? (name === 'debug' ? DEBUG_SHELL_PORT : 0);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`simulator: invalid port ${String(port)} for service ${name}`);
+  return port;
+}
+
+function credentialsFor(mode: SimulatorMode): { admin: Login; ssh: Login } {
+  if (mode === 'insecure') return { admin: { username: 'admin', password: 'admin' }, ssh: { username: 'root', password: 'root' } };
+  const password = generatePassword(20);
+  return { admin: { username: 'admin', password }, ssh: { username: 'admin', password } };
+}
+
+function secureDeclarations(): NonNullable<ProfileInput['declarations']> {
+  return {
+    accessControl: {
+      assets: ['camera video stream', 'device configuration', 'administrator credentials', 'telemetry messages'],
+      accessPaths: [
+        'web-admin: HTTP admin UI, HTTP Basic authentication or login form',
+        'ssh: maintenance shell, password or keyboard-interactive authentication',
+        'telemetry: MQTT broker, username/password in CONNECT',
+        'coap: read-only status resource, no authentication, no protected assets',
+      ],
+    },
+    defaultPasswordScheme: { scheme: 'unique-per-device', format: '20 chars, upper/lower/digits' },
+    authenticationChange: {
+      procedure: 'Web admin > Settings > Users > Change password; the new password applies to the web UI, ssh and MQTT',
+    },
+    bruteForceMitigation: { method: 'rate-limit', description: 'Failed logins are rate limited per source address' },
+    vulnerabilityDisclosurePolicy: {
+      url: 'https://acme.example/psirt',
+      contact: 'psirt@acme.example',
+      acknowledgeWithinDays: 5,
+      statusUpdateEveryDays: 30,
+    },
+    updateMechanism: { method: 'device-ui', description: 'Web admin > Maintenance > Firmware update' },
+    supportPeriod: { endsOn: '2030-03-31', url: 'https://acme.example/support' },
+    productInformation: { url: 'https://acme.example/products/sim-cam', modelDesignation: 'ACME SIM-CAM' },
+  };
+}
+
+export async function startSimulatedDevice(options: SimulatorOptions): Promise<SimulatedDevice> {
+  const { mode } = options;
+  if (mode !== 'secure' && mode !== 'insecure') throw new Error(`simulator: unknown mode ${String(mode)}`);
+  for (const name of Object.keys(options.ports ?? {})) {
+    if (!(SIMULATOR_SERVICE_NAMES as readonly string[]).includes(name)) {
+      throw new Error(`simulator: unknown service ${name} in ports (expected one of ${SIMULATOR_SERVICE_NAMES.join(', ')})`);
+    }
+  }
+
+  const host = options.host ?? randomLoopbackAddress();
+  const { admin, ssh } = credentialsFor(mode);
+  const authAttempts: Record<string, number> = {};
+  const counter = (name: string) => () => {
+    authAttempts[name] = (authAttempts[name] ?? 0) + 1;
+  };
+
+  const plans: ServicePlan[] = [
+    {
+      service: { name: 'web-admin', protocol: 'http', transport: 'tcp', auth: 'basic', declared: true },
+      start: (port) => startHttpAdmin({ host, port, login: admin, onAuthAttempt: counter('web-admin') }),
+    },
+    {
+      service: { name: 'ssh', protocol: 'ssh', transport: 'tcp', auth: 'password', declared: true },
+      start: (port) => startSshServer({ host, port, login: ssh, onAuthAttempt: counter('ssh') }),
+    },
+    {
+      service: { name: 'telemetry', protocol: 'mqtt', transport: 'tcp', auth: 'password', declared: true },
+      start: (port) => startMqttBroker({ host, port, login: admin, onAuthAttempt: counter('telemetry') }),
+    },
+    {
+      service: { name: 'coap', protocol: 'coap', transport: 'udp', auth: 'none', declared: true },
+      start: (port) => startCoapServer({ host, port }),
+    },
+  ];
+  if (mode === 'insecure') {
+    plans.push({
+      service: { name: 'debug', protocol: 'telnet', transport: 'tcp', auth: 'none', declared: false },
+      start: (port) => startDebugPort({ host, port }),
+    });
+  }
+
+  const running: RunningService[] = [];
+  const services: SimulatedService[] = [];
+  const closeAll = async (): Promise<void> => {
+    const all = running.splice(0);
+    await Promise.allSettled(all.map((s) => s.close()));
+  };
+  try {
+    for (const plan of plans) {
+      const started = await plan.start(portFor(options.ports, plan.service.name as ServiceName));
+      running.push(started);
+      services.push({ ...plan.service, port: started.port });
+      authAttempts[plan.service.name] = 0;
+    }
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+
+  let closing: Promise<void> | undefined;
+
+  const profileDocument = (): { document: Record<string, unknown>; env: Record<string, string> } => {
+    const declared = services.filter((s) => s.declared).map((s) => ({
+      name: s.name,
+      protocol: s.protocol,
+      port: s.port,
+      transport: s.transport,
+      auth: s.auth,
+      ...(s.name === 'web-admin' ? { credential: 'admin', paths: [...PROTECTED_PATHS] } : {}),
+      ...(s.name === 'telemetry' ? { credential: 'admin' } : {}),
+      ...(s.name === 'ssh' ? { credential: 'ssh' } : {}),
+    }));
+    const document: ProfileInput = {
+      device: { vendor: 'ACME', model: 'SIM-CAM', firmware: '1.0.0', unit: 'SIM-0001', category: 'network-camera' },
+      target: { host },
+      scope: [`${host}/32`],
+      services: declared,
+      credentials: {
+        admin: { username: admin.username, password: `\${env:${ADMIN_PASSWORD_ENV}}` },
+        ssh: { username: ssh.username, password: `\${env:${SSH_PASSWORD_ENV}}` },
+      },
+      declarations:
+        mode === 'secure' ? secureDeclarations() : { supportPeriod: { endsOn: '2030-03-31', url: 'https://acme.example/support' } },
+    };
+    return {
+      document: structuredClone(document) as Record<string, unknown>,
+      env: { [ADMIN_PASSWORD_ENV]: admin.password, [SSH_PASSWORD_ENV]: ssh.password },
+    };
+  };
+
+  return {
+    mode,
+    host,
+    services,
+    admin: { ...admin },
+    ssh: { ...ssh },
+    authAttempts,
+    profileDocument,
+    close: () => (closing ??= closeAll()),
+  };
+}

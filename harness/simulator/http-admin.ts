@@ -1,0 +1,167 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { loginMatches, type Login } from './credentials.js';
+import { SocketTracker, closeTcp, listenTcp, type RunningService } from './tcp.js';
+
+/**
+ * `web-admin`: the camera's HTTP admin UI. `/` is public; `/admin` and `/api/status` need HTTP Basic
+ * auth (realm "SIM-CAM") or a session cookie from `POST /login`.
+ */
+
+export const REALM = 'SIM-CAM';
+export const PROTECTED_PATHS = ['/admin', '/api/status'] as const;
+const SESSION_COOKIE = 'SIMSESSION';
+const MAX_BODY = 4096;
+
+export interface HttpAdminOptions {
+  /** Loopback address to bind; default 127.0.0.1. */
+  host?: string;
+  port: number;
+  login: Login;
+  /** Called once per request that presents credentials (Basic header or login form). */
+  onAuthAttempt(): void;
+}
+
+const LANDING = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>ACME SIM-CAM</title></head>
+<body><h1>ACME SIM-CAM</h1><p>Network camera. <a href="/admin">Administration</a></p>
+<form method="post" action="/login"><input name="username"><input name="password" type="password"><button>Log in</button></form>
+</body></html>
+`;
+
+const ADMIN = `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>ACME SIM-CAM admin</title></head>
+<body><h1>SIM-CAM administration</h1><p>Firmware 1.0.0</p></body></html>
+`;
+
+function parseBasic(header: string | undefined): { username: string; password: string } | null {
+  if (!header) return null;
+  const m = /^Basic\s+([A-Za-z0-9+/=]*)\s*$/i.exec(header);
+  if (!m) return null;
+  const decoded = Buffer.from(m[1] ?? '', 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) return null;
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', ...headers });
+  res.end(body);
+}
+
+function unauthorized(res: ServerResponse): void {
+  send(res, 401, 'text/html; charset=utf-8', '<!DOCTYPE html><title>401 Unauthorized</title><h1>401 Unauthorized</h1>\n', {
+    'WWW-Authenticate': `Basic realm="${REALM}"`,
+  });
+}
+
+function readBody(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        resolve(null);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => resolve(null));
+  });
+}
+
+export async function startHttpAdmin(options: HttpAdminOptions): Promise<RunningService> {
+  const sessions = new Set<string>();
+  const tracker = new SocketTracker();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = new URL(req.url ?? '/', 'http://device').pathname;
+    const method = req.method ?? 'GET';
+
+    if (path === '/' && (method === 'GET' || method === 'HEAD')) {
+      send(res, 200, 'text/html; charset=utf-8', LANDING);
+      return;
+    }
+
+    if ((PROTECTED_PATHS as readonly string[]).includes(path) && (method === 'GET' || method === 'HEAD')) {
+      let ok = false;
+      const basic = parseBasic(req.headers.authorization);
+      if (req.headers.authorization !== undefined) {
+        options.onAuthAttempt();
+        ok = basic !== null && loginMatches(options.login, basic.username, basic.password);
+      }
+      if (!ok) {
+        const session = cookieValue(req.headers.cookie, SESSION_COOKIE);
+        ok = session !== undefined && sessions.has(session);
+      }
+      if (!ok) {
+        unauthorized(res);
+        return;
+      }
+      if (path === '/api/status') send(res, 200, 'application/json', JSON.stringify({ model: 'SIM-CAM', firmware: '1.0.0' }));
+      else send(res, 200, 'text/html; charset=utf-8', ADMIN);
+      return;
+    }
+
+    if (path === '/login' && method === 'POST') {
+      const body = await readBody(req);
+      if (body === null) {
+        send(res, 413, 'text/plain', 'request too large\n', { Connection: 'close' });
+        return;
+      }
+      options.onAuthAttempt();
+      const form = new URLSearchParams(body);
+      if (loginMatches(options.login, form.get('username'), form.get('password'))) {
+        const token = randomBytes(24).toString('hex');
+        sessions.add(token);
+        res.writeHead(302, {
+          Location: '/admin',
+          'Set-Cookie': `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict`,
+          'Content-Length': 0,
+        });
+        res.end();
+      } else {
+        unauthorized(res);
+      }
+      return;
+    }
+
+    send(res, 404, 'text/plain', 'not found\n');
+  };
+
+  const server = createServer((req, res) => {
+    req.on('error', () => { /* aborted request */ });
+    res.on('error', () => { /* client went away */ });
+    handle(req, res).catch(() => {
+      if (!res.headersSent) send(res, 500, 'text/plain', 'internal error\n');
+      else res.destroy();
+    });
+  });
+  server.on('connection', (socket) => tracker.add(socket));
+  server.on('clientError', (_err, socket) => socket.destroy());
+  server.keepAliveTimeout = 2000;
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 15_000;
+
+  const port = await listenTcp(server, options.port, options.host);
+  return {
+    port,
+    close: async () => {
+      const closed = closeTcp(server, tracker);
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

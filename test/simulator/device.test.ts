@@ -1,0 +1,191 @@
+import { startTestDevice } from './helpers.js';
+import { expect } from 'chai';
+import { ProfileDocument, SECRET_REF } from '../../harness/profile/schema.js';
+import { DEBUG_SHELL_PORT, startSimulatedDevice, type SimulatedDevice, type SimulatorMode } from '../../harness/simulator/device.js';
+import { freePort, httpCall, service, tcpProbe } from './helpers.js';
+
+interface DeclaredService {
+  name: string;
+  protocol: string;
+  port: number;
+  transport: string;
+  auth: string;
+  credential?: string;
+  paths?: string[];
+}
+
+for (const mode of ['secure', 'insecure'] as SimulatorMode[]) {
+  describe(`simulated device (${mode})`, () => {
+    let device: SimulatedDevice;
+    before(async () => {
+      device = await startTestDevice({ mode });
+    });
+    after(async () => {
+      await device?.close();
+    });
+
+    it('listens on 127.0.0.1 with the expected services', () => {
+      expect(device.mode).to.equal(mode);
+      expect(device.host).to.equal('127.0.0.1');
+      const names = device.services.map((s) => s.name);
+      expect(names).to.deep.equal(mode === 'secure' ? ['web-admin', 'ssh', 'telemetry', 'coap'] : ['web-admin', 'ssh', 'telemetry', 'coap', 'debug']);
+      for (const s of device.services) expect(s.port).to.be.within(1, 65535);
+      expect(new Set(device.services.map((s) => `${s.transport}/${s.port}`)).size).to.equal(device.services.length);
+    });
+
+    it('starts every authAttempts counter at zero', () => {
+      expect(Object.keys(device.authAttempts).sort()).to.deep.equal(device.services.map((s) => s.name).sort());
+      for (const n of Object.values(device.authAttempts)) expect(n).to.equal(0);
+    });
+
+    it('produces a profile document that the profile schema accepts', () => {
+      const { document } = device.profileDocument();
+      const parsed = ProfileDocument.parse(document);
+      expect(parsed.device).to.deep.equal({ vendor: 'ACME', model: 'SIM-CAM', firmware: '1.0.0', unit: 'SIM-0001', category: 'network-camera' });
+      expect(parsed.target).to.deep.equal({ host: '127.0.0.1' });
+      expect(parsed.scope).to.deep.equal(['127.0.0.1/32']);
+      expect(parsed.policy).to.deep.equal({});
+      expect(document).not.to.have.property('policy');
+    });
+
+    it('declares exactly the declared services, with their live ports', () => {
+      const services = device.profileDocument().document.services as DeclaredService[];
+      const declared = device.services.filter((s) => s.declared);
+      expect(services.map((s) => s.name)).to.deep.equal(declared.map((s) => s.name));
+      for (const s of services) {
+        const live = service(device, s.name);
+        expect(s).to.deep.include({ protocol: live.protocol, port: live.port, transport: live.transport, auth: live.auth });
+      }
+      const byName = Object.fromEntries(services.map((s) => [s.name, s]));
+      expect(byName['web-admin']).to.deep.include({ credential: 'admin', paths: ['/admin', '/api/status'] });
+      expect(byName.telemetry).to.deep.include({ credential: 'admin' });
+      expect(byName.ssh).to.deep.include({ credential: 'ssh' });
+      expect(byName.coap).not.to.have.property('credential');
+    });
+
+    it('keeps passwords out of the document and in env', () => {
+      const { document, env } = device.profileDocument();
+      expect(document.credentials).to.deep.equal({
+        admin: { username: device.admin.username, password: '${env:JCSTAR_SIM_ADMIN_PASSWORD}' },
+        ssh: { username: device.ssh.username, password: '${env:JCSTAR_SIM_SSH_PASSWORD}' },
+      });
+      expect(env).to.deep.equal({ JCSTAR_SIM_ADMIN_PASSWORD: device.admin.password, JCSTAR_SIM_SSH_PASSWORD: device.ssh.password });
+      for (const cred of Object.values(document.credentials as Record<string, { password: string }>)) {
+        expect(cred.password).to.match(SECRET_REF);
+      }
+      if (mode === 'secure') expect(JSON.stringify(document)).not.to.contain(device.admin.password);
+    });
+
+    it(`has the ${mode} declarations`, () => {
+      const declarations = device.profileDocument().document.declarations as Record<string, unknown>;
+      if (mode === 'insecure') {
+        expect(declarations).to.deep.equal({ supportPeriod: { endsOn: '2030-03-31', url: 'https://acme.example/support' } });
+        return;
+      }
+      expect(Object.keys(declarations).sort()).to.deep.equal(
+        [
+          'accessControl', 'authenticationChange', 'bruteForceMitigation', 'defaultPasswordScheme', 'productInformation',
+          'supportPeriod', 'updateMechanism', 'vulnerabilityDisclosurePolicy',
+        ].sort(),
+      );
+      expect(declarations.defaultPasswordScheme).to.deep.include({ scheme: 'unique-per-device' });
+      expect(declarations.bruteForceMitigation).to.deep.include({ method: 'rate-limit' });
+      expect(declarations.vulnerabilityDisclosurePolicy).to.deep.equal({
+        url: 'https://acme.example/psirt', contact: 'psirt@acme.example', acknowledgeWithinDays: 5, statusUpdateEveryDays: 30,
+      });
+      expect(declarations.supportPeriod).to.deep.equal({ endsOn: '2030-03-31', url: 'https://acme.example/support' });
+    });
+
+    it('returns a fresh copy of the document on every call', () => {
+      const first = device.profileDocument().document;
+      (first.services as DeclaredService[]).length = 0;
+      expect((device.profileDocument().document.services as DeclaredService[]).length).to.be.greaterThan(0);
+    });
+  });
+}
+
+describe('simulated device lifecycle', () => {
+  it('gives each secure start its own 20-character password', async () => {
+    const a = await startTestDevice({ mode: 'secure' });
+    const b = await startTestDevice({ mode: 'secure' });
+    try {
+      expect(a.admin.username).to.equal('admin');
+      expect(a.admin.password).to.match(/^[A-Za-z0-9]{20}$/);
+      expect(b.admin.password).to.match(/^[A-Za-z0-9]{20}$/);
+      expect(a.admin.password).not.to.equal(b.admin.password);
+      // Each device accepts only its own password.
+      const portA = service(a, 'web-admin').port;
+      expect((await httpCall(portA, '/admin', { auth: b.admin })).status).to.equal(401);
+      expect((await httpCall(portA, '/admin', { auth: a.admin })).status).to.equal(200);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('uses fixed ports when asked', async () => {
+    const webPort = await freePort();
+    const sshPort = await freePort();
+    const device = await startTestDevice({ mode: 'insecure', ports: { 'web-admin': webPort, ssh: sshPort, telemetry: 0 } });
+    try {
+      expect(service(device, 'web-admin').port).to.equal(webPort);
+      expect(service(device, 'ssh').port).to.equal(sshPort);
+      expect((await httpCall(webPort, '/')).status).to.equal(200);
+    } finally {
+      await device.close();
+    }
+  });
+
+  it('rejects unknown service names in ports', async () => {
+    let error: unknown;
+    try {
+      await startTestDevice({ mode: 'secure', ports: { telnet: 2323 } });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).to.be.instanceOf(Error);
+    expect((error as Error).message).to.contain('unknown service telnet');
+  });
+
+  it('fails cleanly, releasing what it opened, when a fixed port is taken', async () => {
+    const first = await startTestDevice({ mode: 'secure' });
+    try {
+      const taken = service(first, 'telemetry').port;
+      const webPort = await freePort();
+      let error: unknown;
+      try {
+        await startTestDevice({ mode: 'secure', ports: { 'web-admin': webPort, telemetry: taken } });
+      } catch (err) {
+        error = err;
+      }
+      expect((error as NodeJS.ErrnoException | undefined)?.code).to.equal('EADDRINUSE');
+      // The web server the failed start had opened is gone again.
+      expect(await tcpProbe(webPort)).to.equal('ECONNREFUSED');
+    } finally {
+      await first.close();
+    }
+  });
+
+  it('close() releases every TCP port and can be called twice', async () => {
+    const device = await startTestDevice({ mode: 'insecure' });
+    const tcpPorts = device.services.filter((s) => s.transport === 'tcp').map((s) => s.port);
+    for (const port of tcpPorts) expect(await tcpProbe(port)).to.equal('connected');
+    await device.close();
+    await device.close();
+    for (const port of tcpPorts) expect(await tcpProbe(port)).to.equal('ECONNREFUSED');
+  });
+});
+
+describe('simulator: default address and debug port', () => {
+  it('binds a loopback address of its own and keeps the undeclared shell on 2323', async () => {
+    const device = await startSimulatedDevice({ mode: 'insecure' });
+    try {
+      expect(device.host).to.match(/^127\.\d+\.\d+\.\d+$/);
+      expect(device.services.find((s) => s.name === 'debug')?.port).to.equal(DEBUG_SHELL_PORT);
+      const { document } = device.profileDocument();
+      expect(document.scope).to.deep.equal([`${device.host}/32`]);
+      expect(document.target).to.deep.equal({ host: device.host });
+    } finally {
+      await device.close();
+    }
+  });
+});
