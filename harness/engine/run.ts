@@ -10,12 +10,14 @@ import type { DeviceProfile } from '../profile/types.js';
 import { buildResults } from '../results/build.js';
 import type { Results } from '../results/schema.js';
 import { ScopeGuard } from '../scope/guard.js';
+import type { Secret } from '../secrets/secret.js';
+import { loadUniversalDefaults } from '../credentials/universal-defaults.js';
 import type { PlannedCheck, RequirementSuite } from '../suite/define.js';
 import { TOOL } from '../version.js';
 import { executeCheck } from './execute-check.js';
 import { RUN_FILES, writeRunReports } from './finalize.js';
 import { loadSuites } from './load-suites.js';
-import { preflight } from './preflight.js';
+import { PREFLIGHT_ID, preflight } from './preflight.js';
 import type { ProgressListener } from './progress.js';
 import { createRunFolder, newRunId } from './run-folder.js';
 
@@ -40,6 +42,16 @@ function usernames(profile: DeviceProfile): string[] {
   return Object.values(profile.credentials).flatMap((c) => (c.username ? [c.username] : []));
 }
 
+/**
+ * Profile secrets to redact. A declared password that is itself on the public universal-defaults list
+ * ("admin") protects nothing and would only blot out every ID that contains it, so it is left readable.
+ */
+function redactableSecrets(profile: DeviceProfile): { secrets: Secret[]; published: Secret[] } {
+  const published = new Set(loadUniversalDefaults().entries.map((e) => e.password.reveal()));
+  const isPublished = (s: Secret) => published.has(s.reveal());
+  return { secrets: profile.secrets.filter((s) => !isPublished(s)), published: profile.secrets.filter(isPublished) };
+}
+
 /** Plans the suites against the profile, runs them under mocha, and writes the run folder. */
 export async function runChecks(options: RunOptions): Promise<RunOutcome> {
   const { profile } = options;
@@ -50,7 +62,8 @@ export async function runChecks(options: RunOptions): Promise<RunOutcome> {
   const runDir = createRunFolder(runId, options.out, options.reportsDir);
   // The profile holds only secret references (the loader refuses literals), so it is safe to keep.
   writeFileSync(join(runDir, RUN_FILES.profile), profile.source.text);
-  const store = EvidenceStore.open(runDir, new Redactor(profile.secrets, usernames(profile)));
+  const { secrets, published } = redactableSecrets(profile);
+  const store = EvidenceStore.open(runDir, new Redactor(secrets, usernames(profile)));
   const write = (record: RunRecord) => store.write(record);
   const guard = new ScopeGuard(profile.scope);
   const net = new GuardedNetwork(guard, {
@@ -78,6 +91,9 @@ export async function runChecks(options: RunOptions): Promise<RunOutcome> {
   });
   for (const c of planned) {
     write({ type: 'check-planned', at: now(), checkId: c.spec.id, requirement: c.requirement, title: c.spec.title, mandatory: c.spec.mandatory, basis: c.spec.basis, target: c.spec.target });
+  }
+  for (const secret of published) {
+    store.record(PREFLIGHT_ID, null, { kind: 'note', summary: `${secret.label} is a published universal default password, so it is not redacted` });
   }
   emit({ type: 'planned', total: planned.length });
 
@@ -159,6 +175,8 @@ async function runOne(check: PlannedCheck, index: number, total: number, run: Mo
   const outcome = await executeCheck(check, { checkId: spec.id, requirement, target: spec.target, profile: run.profile, policy: run.profile.policy, net: run.net, evidence }, budgetMs, run.signal);
   open = false;
   const durationMs = Date.now() - started;
-  run.write({ type: 'verdict', at: new Date().toISOString(), checkId: spec.id, verdict: outcome.verdict, reason: outcome.reason, durationMs });
-  run.emit({ type: 'check-end', index, total, id: spec.id, verdict: outcome.verdict, reason: outcome.reason, durationMs });
+  // Progress is a log too: it shows the reason as recorded, redacted.
+  const reason = run.store.redactor.text(outcome.reason);
+  run.write({ type: 'verdict', at: new Date().toISOString(), checkId: spec.id, verdict: outcome.verdict, reason, durationMs });
+  run.emit({ type: 'check-end', index, total, id: spec.id, verdict: outcome.verdict, reason, durationMs });
 }

@@ -170,6 +170,14 @@ ${checks.length ? checks.map(checkBlock) : html`<p>No observed checks ran.</p>`}
 </section>`;
 }
 
+function runEvidence(items: EvidenceItem[]): Markup {
+  if (items.length === 0) return html``;
+  return html`<section id="run-evidence"><h2>Run evidence</h2>
+<p class="muted">What the run itself saw before and around the checks: the reachability preflight and run-level notes.</p>
+<ol class="evidence">${items.map(evidenceItem)}</ol>
+</section>`;
+}
+
 function declared(r: Results, checks: CheckResult[]): Markup {
   return html`<section id="declared"><h2>Declared by the vendor</h2>
 <p class="muted">Statements from the device profile. jcstar did not observe these on the device; a person must judge them.</p>
@@ -241,6 +249,7 @@ ${summary(results)}
 ${requirements(results)}
 ${observed(byBasis('observed'))}
 ${declared(results, byBasis('declared'))}
+${runEvidence(results.runEvidence)}
 </main>
 ${footer()}
 <script>${new Markup(PRINT_SCRIPT)}</script>

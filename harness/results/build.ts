@@ -27,6 +27,9 @@ export function buildResults(records: RunRecord[], catalogue: Catalogue): Result
   const verdicts = new Map(records.filter((r): r is VerdictRecord => r.type === 'verdict').map((r) => [r.checkId, r]));
   const evidence = records.filter((r): r is EvidenceRecord => r.type === 'evidence');
 
+  const toItem = ({ seq, at, kind, summary, target, sent, received, artifacts, data }: EvidenceRecord) => ({ seq, at, kind, summary, target, sent, received, artifacts, data });
+  const plannedIds = new Set(planned.map((p) => p.checkId));
+
   const checks: CheckResult[] = planned.map((p) => {
     const v = verdicts.get(p.checkId);
     const notRun = status === 'complete' ? 'the check did not run' : `not run: the run was ${status} before this check`;
@@ -42,9 +45,7 @@ export function buildResults(records: RunRecord[], catalogue: Catalogue): Result
       startedAt: started.get(p.checkId) ?? p.at,
       finishedAt: v?.at ?? null,
       durationMs: v?.durationMs ?? null,
-      evidence: evidence
-        .filter((e) => e.checkId === p.checkId)
-        .map(({ seq, at, kind, summary, target, sent, received, artifacts, data }) => ({ seq, at, kind, summary, target, sent, received, artifacts, data })),
+      evidence: evidence.filter((e) => e.checkId === p.checkId).map(toItem),
     };
   });
 
@@ -90,6 +91,7 @@ export function buildResults(records: RunRecord[], catalogue: Catalogue): Result
     summary: { requirements: counts(requirements.map((r) => r.verdict)), checks: counts(checks.map((c) => c.verdict)) },
     requirements,
     checks,
+    runEvidence: evidence.filter((e) => !plannedIds.has(e.checkId)).map(toItem),
     declarations: declared,
   };
 }

@@ -98,6 +98,7 @@ export const Results = z.object({
   }),
   requirements: z.array(RequirementResult),
   checks: z.array(CheckResult),
+  runEvidence: z.array(EvidenceItem).describe('Evidence of the run itself: the reachability preflight and run-level notes'),
   declarations: z.array(Declaration),
 });
 
