@@ -2,17 +2,17 @@ import { z } from 'zod';
 import { ProfileDocument } from '../profile/schema.js';
 import { Results } from '../results/schema.js';
 
-const BASE = 'https://jcstar.dev/schemas';
+const BASE = 'urn:jcstar:schemas';
 
 /** JSON Schemas generated from the same zod definitions the loader and the engine use. */
 export const SCHEMAS = {
   profile: () => ({
-    $id: `${BASE}/profile.schema.json`,
+    $id: `${BASE}:profile`,
     title: 'jcstar device profile',
     ...z.toJSONSchema(ProfileDocument, { io: 'input', target: 'draft-2020-12' }),
   }),
   results: () => ({
-    $id: `${BASE}/results.schema.json`,
+    $id: `${BASE}:results`,
     title: 'jcstar results.json',
     ...z.toJSONSchema(Results, { io: 'output', target: 'draft-2020-12' }),
   }),

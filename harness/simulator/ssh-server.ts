@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:net';
 import ssh2 from 'ssh2';
 import type { AuthContext, Connection, ServerChannel, Session } from 'ssh2';
@@ -25,9 +26,17 @@ export interface SshServerOptions {
   onAuthAttempt(): void;
 }
 
-/** A fresh ed25519 host key in OpenSSH format (each simulated device gets its own). */
+/**
+ * A fresh ECDSA P-256 host key (each simulated device gets its own). Not ssh2's own ed25519 generator:
+ * about one key in 300 that it makes is one its parser then rejects, which made starts flaky.
+ */
 export function generateHostKey(): string {
-  return ssh2.utils.generateKeyPairSync('ed25519').private;
+  const { privateKey } = generateKeyPairSync('ec', {
+    namedCurve: 'prime256v1',
+    privateKeyEncoding: { type: 'sec1', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  return privateKey;
 }
 
 function safely(fn: () => void): void {

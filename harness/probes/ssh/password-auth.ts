@@ -12,8 +12,9 @@ export interface SshPasswordProbe {
 }
 
 /**
- * One SSH login with a password: `none` first (to learn the offered methods), then `password`, then
- * `keyboard-interactive` answering every prompt with the password, as devices that only offer it expect.
+ * One SSH login with a password: `none` first (to learn the offered methods), then `password`, or
+ * `keyboard-interactive` answering every prompt with the password where the server offers only that.
+ * One credential is one attempt on the server: trying both would double what the device counts.
  */
 export async function probeSshPassword(net: GuardedNetwork, probe: SshPasswordProbe): Promise<AuthObservation> {
   const started = process.hrtime.bigint();
@@ -49,7 +50,7 @@ export async function probeSshPassword(net: GuardedNetwork, probe: SshPasswordPr
       sent.push(`USERAUTH_REQUEST user=${username} method=password password=${password}`);
       return next({ type: 'password', username, password: password.reveal() });
     }
-    if (methodsLeft.includes('keyboard-interactive') && !tried.has('keyboard-interactive')) {
+    if (!methodsLeft.includes('password') && methodsLeft.includes('keyboard-interactive') && !tried.has('keyboard-interactive')) {
       tried.add('keyboard-interactive');
       sent.push(`USERAUTH_REQUEST user=${username} method=keyboard-interactive`);
       return next({

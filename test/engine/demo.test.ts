@@ -1,0 +1,98 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { exitCodeFor } from '../../harness/cli/exit-codes.js';
+import type { RunOutcome } from '../../harness/engine/run.js';
+import { startSimulatedDevice, type SimulatedDevice } from '../../harness/simulator/device.js';
+import { validateResultsJson } from '../support/results-schema.js';
+import { expectValidRunFolder, filesUnder } from '../support/run-folder.js';
+import { runProfile } from '../support/run-profile.js';
+
+async function demo(mode: 'secure' | 'insecure'): Promise<{ device: SimulatedDevice; run: RunOutcome }> {
+  const device = await startSimulatedDevice({ mode });
+  const { document, env } = device.profileDocument();
+  const run = await runProfile(document, { env });
+  return { device, run };
+}
+
+describe('demo against the built-in simulated device', function () {
+  this.timeout(60000);
+
+  describe('secure build', () => {
+    let device: SimulatedDevice;
+    let run: RunOutcome;
+    before(async () => ({ device, run } = await demo('secure')));
+    after(() => device.close());
+
+    it('writes results.json valid against the published schema, with all 16 requirements', () => {
+      const json = JSON.parse(readFileSync(join(run.runDir, 'results.json'), 'utf8'));
+      expect(validateResultsJson(json)).to.deep.equal([]);
+      expect(json.requirements).to.have.length(16);
+    });
+
+    it('writes the HTML report, JUnit XML and a manifest that hashes every file', () => {
+      for (const f of ['report.html', 'junit.xml', 'evidence.jsonl', 'profile.yaml']) expect(existsSync(join(run.runDir, f)), f).to.equal(true);
+      expectValidRunFolder(run.runDir);
+    });
+
+    it('gives no FAIL on S1.1-02, and each login passed its negative and positive controls', () => {
+      const { results } = run;
+      expect(results.requirements.find((r) => r.id === 'S1.1-02')!.verdict).to.not.equal('FAIL');
+      const logins = results.checks.filter((c) => c.id.startsWith('S1.1-02/default-credentials/'));
+      expect(logins.map((c) => c.id).sort()).to.deep.equal(['ssh', 'telemetry', 'web-admin'].map((s) => `S1.1-02/default-credentials/${s}`));
+      for (const check of logins) {
+        expect(check.verdict, check.reason).to.equal('PASS');
+        const roles = check.evidence.map((e) => [e.data?.role, e.data?.outcome]);
+        expect(roles[0]).to.deep.equal(['negative-control', 'rejected']);
+        expect(roles[1]).to.deep.equal(['positive-control', 'accepted']);
+        expect(roles.slice(2).every(([role, outcome]) => role === 'default' && outcome === 'rejected')).to.equal(true);
+      }
+      expect(exitCodeFor(results)).to.equal(0);
+    });
+
+    it('never makes more login attempts than the budget, as counted by the device itself', () => {
+      const budget = run.results.checks.length > 0 ? 2 + 20 : 0;
+      for (const name of ['web-admin', 'ssh', 'telemetry']) {
+        const recorded = run.results.checks.find((c) => c.id === `S1.1-02/default-credentials/${name}`)!.evidence.filter((e) => e.kind === 'exchange').length;
+        expect(device.authAttempts[name], name).to.equal(recorded);
+        expect(device.authAttempts[name], name).to.be.at.most(budget);
+      }
+    });
+
+    it('never writes the device password (a canary) into any file of the run folder, in any encoding', () => {
+      const canary = device.admin.password;
+      const forms = [canary, Buffer.from(canary).toString('base64'), Buffer.from(`admin:${canary}`).toString('base64'), encodeURIComponent(canary)];
+      const used = run.results.checks.flatMap((c) => c.evidence).filter((e) => e.data?.role === 'positive-control');
+      expect(used.length, 'the canary must actually have travelled on the wire').to.be.greaterThan(0);
+      for (const file of filesUnder(run.runDir)) {
+        const content = readFileSync(file).toString('latin1');
+        for (const form of forms) expect(content.includes(form), `${form} in ${file}`).to.equal(false);
+      }
+    });
+  });
+
+  describe('insecure build', () => {
+    let device: SimulatedDevice;
+    let run: RunOutcome;
+    before(async () => ({ device, run } = await demo('insecure')));
+    after(() => device.close());
+
+    it('FAILs S1.1-02 with the accepted default and its transcript as evidence', () => {
+      const { results } = run;
+      expect(results.requirements.find((r) => r.id === 'S1.1-02')!.verdict).to.equal('FAIL');
+      const web = results.checks.find((c) => c.id === 'S1.1-02/default-credentials/web-admin')!;
+      expect(web.verdict).to.equal('FAIL');
+      expect(web.reason).to.match(/^web-admin accepted the universal default credential http-admin-admin /);
+      const accepted = web.evidence.find((e) => e.data?.outcome === 'accepted' && e.data?.role === 'default')!;
+      expect(accepted.sent).to.contain('Authorization: Basic base64(admin:[REDACTED:default:http-admin-admin])');
+      expect(accepted.received).to.match(/^HTTP\/1\.1 200 OK/);
+      expect(exitCodeFor(results)).to.equal(1);
+    });
+
+    it('FAILs the interface inventory on the undeclared BusyBox shell', () => {
+      const inventory = run.results.checks.find((c) => c.id === 'S1.1-01/interface-inventory/tcp')!;
+      expect(inventory.verdict).to.equal('FAIL');
+      expect(inventory.reason).to.contain('undeclared open port(s): 2323/tcp ("BusyBox v1.30 built-in shell (ash)")');
+    });
+  });
+});
