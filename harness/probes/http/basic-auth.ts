@@ -57,9 +57,10 @@ export async function probeHttpBasic(net: GuardedNetwork, probe: HttpBasicProbe)
         headers: { Authorization: authorization, 'User-Agent': 'jcstar', Connection: 'close' },
         createConnection: () => stream,
         signal: probe.signal,
-        timeout: probe.timeoutMs,
       });
-      req.on('timeout', () => req.destroy(new NetError('timeout', `no HTTP response within ${probe.timeoutMs} ms`)));
+      // request()'s own `timeout` never fires on a socket handed over already connected; time the whole exchange.
+      const timer = setTimeout(() => req.destroy(new NetError('timeout', `no complete HTTP response within ${probe.timeoutMs} ms`)), probe.timeoutMs);
+      req.on('close', () => clearTimeout(timer));
       req.on('error', reject);
       req.on('response', (res) => {
         const chunks: Buffer[] = [];

@@ -1,0 +1,102 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, appendFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { expect } from 'chai';
+import type { RunOutcome } from '../../harness/engine/run.js';
+import { freePort, requireBinaries, requireRoot, startDaemon, type Daemon } from '../support/daemons.js';
+import { DEVICE, runProfile, tempDir } from '../support/run-profile.js';
+
+/**
+ * Real Dropbear (Debian dropbear-bin) on a loopback address of its own. Its fixture users live in a
+ * passwd/shadow pair bind-mounted over /etc in a private mount namespace, so the host's users are untouched.
+ */
+async function startDropbear(host: string, user: string, password: string): Promise<Daemon & { port: number }> {
+  const dir = tempDir('jcstar-dropbear-');
+  chmodSync(dir, 0o755);
+  copyFileSync('/etc/passwd', join(dir, 'passwd'));
+  copyFileSync('/etc/shadow', join(dir, 'shadow'));
+  const hash = execFileSync('openssl', ['passwd', '-6', '-salt', randomBytes(6).toString('hex'), '-stdin'], { input: password }).toString().trim();
+  appendFileSync(join(dir, 'passwd'), `${user}:x:4242:4242:jcstar fixture:/tmp:/bin/sh\n`);
+  appendFileSync(join(dir, 'shadow'), `${user}:${hash}:19000:0:99999:7:::\n`);
+  execFileSync('dropbearkey', ['-t', 'ecdsa', '-f', join(dir, 'hostkey')], { stdio: 'ignore' });
+  const port = await freePort(host);
+  const script = `mount --bind ${dir}/passwd /etc/passwd && mount --bind ${dir}/shadow /etc/shadow && exec dropbear -F -E -p ${host}:${port} -r ${dir}/hostkey -P ${dir}/pid`;
+  const daemon = await startDaemon('unshare', ['--mount', 'sh', '-c', script], host, port);
+  return { ...daemon, port };
+}
+
+function sshProfile(host: string, port: number, credential?: { username: string }) {
+  return {
+    device: DEVICE,
+    target: { host },
+    scope: [`${host}/32`],
+    services: [{ name: 'ssh', protocol: 'ssh', port, auth: 'password', ...(credential ? { credential: 'maint' } : {}) }],
+    ...(credential ? { credentials: { maint: { username: credential.username, password: '${env:FIXTURE_SSH_PASSWORD}' } } } : {}),
+  };
+}
+
+/** Authentication attempts as Dropbear logs them: one line per password tried. */
+function loggedAttempts(log: string): number {
+  return (log.match(/Bad password attempt|Login attempt for nonexistent user|Password auth succeeded/g) ?? []).length;
+}
+
+describe('S1.1-02 against real Dropbear', function () {
+  this.timeout(60000);
+  before(function () {
+    requireBinaries(this, { dropbear: 'dropbear-bin', dropbearkey: 'dropbear-bin', unshare: 'util-linux', openssl: 'openssl' });
+    requireRoot(this, 'bind-mounting fixture users in a private mount namespace');
+  });
+
+  describe('unit with a universal default password (ubnt/ubnt)', () => {
+    let daemon: Daemon & { port: number };
+    let run: RunOutcome;
+    before(async () => {
+      daemon = await startDropbear('127.0.77.1', 'ubnt', 'ubnt');
+      run = await runProfile(sshProfile('127.0.77.1', daemon.port), { only: ['S1.1-02'] });
+    });
+    after(() => daemon?.stop());
+
+    it('FAILs, naming the accepted default, after the negative control was refused', () => {
+      const check = run.results.checks.find((c) => c.id === 'S1.1-02/default-credentials/ssh')!;
+      expect(check.verdict).to.equal('FAIL');
+      expect(check.reason).to.match(/^ssh accepted the universal default credential ssh-ubnt-ubnt \(user "ubnt"; source: Ubiquiti/);
+      expect(check.evidence[0]!.data).to.include({ role: 'negative-control', outcome: 'rejected' });
+      const accepted = check.evidence.find((e) => e.data?.outcome === 'accepted')!;
+      expect(accepted.received).to.contain('USERAUTH_SUCCESS');
+      expect(accepted.sent).to.contain('password=[REDACTED:default:ssh-ubnt-ubnt]');
+    });
+
+    it('made exactly as many attempts as the evidence records, by Dropbear\'s own log', () => {
+      const exchanges = run.results.checks.flatMap((c) => c.evidence).filter((e) => e.kind === 'exchange').length;
+      expect(loggedAttempts(daemon.log())).to.equal(exchanges);
+    });
+  });
+
+  describe('unit with a unique strong password', () => {
+    let daemon: Daemon & { port: number };
+    let run: RunOutcome;
+    const password = randomBytes(15).toString('base64url');
+    before(async () => {
+      daemon = await startDropbear('127.0.77.2', 'maint', password);
+      run = await runProfile(sshProfile('127.0.77.2', daemon.port, { username: 'maint' }), { only: ['S1.1-02'], env: { FIXTURE_SSH_PASSWORD: password } });
+    });
+    after(() => daemon?.stop());
+
+    it('PASSes with negative and positive controls and every ssh default refused', () => {
+      const check = run.results.checks.find((c) => c.id === 'S1.1-02/default-credentials/ssh')!;
+      expect(check.verdict, check.reason).to.equal('PASS');
+      expect(check.evidence.slice(0, 2).map((e) => [e.data?.role, e.data?.outcome])).to.deep.equal([
+        ['negative-control', 'rejected'],
+        ['positive-control', 'accepted'],
+      ]);
+      expect(check.reason).to.equal('ssh refused a random credential and all 10 universal ssh defaults of list defaults-2026.11');
+    });
+
+    it('stays within the attempt budget by Dropbear\'s own log', () => {
+      const attempts = loggedAttempts(daemon.log());
+      expect(attempts).to.equal(12);
+      expect(attempts).to.be.at.most(2 + 20);
+    });
+  });
+});
