@@ -7,6 +7,7 @@ import { registerReport } from './commands/report.js';
 import { registerRequirements } from './commands/requirements.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
+import { registerSimulate } from './commands/simulate.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
@@ -30,6 +31,7 @@ registerValidate(program);
 registerRequirements(program);
 registerReport(program);
 registerSchema(program);
+registerSimulate(program);
 for (const command of program.commands) command.exitOverride();
 
 try {

@@ -11,7 +11,7 @@ describe('jcstar CLI', function () {
   this.timeout(60000);
 
   describe('--help', () => {
-    for (const command of ['', 'demo', 'run', 'validate', 'requirements', 'report', 'schema']) {
+    for (const command of ['', 'demo', 'run', 'validate', 'requirements', 'report', 'schema', 'simulate']) {
       it(`works on ${command || 'the top level'}`, async () => {
         const r = await jcstar(command ? [command, '--help'] : ['--help']);
         expect(r.code).to.equal(0);
@@ -124,5 +124,36 @@ services:
     const r = await jcstar(['schema', 'profile']);
     expect(JSON.parse(r.stdout).$id).to.equal('urn:jcstar:schemas:profile');
     expect((await jcstar(['schema', 'nope'])).code).to.equal(2);
+  });
+});
+
+describe('jcstar simulate + jcstar run <profile>', function () {
+  this.timeout(60000);
+
+  it('runs a written profile against the standalone simulated device and exits 1 on its defaults', async () => {
+    const dir = tempDir();
+    const profile = join(dir, 'sim.yaml');
+    const { spawn } = await import('node:child_process');
+    const { JCSTAR } = await import('../support/cli.js');
+    const sim = spawn(process.execPath, [JCSTAR, 'simulate', '--insecure', '--write-profile', profile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    try {
+      const env = await new Promise<Record<string, string>>((resolve, reject) => {
+        let text = '';
+        sim.stderr!.on('data', (d: Buffer) => {
+          text += d.toString();
+          if (text.includes('jcstar: ready')) {
+            resolve(Object.fromEntries([...text.matchAll(/^export (\w+)='([^']*)'$/gm)].map((m) => [m[1]!, m[2]!])));
+          }
+        });
+        sim.once('exit', (code) => reject(new Error(`simulate exited with ${code}: ${text}`)));
+      });
+      const r = await jcstar(['run', profile, '--only', 'S1.1-02', '--out', join(dir, 'run')], { env });
+      expect(r.code, r.stderr).to.equal(1);
+      expect(r.stdout).to.match(/S1\.1-02 +FAIL/);
+      expectValidRunFolder(join(dir, 'run'));
+    } finally {
+      sim.kill('SIGINT');
+      await new Promise((resolve) => sim.once('exit', resolve));
+    }
   });
 });
