@@ -60,7 +60,7 @@ export function buildResults(records: RunRecord[], catalogue: Catalogue): Result
     const declaredKeys = req.declarations.filter((k) => k in declarations);
     const selected = start.selection === null || start.selection.includes(req.id);
     const rolled = selected
-      ? rollUp(own, declaredKeys.length > 0)
+      ? rollUp(own, { hasDeclarations: declaredKeys.length > 0, evaluation: req.evaluation })
       : { verdict: 'INCONCLUSIVE' as const, reason: 'not selected in this run (--only)' };
     return {
       id: req.id,

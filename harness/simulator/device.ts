@@ -108,6 +108,10 @@ function secureDeclarations(): NonNullable<ProfileInput['declarations']> {
       statusUpdateEveryDays: 30,
     },
     updateMechanism: { method: 'device-ui', description: 'Web admin > Maintenance > Firmware update' },
+    updateProcedure: { url: 'https://acme.example/sim-cam/update', description: 'Download the image, then upload it under Maintenance' },
+    updateIntegrity: { mechanism: 'ECDSA P-256 signature over the image, verified before install', antiRollback: true },
+    resilience: { description: 'Credentials and the installed firmware live in flash and survive power loss' },
+    userDataDeletion: { method: 'Web admin > Maintenance > Factory reset', description: 'Erases recordings, settings and credentials' },
     supportPeriod: { endsOn: '2030-03-31', url: 'https://acme.example/support' },
     productInformation: { url: 'https://acme.example/products/sim-cam', modelDesignation: 'ACME SIM-CAM' },
   };

@@ -14,9 +14,12 @@ export interface Rollup {
  * Requirement verdict from its checks: any FAIL → FAIL; PASS only if every mandatory check is PASS or a
  * justified NOT_APPLICABLE (and at least one check passed); otherwise the weakest remaining state.
  */
-export function rollUp(checks: RolledUpCheck[], hasDeclarations: boolean): Rollup {
+export function rollUp(checks: RolledUpCheck[], context: { hasDeclarations: boolean; evaluation: string }): Rollup {
   if (checks.length === 0) {
-    return hasDeclarations
+    if (context.evaluation === 'device') {
+      return { verdict: 'INCONCLUSIVE', reason: '★1 evaluates this on the device and jcstar has no automated check for it yet' };
+    }
+    return context.hasDeclarations
       ? { verdict: 'MANUAL', reason: 'no automated check yet; a person must review the vendor declaration' }
       : { verdict: 'INCONCLUSIVE', reason: 'no automated check yet and nothing declared in the profile' };
   }
@@ -32,8 +35,9 @@ export function rollUp(checks: RolledUpCheck[], hasDeclarations: boolean): Rollu
     }
     return { verdict: 'PASS', reason: `${count('PASS', decisive)} mandatory check(s) passed` };
   }
+  const passed = count('PASS', decisive) > 0 ? `${count('PASS', decisive)} passed; ` : '';
   if (open.some((c) => c.verdict === 'INCONCLUSIVE')) {
-    return { verdict: 'INCONCLUSIVE', reason: `${count('INCONCLUSIVE', decisive)} mandatory check(s) inconclusive` };
+    return { verdict: 'INCONCLUSIVE', reason: `${passed}${count('INCONCLUSIVE', decisive)} mandatory check(s) inconclusive` };
   }
-  return { verdict: 'MANUAL', reason: `${count('MANUAL', decisive)} check(s) need a person to review` };
+  return { verdict: 'MANUAL', reason: `${passed}${count('MANUAL', decisive)} check(s) need a person to review` };
 }

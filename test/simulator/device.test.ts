@@ -85,7 +85,8 @@ for (const mode of ['secure', 'insecure'] as SimulatorMode[]) {
       expect(Object.keys(declarations).sort()).to.deep.equal(
         [
           'accessControl', 'authenticationChange', 'bruteForceMitigation', 'defaultPasswordScheme', 'productInformation',
-          'supportPeriod', 'updateMechanism', 'vulnerabilityDisclosurePolicy',
+          'resilience', 'supportPeriod', 'updateIntegrity', 'updateMechanism', 'updateProcedure', 'userDataDeletion',
+          'vulnerabilityDisclosurePolicy',
         ].sort(),
       );
       expect(declarations.defaultPasswordScheme).to.deep.include({ scheme: 'unique-per-device' });
