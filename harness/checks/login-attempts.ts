@@ -38,6 +38,9 @@ export async function attemptLogin(ctx: CheckContext, probe: LoginProbe, role: A
       latencyMs: observation.latencyMs,
       failure: observation.failure ?? null,
     },
+    artifacts: observation.rawReceived?.length
+      ? [{ name: `${role}-${label}-response.bin`, bytes: observation.rawReceived, mediaType: 'application/octet-stream' }]
+      : [],
   });
   return { role, label, credential, observation, evidence };
 }

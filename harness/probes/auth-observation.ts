@@ -18,6 +18,8 @@ export interface AuthObservation {
   /** Transcript excerpts; secrets appear only as their redaction marker. */
   sent: string;
   received: string;
+  /** The bytes the device sent back, verbatim (capped), where the protocol is not encrypted end to end. */
+  rawReceived?: Buffer;
 }
 
 export function elapsed(since: bigint): number {

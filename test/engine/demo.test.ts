@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -86,6 +87,10 @@ describe('demo against the built-in simulated device', function () {
       const accepted = web.evidence.find((e) => e.data?.outcome === 'accepted' && e.data?.role === 'default')!;
       expect(accepted.sent).to.contain('Authorization: Basic base64(admin:[REDACTED:default:http-admin-admin])');
       expect(accepted.received).to.match(/^HTTP\/1\.1 200 OK/);
+      expect(accepted.artifacts).to.have.length(1);
+      const raw = readFileSync(join(run.runDir, accepted.artifacts[0]!.path));
+      expect(raw.toString('latin1')).to.match(/^HTTP\/1\.1 200 OK\r\n/);
+      expect(createHash('sha256').update(raw).digest('hex')).to.equal(accepted.artifacts[0]!.sha256);
       expect(exitCodeFor(results)).to.equal(1);
     });
 

@@ -16,6 +16,7 @@ export interface HttpBasicProbe {
 }
 
 const BODY_EXCERPT = 512;
+const RAW_LIMIT = 64 * 1024;
 
 async function openStream(net: GuardedNetwork, probe: HttpBasicProbe): Promise<Duplex> {
   const socket = await net.connectTcp(probe.host, probe.port, { signal: probe.signal, timeoutMs: probe.timeoutMs });
@@ -46,6 +47,12 @@ export async function probeHttpBasic(net: GuardedNetwork, probe: HttpBasicProbe)
   } catch (err) {
     return fail(err);
   }
+  const raw: Buffer[] = [];
+  let rawSize = 0;
+  stream.on('data', (chunk: Buffer) => {
+    if (rawSize < RAW_LIMIT) raw.push(chunk.subarray(0, RAW_LIMIT - rawSize));
+    rawSize += chunk.length;
+  });
   try {
     const authorization = `Basic ${Buffer.from(`${username}:${password.reveal()}`).toString('base64')}`;
     const { res, body } = await new Promise<{ res: IncomingMessage; body: string }>((resolve, reject) => {
@@ -84,6 +91,7 @@ export async function probeHttpBasic(net: GuardedNetwork, probe: HttpBasicProbe)
       latencyMs: elapsed(started),
       sent,
       received,
+      rawReceived: Buffer.concat(raw),
     };
   } catch (err) {
     return fail(err);
