@@ -58,6 +58,10 @@ export async function runChecks(options: RunOptions): Promise<RunOutcome> {
   const signal = options.signal ?? new AbortController().signal;
   const emit = options.onProgress ?? (() => {});
   const catalogue = loadCatalogue();
+  // Planned before the run folder exists, so a suite that cannot plan leaves nothing half-made behind.
+  const only = options.only ?? null;
+  const suites = (options.suites ?? (await loadSuites())).filter((s) => only === null || only.includes(s.requirement));
+  const planned: PlannedCheck[] = suites.flatMap((s) => s.plan(profile));
   const runId = newRunId();
   const runDir = createRunFolder(runId, options.out, options.reportsDir);
   // The profile holds only secret references (the loader refuses literals), so it is safe to keep.
@@ -72,9 +76,6 @@ export async function runChecks(options: RunOptions): Promise<RunOutcome> {
     connectTimeoutMs: profile.policy.budgets.connectTimeoutMs,
   });
 
-  const only = options.only ?? null;
-  const suites = (options.suites ?? (await loadSuites())).filter((s) => only === null || only.includes(s.requirement));
-  const planned: PlannedCheck[] = suites.flatMap((s) => s.plan(profile));
   const now = () => new Date().toISOString();
 
   write({
@@ -109,11 +110,15 @@ export async function runChecks(options: RunOptions): Promise<RunOutcome> {
       await runUnderMocha(planned, { profile, net, store, signal, write, emit });
     }
   } catch (err) {
-    if (!signal.aborted) throw err;
+    // A fault in the harness still leaves a finished, honest run folder (exit code 3), not a bare log.
+    if (!signal.aborted) {
+      status = 'aborted';
+      statusReason = `harness error: ${(err as Error)?.message ?? String(err)}`;
+    }
   } finally {
     if (signal.aborted && status === 'complete') {
       status = 'interrupted';
-      statusReason = 'interrupted by the user (SIGINT)';
+      statusReason = 'interrupted (SIGINT or SIGTERM) before the run finished';
     }
     write({ type: 'run-end', at: now(), status, statusReason });
     store.close();
