@@ -50,7 +50,7 @@ async function checkDefaultCredentials(ctx: CheckContext, service: Service, prob
   if (control.observation.outcome === 'accepted') {
     return inconclusive(`${service.name} accepted a random credential: it does not enforce authentication, so defaults prove nothing here (an S1.1-01 finding)`);
   }
-  if (control.observation.outcome === 'error') {
+  if (control.observation.outcome === 'error' || control.observation.outcome === 'locked') {
     return inconclusive(`negative control failed on ${service.name}: ${control.observation.detail}`);
   }
 
@@ -71,6 +71,9 @@ async function checkDefaultCredentials(ctx: CheckContext, service: Service, prob
     attempts.push(attempt);
     if (attempt.observation.outcome === 'accepted') {
       return fail(`${service.name} accepted the universal default credential ${entry.id} (user "${entry.username}"; source: ${entry.source}); see evidence #${attempt.evidence.seq}`);
+    }
+    if (attempt.observation.outcome === 'locked') {
+      return inconclusive(`${service.name} locked the client out after ${attempts.length} of ${candidates.length} defaults (${attempt.observation.lockoutSignal}); the rest were not tried, so no default can be ruled out`);
     }
     consecutiveErrors = attempt.observation.outcome === 'error' ? consecutiveErrors + 1 : 0;
     if (consecutiveErrors >= MAX_CONSECUTIVE_ERRORS) {

@@ -17,6 +17,8 @@ export interface HttpBasicProbe {
 
 const BODY_EXCERPT = 512;
 const RAW_LIMIT = 64 * 1024;
+/** 423 Locked and 429 Too Many Requests: the server says it is holding the client off. */
+const LOCKOUT_STATUSES = new Set([423, 429]);
 
 async function openStream(net: GuardedNetwork, probe: HttpBasicProbe): Promise<Duplex> {
   const socket = await net.connectTcp(probe.host, probe.port, { signal: probe.signal, timeoutMs: probe.timeoutMs });
@@ -32,7 +34,7 @@ function describeResponse(res: IncomingMessage, body: string): string {
   return [`HTTP/${res.httpVersion} ${res.statusCode} ${res.statusMessage}`, ...headers, '', body.slice(0, BODY_EXCERPT)].join('\r\n');
 }
 
-/** One GET with HTTP Basic credentials. 2xx is accepted, 401/403 rejected, anything else an error. */
+/** One GET with HTTP Basic credentials. 2xx is accepted, 401/403 rejected, 423/429 locked, anything else an error. */
 export async function probeHttpBasic(net: GuardedNetwork, probe: HttpBasicProbe): Promise<AuthObservation> {
   const started = process.hrtime.bigint();
   const { username, password } = probe.credential;
@@ -83,10 +85,15 @@ export async function probeHttpBasic(net: GuardedNetwork, probe: HttpBasicProbe)
     });
     const status = res.statusCode ?? 0;
     const received = describeResponse(res, body);
-    const outcome = status >= 200 && status < 300 ? 'accepted' : status === 401 || status === 403 ? 'rejected' : 'error';
+    const outcome = status >= 200 && status < 300 ? 'accepted'
+      : status === 401 || status === 403 ? 'rejected'
+      : LOCKOUT_STATUSES.has(status) ? 'locked'
+      : 'error';
+    const retryAfter = res.headers['retry-after'];
     return {
       outcome,
       ...(outcome === 'error' ? { failure: 'protocol' as const } : {}),
+      ...(outcome === 'locked' ? { lockoutSignal: `HTTP ${status}${retryAfter ? ` Retry-After: ${retryAfter}` : ''}` } : {}),
       detail: `HTTP ${status}`,
       latencyMs: elapsed(started),
       sent,

@@ -19,6 +19,8 @@ export interface MqttConnectProbe {
 
 /** CONNACK codes that mean "these credentials are refused": 3.1.1 return codes 4/5, 5.0 reason codes 0x86/0x87. */
 const AUTH_REFUSALS: Record<4 | 5, number[]> = { 4: [4, 5], 5: [134, 135] };
+/** MQTT 5.0 reason codes by which a broker holds a client off: banned, quota exceeded, connection rate exceeded. */
+const LOCKOUT_CODES = [138, 151, 159];
 const RETURN_CODES_311: Record<number, string> = {
   1: 'unacceptable protocol version',
   2: 'identifier rejected',
@@ -86,6 +88,7 @@ export async function probeMqttConnect(net: GuardedNetwork, probe: MqttConnectPr
       if (typeof err.code === 'number') {
         const received = `CONNACK code=${err.code} (${codeName(probe.protocolVersion, err.code)})`;
         if (AUTH_REFUSALS[probe.protocolVersion].includes(err.code)) settle(observe('rejected', received, received));
+        else if (probe.protocolVersion === 5 && LOCKOUT_CODES.includes(err.code)) settle({ ...observe('locked', received, received), lockoutSignal: received });
         else settle(observe('error', received, received, 'protocol'));
         return;
       }
