@@ -200,6 +200,9 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
       },
       declarations:
         mode === 'secure' ? secureDeclarations() : { supportPeriod: { endsOn: '2030-03-31', url: 'https://acme.example/support' } },
+      // The simulator's loopback address also reaches the host's wildcard listeners (a developer's web
+      // server on 0.0.0.0:8080), which are not the device's; so scan only where the simulator itself may listen.
+      policy: { portScan: { ports: [DEBUG_SHELL_PORT] } },
     };
     return {
       document: structuredClone(document) as Record<string, unknown>,

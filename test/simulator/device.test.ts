@@ -44,8 +44,7 @@ for (const mode of ['secure', 'insecure'] as SimulatorMode[]) {
       expect(parsed.device).to.deep.equal({ vendor: 'ACME', model: 'SIM-CAM', firmware: '1.0.0', unit: 'SIM-0001', category: 'network-camera' });
       expect(parsed.target).to.deep.equal({ host: '127.0.0.1' });
       expect(parsed.scope).to.deep.equal(['127.0.0.1/32']);
-      expect(parsed.policy).to.deep.equal({});
-      expect(document).not.to.have.property('policy');
+      expect(parsed.policy).to.deep.equal({ portScan: { ports: [DEBUG_SHELL_PORT] } });
     });
 
     it('declares exactly the declared services, with their live ports', () => {
