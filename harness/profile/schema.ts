@@ -45,6 +45,26 @@ export const TargetSpec = z.strictObject({
   host: nonEmpty.describe('IP address or host name of the device; it must fall inside `scope`'),
 });
 
+const pattern = z.string().refine((p) => {
+  try {
+    new RegExp(p);
+    return true;
+  } catch {
+    return false;
+  }
+}, { message: 'expected a valid regular expression' });
+
+export const LoginSpec = z.strictObject({
+  path: z.string().startsWith('/').describe('Where the form posts, or the JSON login endpoint'),
+  page: z.string().startsWith('/').optional().describe('Page to fetch first, for its cookies and CSRF token (forms)'),
+  usernameField: z.string().min(1).optional().describe('Default "username"'),
+  passwordField: z.string().min(1).optional().describe('Default "password"'),
+  csrfField: z.string().min(1).optional().describe('Hidden CSRF input name; found automatically when absent'),
+  successPattern: pattern.optional().describe('Regular expression on the response that marks a successful login'),
+  failurePattern: pattern.optional().describe('Regular expression on the response that marks a refused login'),
+  tokenField: z.string().min(1).optional().describe('JSON field holding the token after a successful API login; default "token"'),
+});
+
 export const ServiceSpec = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, { message: 'expected a lowercase name (letters, digits, - _ .)' }),
   protocol: z.enum(PROTOCOLS),
@@ -53,6 +73,7 @@ export const ServiceSpec = z.strictObject({
   auth: z.enum(AUTH_MECHANISMS).describe('How the service authenticates users'),
   credential: z.string().optional().describe('Name of an entry in `credentials` valid on this service'),
   paths: z.array(z.string().startsWith('/')).optional().describe('HTTP paths that need authentication'),
+  login: LoginSpec.optional().describe('How to log in, for auth: form or token (HTTP)'),
 });
 
 export const CredentialSpec = z.strictObject({
@@ -129,5 +150,6 @@ export const ProfileDocument = z.strictObject({
 
 export type ProfileDocument = z.infer<typeof ProfileDocument>;
 export type ServiceSpec = z.infer<typeof ServiceSpec>;
+export type LoginSpec = z.infer<typeof LoginSpec>;
 export type Declarations = z.infer<typeof Declarations>;
 export type Protocol = (typeof PROTOCOLS)[number];
