@@ -1,28 +1,21 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, appendFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import type { RunOutcome } from '../../harness/engine/run.js';
-import { freePort, requireBinaries, requireRoot, startDaemon, type Daemon } from '../support/daemons.js';
-import { DEVICE, runProfile, tempDir } from '../support/run-profile.js';
+import { freePort, requireBinaries, requireRoot, type Daemon } from '../support/daemons.js';
+import { fixtureUsersScript, startNamespacedDaemon } from '../support/fixture-users.js';
+import { DEVICE, runProfile } from '../support/run-profile.js';
 
 /**
  * Real Dropbear (Debian dropbear-bin) on a loopback address of its own. Its fixture users live in a
  * passwd/shadow pair bind-mounted over /etc in a private mount namespace, so the host's users are untouched.
  */
 async function startDropbear(host: string, user: string, password: string): Promise<Daemon & { port: number }> {
-  const dir = tempDir('jcstar-dropbear-');
-  chmodSync(dir, 0o755);
-  copyFileSync('/etc/passwd', join(dir, 'passwd'));
-  copyFileSync('/etc/shadow', join(dir, 'shadow'));
-  const hash = execFileSync('openssl', ['passwd', '-6', '-salt', randomBytes(6).toString('hex'), '-stdin'], { input: password }).toString().trim();
-  appendFileSync(join(dir, 'passwd'), `${user}:x:4242:4242:jcstar fixture:/tmp:/bin/sh\n`);
-  appendFileSync(join(dir, 'shadow'), `${user}:${hash}:19000:0:99999:7:::\n`);
+  const { dir, mountCommands } = fixtureUsersScript({ [user]: password }, 'jcstar-dropbear-');
   execFileSync('dropbearkey', ['-t', 'ecdsa', '-f', join(dir, 'hostkey')], { stdio: 'ignore' });
   const port = await freePort(host);
-  const script = `mount --bind ${dir}/passwd /etc/passwd && mount --bind ${dir}/shadow /etc/shadow && exec dropbear -F -E -p ${host}:${port} -r ${dir}/hostkey -P ${dir}/pid`;
-  const daemon = await startDaemon('unshare', ['--mount', 'sh', '-c', script], host, port);
+  const daemon = await startNamespacedDaemon(`${mountCommands} && exec dropbear -F -E -p ${host}:${port} -r ${dir}/hostkey -P ${dir}/pid`, host, port);
   return { ...daemon, port };
 }
 

@@ -1,0 +1,95 @@
+import type { Socket } from 'node:net';
+import { NetError } from '../../net/errors.js';
+import { FtpReplyReader, replyText, type FtpReply } from './replies.js';
+
+const RAW_LIMIT = 64 * 1024;
+
+/** A reply and when its last byte arrived (process.hrtime.bigint()). */
+export interface TimedReply extends FtpReply {
+  at: bigint;
+}
+
+/** An FTP control connection over a socket from the guarded network, with its transcript. */
+export class FtpControl {
+  readonly #socket: Socket;
+  readonly #reader = new FtpReplyReader();
+  readonly #replies: TimedReply[] = [];
+  readonly #raw: Buffer[] = [];
+  #rawSize = 0;
+  readonly #sent: string[] = [];
+  readonly #received: string[] = [];
+  #failure: NetError | null = null;
+  #onChange: (() => void) | null = null;
+
+  constructor(socket: Socket) {
+    this.#socket = socket;
+    socket.on('data', (chunk: Buffer) => {
+      const at = process.hrtime.bigint();
+      if (this.#rawSize < RAW_LIMIT) this.#raw.push(chunk.subarray(0, RAW_LIMIT - this.#rawSize));
+      this.#rawSize += chunk.length;
+      try {
+        for (const reply of this.#reader.push(chunk)) {
+          this.#received.push(replyText(reply));
+          this.#replies.push({ ...reply, at });
+        }
+      } catch (err) {
+        this.#failure = err as NetError;
+        socket.destroy();
+      }
+      this.#onChange?.();
+    });
+    socket.on('close', () => {
+      this.#failure ??= new NetError('closed', 'connection closed by the server');
+      this.#onChange?.();
+    });
+  }
+
+  /** The connection is gone or unusable; a reply may still be queued. */
+  get closed(): boolean {
+    return this.#failure !== null;
+  }
+
+  get sent(): string {
+    return this.#sent.join('\n');
+  }
+
+  get received(): string {
+    return this.#received.join('\n');
+  }
+
+  get rawReceived(): Buffer {
+    return Buffer.concat(this.#raw);
+  }
+
+  /** Sends one command; `shown` is how it appears in the transcript (a Secret prints its marker). */
+  send(command: string, shown: string): void {
+    this.#sent.push(shown);
+    this.#socket.write(`${command}\r\n`);
+  }
+
+  /** The next reply; rejects with NetError when the connection fails first or `signal` aborts (its reason). */
+  next(signal: AbortSignal): Promise<TimedReply> {
+    return new Promise((resolve, reject) => {
+      const finish = (outcome: () => void) => {
+        this.#onChange = null;
+        signal.removeEventListener('abort', onAbort);
+        outcome();
+      };
+      const onAbort = () => finish(() => reject(signal.reason));
+      const check = () => {
+        const reply = this.#replies.shift();
+        if (reply) finish(() => resolve(reply));
+        else if (this.#failure) finish(() => reject(this.#failure));
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#onChange = check;
+      check();
+    });
+  }
+
+  close(): void {
+    this.#onChange = null;
+    this.#socket.destroy();
+  }
+}

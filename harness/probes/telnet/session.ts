@@ -1,0 +1,150 @@
+import type { Socket } from 'node:net';
+import { StringDecoder } from 'node:string_decoder';
+import { NetError } from '../../net/errors.js';
+import { TelnetDecoder, describeCommand, escapeData, negotiation } from './codec.js';
+import { OptionNegotiator } from './negotiation.js';
+import { visibleText } from './screen.js';
+
+const RAW_LIMIT = 64 * 1024;
+const TRANSCRIPT_LIMIT = 64 * 1024;
+/** Prompts sit at the end; this much of the latest text is plenty to judge by. */
+const SCREEN_LIMIT = 16 * 1024;
+/** A tentative sign (a bare `$` at the end, a rejection with no prompt after it yet) must stand this long without more text. */
+const SETTLE_MS = 300;
+
+/** `tentative`: a sign that more text could still overturn, such as a shell-like prompt character. */
+export interface Decision<T> {
+  value: T;
+  tentative?: boolean;
+}
+
+export interface Decided<T> {
+  value: T;
+  /** When the text that decided arrived (process.hrtime.bigint()). */
+  at: bigint;
+}
+
+/**
+ * A telnet client session over a socket from the guarded network: it answers option negotiation,
+ * strips commands from the text, and lets a probe wait for what the text shows.
+ */
+export class TelnetSession {
+  readonly #socket: Socket;
+  readonly #decoder = new TelnetDecoder();
+  readonly #text = new StringDecoder('utf8');
+  readonly #options = new OptionNegotiator();
+  readonly #raw: Buffer[] = [];
+  #rawSize = 0;
+  readonly #sent: string[] = [];
+  #received = '';
+  #screen = '';
+  #closed = false;
+  #lastDataAt = process.hrtime.bigint();
+  #onChange: (() => void) | null = null;
+
+  constructor(socket: Socket) {
+    this.#socket = socket;
+    socket.on('data', (chunk: Buffer) => this.#receive(chunk));
+    socket.on('close', () => {
+      this.#closed = true;
+      this.#onChange?.();
+    });
+  }
+
+  get sent(): string {
+    return this.#sent.join('\n');
+  }
+
+  get received(): string {
+    return this.#received;
+  }
+
+  get rawReceived(): Buffer {
+    return Buffer.concat(this.#raw);
+  }
+
+  /** Visible text since the last mark(). */
+  get screen(): string {
+    return visibleText(this.#screen);
+  }
+
+  /** Starts a new screen: what follows is the answer to what is sent next. */
+  mark(): void {
+    this.#screen = '';
+  }
+
+  /** Sends one line of input; `shown` is how it appears in the transcript (a Secret prints its marker). */
+  sendLine(line: string, shown: string): void {
+    this.mark();
+    this.#sent.push(shown);
+    this.#socket.write(escapeData(Buffer.from(`${line}\r\n`, 'utf8')));
+  }
+
+  /**
+   * Resolves with the first firm decision `decide` takes on the screen, or a tentative one that no
+   * further text overturned for SETTLE_MS or before the connection closed. Rejects when the connection
+   * closes undecided (NetError 'closed') or `signal` aborts (its reason).
+   */
+  until<T>(decide: (screen: string) => Decision<T> | null, signal: AbortSignal): Promise<Decided<T>> {
+    return new Promise((resolve, reject) => {
+      let settle: NodeJS.Timeout | undefined;
+      let pending: Decided<T> | null = null;
+      const finish = (outcome: () => void) => {
+        clearTimeout(settle);
+        this.#onChange = null;
+        signal.removeEventListener('abort', onAbort);
+        outcome();
+      };
+      const onAbort = () => finish(() => reject(signal.reason));
+      const evaluate = () => {
+        clearTimeout(settle);
+        const decision = decide(this.screen);
+        // Later text that only confirms a sign does not move the moment it was shown.
+        const at = pending && decision && pending.value === decision.value ? pending.at : this.#lastDataAt;
+        pending = decision ? { value: decision.value, at } : null;
+        if (decision && !decision.tentative) return finish(() => resolve(pending!));
+        if (this.#closed) {
+          return finish(() => (pending ? resolve(pending) : reject(new NetError('closed', 'connection closed by the device'))));
+        }
+        if (pending) settle = setTimeout(() => finish(() => resolve(pending!)), SETTLE_MS);
+      };
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#onChange = evaluate;
+      evaluate();
+    });
+  }
+
+  close(): void {
+    this.#onChange = null;
+    this.#socket.destroy();
+  }
+
+  #receive(chunk: Buffer): void {
+    this.#lastDataAt = process.hrtime.bigint();
+    if (this.#rawSize < RAW_LIMIT) this.#raw.push(chunk.subarray(0, RAW_LIMIT - this.#rawSize));
+    this.#rawSize += chunk.length;
+    for (const part of this.#decoder.push(chunk)) {
+      if (part.kind === 'data') {
+        this.#append(this.#text.write(part.bytes));
+        continue;
+      }
+      this.#record(`<${describeCommand(part)}>`);
+      if (part.kind !== 'negotiation') continue;
+      const reply = this.#options.answer(part.verb, part.option);
+      if (!reply) continue;
+      this.#sent.push(describeCommand({ kind: 'negotiation', ...reply }));
+      this.#socket.write(negotiation(reply.verb, reply.option));
+    }
+    this.#onChange?.();
+  }
+
+  #append(text: string): void {
+    this.#record(text);
+    this.#screen = (this.#screen + text).slice(-SCREEN_LIMIT);
+  }
+
+  #record(text: string): void {
+    if (this.#received.length < TRANSCRIPT_LIMIT) this.#received += text.slice(0, TRANSCRIPT_LIMIT - this.#received.length);
+  }
+}

@@ -1,0 +1,57 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, type Daemon } from './daemons.js';
+import { fixtureUsersScript, startNamespacedDaemon } from './fixture-users.js';
+
+export interface VsftpdOptions {
+  /** Connections from one address beyond this are greeted with "421 There are too many connections…". */
+  maxPerIp?: number;
+  /** Lines of a multi-line 220 greeting. */
+  banner?: string[];
+}
+
+export interface Vsftpd extends Daemon {
+  host: string;
+  port: number;
+  /** vsftpd's own log: with log_ftp_protocol every command and reply, and one OK LOGIN or FAIL LOGIN line per password tried. */
+  ftpLog(): string;
+}
+
+/**
+ * Debian's vsftpd on a loopback address of its own, local users only, authenticating `users` through
+ * the stock PAM service (pam_unix reads the bind-mounted shadow; pam_shells and ftpusers let them in).
+ */
+export async function startVsftpd(host: string, users: Record<string, string>, options: VsftpdOptions = {}): Promise<Vsftpd> {
+  const { dir, mountCommands } = fixtureUsersScript(users, 'jcstar-vsftpd-');
+  mkdirSync(join(dir, 'empty'));
+  const port = await freePort(host);
+  const log = join(dir, 'vsftpd.log');
+  const lines = [
+    'listen=YES',
+    'listen_ipv6=NO',
+    `listen_address=${host}`,
+    `listen_port=${port}`,
+    'background=NO',
+    'anonymous_enable=NO',
+    'local_enable=YES',
+    'write_enable=NO',
+    'pam_service_name=vsftpd',
+    `secure_chroot_dir=${dir}/empty`,
+    // Its seccomp filter is known to end sessions with "500 OOPS: child died" under some kernels and
+    // container runtimes; these fixtures exercise the login, not the sandbox.
+    'seccomp_sandbox=NO',
+    'syslog_enable=NO',
+    'xferlog_enable=YES',
+    'xferlog_std_format=NO',
+    `vsftpd_log_file=${log}`,
+    'log_ftp_protocol=YES',
+  ];
+  if (options.maxPerIp) lines.push(`max_per_ip=${options.maxPerIp}`);
+  if (options.banner) {
+    writeFileSync(join(dir, 'banner'), `${options.banner.join('\n')}\n`);
+    lines.push(`banner_file=${dir}/banner`);
+  }
+  writeFileSync(join(dir, 'vsftpd.conf'), `${lines.join('\n')}\n`);
+  const daemon = await startNamespacedDaemon(`${mountCommands} && exec vsftpd ${dir}/vsftpd.conf`, host, port);
+  return { ...daemon, host, port, ftpLog: () => (existsSync(log) ? readFileSync(log, 'utf8') : '') };
+}
