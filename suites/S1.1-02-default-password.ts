@@ -6,7 +6,7 @@
 import { attemptLogin, randomCredential, type Attempt } from '../harness/checks/login-attempts.js';
 import { recordDeclaration } from '../harness/checks/declarations.js';
 import { defaultsFor, loadUniversalDefaults } from '../harness/credentials/universal-defaults.js';
-import { loginProbeFor, PASSWORD_MECHANISMS } from '../harness/probes/login.js';
+import { isLoginProbe, loginProbeFor, PASSWORD_MECHANISMS } from '../harness/probes/login.js';
 import type { CheckContext } from '../harness/suite/context.js';
 import { requirementSuite, serviceTarget } from '../harness/suite/define.js';
 import type { Service } from '../harness/profile/types.js';
@@ -27,7 +27,7 @@ export default requirementSuite(REQUIREMENT, (suite) => {
         title: `No universal default credential accepted on ${service.name} (${service.protocol}/${service.port}, ${service.auth})`,
         target: serviceTarget(profile, service),
       },
-      (ctx) => (probe ? checkDefaultCredentials(ctx, service, probe) : noProbe(ctx, service)),
+      (ctx) => (isLoginProbe(probe) ? checkDefaultCredentials(ctx, service, probe) : noProbe(ctx, probe.missing)),
     );
   }
   suite.check(
@@ -40,9 +40,9 @@ export default requirementSuite(REQUIREMENT, (suite) => {
   );
 });
 
-async function noProbe(ctx: CheckContext, service: Service): Promise<CheckOutcome> {
-  ctx.evidence.record({ kind: 'note', summary: `no ${service.protocol}/${service.auth} login probe in this version`, target: ctx.target });
-  return inconclusive(`jcstar cannot yet try passwords on ${service.protocol} with ${service.auth} authentication; test ${service.name} by hand`);
+async function noProbe(ctx: CheckContext, missing: string): Promise<CheckOutcome> {
+  ctx.evidence.record({ kind: 'note', summary: missing, target: ctx.target });
+  return inconclusive(missing);
 }
 
 async function checkDefaultCredentials(ctx: CheckContext, service: Service, probe: LoginProbe): Promise<CheckOutcome> {

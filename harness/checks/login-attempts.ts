@@ -7,11 +7,16 @@ import type { CheckContext } from '../suite/context.js';
 
 /** A credential no device ships with: the negative control that proves the service checks credentials at all. */
 export function randomCredential(): TrialCredential {
-  return { username: `jcstar-${randomBytes(4).toString('hex')}`, password: new Secret(randomBytes(12).toString('base64url'), 'negative-control') };
+  return { username: `jcstar-${randomBytes(4).toString('hex')}`, password: randomPassword('negative-control') };
+}
+
+/** A password no device ships with or accepts. */
+export function randomPassword(label: string): Secret {
+  return new Secret(randomBytes(12).toString('base64url'), label);
 }
 
 export interface Attempt {
-  role: 'negative-control' | 'positive-control' | 'default';
+  role: 'negative-control' | 'positive-control' | 'default' | 'brute-force' | 'lockout-confirmation' | 'recovery';
   /** Entry ID for defaults, credential name for the positive control. */
   label: string;
   credential: TrialCredential;

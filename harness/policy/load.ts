@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { cataloguePath } from '../paths.js';
-import { Policy, type PolicyOverrides } from './schema.js';
+import { CheckedPolicy, Policy, type PolicyOverrides } from './schema.js';
 
 export function loadDefaultPolicy(): Policy {
   return Policy.parse(parse(readFileSync(cataloguePath('policy', 'default-policy.yaml'), 'utf8')));
@@ -18,5 +18,5 @@ export function effectivePolicy(overrides: PolicyOverrides = {}): Policy {
     bruteForce: { ...base.bruteForce, ...overrides.bruteForce },
     portScan: { ...base.portScan, ...overrides.portScan },
   };
-  return Policy.parse(merged);
+  return CheckedPolicy.parse(merged);
 }

@@ -19,13 +19,26 @@ export const Policy = z.strictObject({
     maxAttemptsPerService: count.max(200).describe('Upper bound on default-credential attempts per service'),
   }),
   bruteForce: z.strictObject({
-    maxAttempts: count.max(500),
-    maxDurationMs: count,
+    maxAttempts: count.max(500).describe('Wrong-credential attempts per login mechanism, at most'),
+    maxDurationMs: count.describe('Longest burst per login mechanism'),
+    maxGuessesPerDay: count.describe('Most guesses a day an attacker may achieve for PASS'),
+    maxUnlockWaitMs: count.describe('Longest wait for a lockout to clear'),
+    parallelConnections: count.max(16).describe('Connections at once in the parallel phase'),
+    parallelAttempts: z.number().int().nonnegative().describe('Part of maxAttempts spent in the parallel phase'),
   }),
   portScan: z.strictObject({
     ports: z.array(z.number().int().min(1).max(65535)).describe('TCP ports probed besides the declared ones'),
     concurrency: count.max(256),
   }),
+});
+
+/** The merged policy, with the rules that span fields. */
+export const CheckedPolicy = Policy.refine((p) => p.bruteForce.parallelAttempts < p.bruteForce.maxAttempts, {
+  error: (issue) => {
+    const { maxAttempts, parallelAttempts } = (issue.input as Policy).bruteForce;
+    return `expected fewer than bruteForce.maxAttempts (${maxAttempts}), found ${parallelAttempts}`;
+  },
+  path: ['bruteForce', 'parallelAttempts'],
 });
 
 export const PolicyOverrides = z

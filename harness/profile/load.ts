@@ -2,13 +2,12 @@ import { createHash } from 'node:crypto';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { effectivePolicy } from '../policy/load.js';
 import { formatPath, ProfileError, type ProfileProblem } from './errors.js';
 import { SourceMap } from './locate.js';
 import type { Finding } from './finding.js';
 import { ProfileDocument } from './schema.js';
 import { describeIssue } from './schema-issues.js';
-import { checkServices, resolveCredentials, resolveTarget, type Lookup } from './semantics.js';
+import { checkServices, mergePolicy, resolveCredentials, resolveTarget, type Lookup } from './semantics.js';
 import type { DeviceProfile } from './types.js';
 
 export type { Lookup } from './semantics.js';
@@ -86,7 +85,8 @@ export async function parseProfile(text: string, options: ParseOptions): Promise
   const services = checkServices(doc, source, findings);
   const sources = { env: options.env ?? process.env, baseDir: options.baseDir ?? dirname(options.file) };
   const { credentials, secrets } = await resolveCredentials(doc.credentials, sources, findings);
-  if (findings.length > 0 || address === undefined) throw new ProfileError(findings.map(locate));
+  const policy = mergePolicy(doc.policy, findings);
+  if (findings.length > 0 || address === undefined || policy === undefined) throw new ProfileError(findings.map(locate));
 
   return {
     source: {
@@ -100,7 +100,7 @@ export async function parseProfile(text: string, options: ParseOptions): Promise
     services,
     credentials,
     declarations: doc.declarations,
-    policy: effectivePolicy(doc.policy),
+    policy,
     secrets,
   };
 }

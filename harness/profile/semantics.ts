@@ -1,4 +1,7 @@
 import { isIP } from 'node:net';
+import { z } from 'zod';
+import { effectivePolicy } from '../policy/load.js';
+import type { Policy } from '../policy/schema.js';
 import { ScopeGuard } from '../scope/guard.js';
 import type { Secret } from '../secrets/secret.js';
 import { formatPath } from './errors.js';
@@ -88,4 +91,15 @@ export async function resolveCredentials(specs: ProfileDocument['credentials'], 
     credentials[name] = credential;
   }
   return { credentials, secrets };
+}
+
+/** The default policy with the profile's overrides; rules that span fields are checked on the merge. */
+export function mergePolicy(overrides: ProfileDocument['policy'], findings: Finding[]): Policy | undefined {
+  try {
+    return effectivePolicy(overrides);
+  } catch (err) {
+    if (!(err instanceof z.ZodError)) throw err;
+    for (const issue of err.issues) findings.push({ path: ['policy', ...issue.path], message: issue.message });
+    return undefined;
+  }
 }

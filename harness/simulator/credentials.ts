@@ -1,3 +1,4 @@
+import type { AccountLockout, LoginVerdict } from './lockout.js';
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 
 /** A username/password pair the simulated device accepts. */
@@ -30,4 +31,13 @@ export function loginMatches(login: Login, username: string | undefined | null, 
   const userOk = secretEquals(username ?? undefined, login.username);
   const passOk = secretEquals(password ?? undefined, login.password);
   return userOk && passOk;
+}
+
+/** Checks a login against the device's account, through its lockout when it has one. */
+export function checkLogin(login: Login, username: string | undefined | null, password: string | Buffer | undefined | null, lockout?: AccountLockout): LoginVerdict {
+  const account = username ?? '';
+  if (lockout && lockout.remainingMs(account) > 0) return 'locked';
+  const ok = loginMatches(login, username, password);
+  lockout?.record(account, ok);
+  return ok ? 'accepted' : 'rejected';
 }

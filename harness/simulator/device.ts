@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ProfileDocument } from '../profile/schema.js';
 import { generatePassword, type Login } from './credentials.js';
+import { AccountLockout } from './lockout.js';
 import { startCoapServer } from './coap-server.js';
 import { startDebugPort } from './debug-port.js';
 import { PROTECTED_PATHS, startHttpAdmin } from './http-admin.js';
@@ -19,6 +20,10 @@ import type { RunningService } from './tcp.js';
  */
 
 export type SimulatorMode = 'secure' | 'insecure';
+
+/** The secure build's account lockout: enough failures to leave default-credential trials alone. */
+export const LOCKOUT_THRESHOLD = 8;
+export const LOCKOUT_SECONDS = 7;
 
 export interface SimulatedService {
   name: string;
@@ -100,7 +105,11 @@ function secureDeclarations(): NonNullable<ProfileInput['declarations']> {
     authenticationChange: {
       procedure: 'Web admin > Settings > Users > Change password; the new password applies to the web UI, ssh and MQTT',
     },
-    bruteForceMitigation: { method: 'rate-limit', description: 'Failed logins are rate limited per source address' },
+    bruteForceMitigation: {
+      method: 'lockout',
+      unlockAfterSeconds: LOCKOUT_SECONDS,
+      description: `An account locks for ${LOCKOUT_SECONDS} s after ${LOCKOUT_THRESHOLD} consecutive failed logins on any service`,
+    },
     vulnerabilityDisclosurePolicy: {
       url: 'https://acme.example/psirt',
       contact: 'psirt@acme.example',
@@ -128,6 +137,7 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
 
   const host = options.host ?? randomLoopbackAddress();
   const { admin, ssh } = credentialsFor(mode);
+  const lockout = mode === 'secure' ? new AccountLockout(LOCKOUT_THRESHOLD, LOCKOUT_SECONDS * 1000) : undefined;
   const authAttempts: Record<string, number> = {};
   const counter = (name: string) => () => {
     authAttempts[name] = (authAttempts[name] ?? 0) + 1;
@@ -136,15 +146,15 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
   const plans: ServicePlan[] = [
     {
       service: { name: 'web-admin', protocol: 'http', transport: 'tcp', auth: 'basic', declared: true },
-      start: (port) => startHttpAdmin({ host, port, login: admin, onAuthAttempt: counter('web-admin') }),
+      start: (port) => startHttpAdmin({ host, port, login: admin, lockout, onAuthAttempt: counter('web-admin') }),
     },
     {
       service: { name: 'ssh', protocol: 'ssh', transport: 'tcp', auth: 'password', declared: true },
-      start: (port) => startSshServer({ host, port, login: ssh, onAuthAttempt: counter('ssh') }),
+      start: (port) => startSshServer({ host, port, login: ssh, lockout, onAuthAttempt: counter('ssh') }),
     },
     {
       service: { name: 'telemetry', protocol: 'mqtt', transport: 'tcp', auth: 'password', declared: true },
-      start: (port) => startMqttBroker({ host, port, login: admin, onAuthAttempt: counter('telemetry') }),
+      start: (port) => startMqttBroker({ host, port, login: admin, lockout, onAuthAttempt: counter('telemetry') }),
     },
     {
       service: { name: 'coap', protocol: 'coap', transport: 'udp', auth: 'none', declared: true },

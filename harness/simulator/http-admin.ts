@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { loginMatches, type Login } from './credentials.js';
+import { checkLogin, type Login } from './credentials.js';
+import type { AccountLockout } from './lockout.js';
 import { SocketTracker, closeTcp, listenTcp, type RunningService } from './tcp.js';
 
 /**
@@ -20,6 +21,7 @@ export interface HttpAdminOptions {
   login: Login;
   /** Called once per request that presents credentials (Basic header or login form). */
   onAuthAttempt(): void;
+  lockout?: AccountLockout;
 }
 
 const LANDING = `<!DOCTYPE html>
@@ -64,6 +66,12 @@ function unauthorized(res: ServerResponse): void {
   });
 }
 
+function lockedOut(res: ServerResponse, remainingMs: number): void {
+  send(res, 429, 'text/plain; charset=utf-8', 'Account locked after repeated failures; try again later\n', {
+    'Retry-After': String(Math.ceil(remainingMs / 1000)),
+  });
+}
+
 function readBody(req: IncomingMessage): Promise<string | null> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
@@ -100,7 +108,12 @@ export async function startHttpAdmin(options: HttpAdminOptions): Promise<Running
       const basic = parseBasic(req.headers.authorization);
       if (req.headers.authorization !== undefined) {
         options.onAuthAttempt();
-        ok = basic !== null && loginMatches(options.login, basic.username, basic.password);
+        const verdict = basic === null ? 'rejected' : checkLogin(options.login, basic.username, basic.password, options.lockout);
+        if (verdict === 'locked') {
+          lockedOut(res, options.lockout!.remainingMs(basic!.username));
+          return;
+        }
+        ok = verdict === 'accepted';
       }
       if (!ok) {
         const session = cookieValue(req.headers.cookie, SESSION_COOKIE);
@@ -123,7 +136,12 @@ export async function startHttpAdmin(options: HttpAdminOptions): Promise<Running
       }
       options.onAuthAttempt();
       const form = new URLSearchParams(body);
-      if (loginMatches(options.login, form.get('username'), form.get('password'))) {
+      const verdict = checkLogin(options.login, form.get('username'), form.get('password'), options.lockout);
+      if (verdict === 'locked') {
+        lockedOut(res, options.lockout!.remainingMs(form.get('username') ?? ''));
+        return;
+      }
+      if (verdict === 'accepted') {
         const token = randomBytes(24).toString('hex');
         sessions.add(token);
         res.writeHead(302, {

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { Aedes, type AuthenticateError } from 'aedes';
-import { loginMatches, type Login } from './credentials.js';
+import { checkLogin, type Login } from './credentials.js';
+import type { AccountLockout } from './lockout.js';
 import { SocketTracker, closeTcp, listenTcp, type RunningService } from './tcp.js';
 
 /**
@@ -19,6 +20,7 @@ export interface MqttBrokerOptions {
   login: Login;
   /** Called once per CONNECT packet carrying a username or a password, whatever its protocol level. */
   onAuthAttempt(): void;
+  lockout?: AccountLockout;
 }
 
 /** CONNACK return code for "bad user name or password" (MQTT 3.1.1 §3.2.2.3). */
@@ -32,9 +34,15 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<Runni
       if (packet.username !== undefined || packet.password !== undefined) options.onAuthAttempt();
       callback(null, true);
     },
-    authenticate(_client, username, password, done) {
-      if (loginMatches(options.login, username, password)) {
+    authenticate(client, username, password, done) {
+      const verdict = checkLogin(options.login, username, password, options.lockout);
+      if (verdict === 'accepted') {
         done(null, true);
+        return;
+      }
+      if (verdict === 'locked') {
+        // A locked account gets the connection dropped without a CONNACK.
+        client.conn.destroy();
         return;
       }
       const error = Object.assign(new Error('bad user name or password'), {

@@ -2,7 +2,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:net';
 import ssh2 from 'ssh2';
 import type { AuthContext, Connection, ServerChannel, Session } from 'ssh2';
-import { loginMatches, type Login } from './credentials.js';
+import { checkLogin, type Login } from './credentials.js';
+import type { AccountLockout } from './lockout.js';
 import { SocketTracker, closeTcp, listenTcp, type RunningService } from './tcp.js';
 
 /**
@@ -24,6 +25,7 @@ export interface SshServerOptions {
   login: Login;
   /** Called once per password, or keyboard-interactive answer, that the client submits. */
   onAuthAttempt(): void;
+  lockout?: AccountLockout;
 }
 
 /**
@@ -63,21 +65,26 @@ function onSession(session: Session): void {
   session.on('exec', (accept) => safely(() => replyAndClose(accept())));
 }
 
-function authenticate(ctx: AuthContext, options: SshServerOptions): void {
+function authenticate(ctx: AuthContext, options: SshServerOptions, hangUp: () => void): void {
   const reject = (): void => safely(() => ctx.reject(SSH_AUTH_METHODS));
   const accept = (): void => safely(() => ctx.accept());
+  // A locked account gets the connection dropped, as fail2ban-style devices do.
+  const answer = (password: string | undefined): void => {
+    const verdict = checkLogin(options.login, ctx.username, password, options.lockout);
+    if (verdict === 'accepted') accept();
+    else if (verdict === 'locked') hangUp();
+    else reject();
+  };
   switch (ctx.method) {
     case 'password':
       options.onAuthAttempt();
-      if (loginMatches(options.login, ctx.username, ctx.password)) accept();
-      else reject();
+      answer(ctx.password);
       return;
     case 'keyboard-interactive':
       safely(() =>
         ctx.prompt([{ prompt: 'Password: ', echo: false }], 'SIM-CAM', '', (answers) => {
           options.onAuthAttempt();
-          if (loginMatches(options.login, ctx.username, answers[0])) accept();
-          else reject();
+          answer(answers[0]);
         }),
       );
       return;
@@ -94,7 +101,7 @@ export async function startSshServer(options: SshServerOptions): Promise<Running
     clients.add(client);
     client.on('error', () => { /* protocol errors, resets */ });
     client.on('close', () => clients.delete(client));
-    client.on('authentication', (ctx) => authenticate(ctx, options));
+    client.on('authentication', (ctx) => authenticate(ctx, options, () => safely(() => client.end())));
     client.on('session', (accept) => {
       safely(() => {
         const session = accept();

@@ -51,12 +51,27 @@ describe('demo against the built-in simulated device', function () {
       expect(exitCodeFor(results)).to.equal(0);
     });
 
-    it('never makes more login attempts than the budget, as counted by the device itself', () => {
-      const budget = run.results.checks.length > 0 ? 2 + 20 : 0;
+    it('makes exactly the login attempts it records, as counted by the device itself, within the budgets', () => {
       for (const name of ['web-admin', 'ssh', 'telemetry']) {
-        const recorded = run.results.checks.find((c) => c.id === `S1.1-02/default-credentials/${name}`)!.evidence.filter((e) => e.kind === 'exchange').length;
-        expect(device.authAttempts[name], name).to.equal(recorded);
-        expect(device.authAttempts[name], name).to.be.at.most(budget);
+        const checks = run.results.checks.filter((c) => c.id.endsWith(`/${name}`));
+        const recorded = checks.flatMap((c) => c.evidence).filter((e) => e.kind === 'exchange');
+        expect(device.authAttempts[name], name).to.equal(recorded.length);
+        const defaults = checks.find((c) => c.id.startsWith('S1.1-02/'))!.evidence.filter((e) => e.kind === 'exchange');
+        expect(defaults.length, name).to.be.at.most(2 + 20);
+        const guesses = recorded.filter((e) => e.data?.role === 'brute-force');
+        expect(guesses.length, name).to.be.at.most(30);
+      }
+    });
+
+    it('PASSes S1.1-04 on a lockout confirmed by the refused correct credential, then waits it out', () => {
+      expect(run.results.requirements.find((r) => r.id === 'S1.1-04')!.verdict).to.equal('PASS');
+      for (const name of ['web-admin', 'ssh', 'telemetry']) {
+        const check = run.results.checks.find((c) => c.id === `S1.1-04/brute-force/${name}`)!;
+        expect(check.verdict, check.reason).to.equal('PASS');
+        expect(check.reason).to.match(new RegExp(`^${name}: lockout; held off after \\d+ wrong guess\\(es\\), and the correct credential was refused too \\(.+\\); it cleared after [\\d.]+ s; [\\d,]+ guesses/day projected`));
+        const confirmation = check.evidence.find((e) => e.data?.role === 'lockout-confirmation')!;
+        expect(confirmation.data?.outcome).to.not.equal('accepted');
+        expect(check.evidence.filter((e) => e.data?.role === 'recovery').at(-1)!.data?.outcome).to.equal('accepted');
       }
     });
 
@@ -92,6 +107,15 @@ describe('demo against the built-in simulated device', function () {
       expect(raw.toString('latin1')).to.match(/^HTTP\/1\.1 200 OK\r\n/);
       expect(createHash('sha256').update(raw).digest('hex')).to.equal(accepted.artifacts[0]!.sha256);
       expect(exitCodeFor(results)).to.equal(1);
+    });
+
+    it('FAILs S1.1-04 with a projected guesses-per-day figure and the per-attempt CSV', () => {
+      const check = run.results.checks.find((c) => c.id === 'S1.1-04/brute-force/web-admin')!;
+      expect(check.verdict).to.equal('FAIL');
+      expect(check.reason).to.match(/^web-admin: no brute-force protection seen; 20 wrong guesses refused promptly .*; [\d,]+ guesses\/day projected \(policy limit 100,000\)$/);
+      const observation = check.evidence.find((e) => e.kind === 'observation')!;
+      expect(observation.artifacts.map((a) => a.mediaType)).to.deep.equal(['text/csv']);
+      expect(readFileSync(join(run.runDir, observation.artifacts[0]!.path), 'utf8').trim().split('\r\n')).to.have.length(1 + 30 + 1);
     });
 
     it('FAILs the interface inventory on the undeclared BusyBox shell', () => {

@@ -34,6 +34,11 @@ interface Case {
 
 const cases: Case[] = [
   {
+    title: 'policy overrides that contradict each other',
+    fixture: 'policy-contradiction.yaml',
+    expected: '12:5: policy.bruteForce.parallelAttempts: expected fewer than bruteForce.maxAttempts (5), found 10',
+  },
+  {
     title: 'YAML syntax error',
     fixture: 'yaml-syntax-error.yaml',
     expected: '4:13: YAML syntax error: Nested mappings are not allowed in compact mappings',

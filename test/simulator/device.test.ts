@@ -89,7 +89,7 @@ for (const mode of ['secure', 'insecure'] as SimulatorMode[]) {
         ].sort(),
       );
       expect(declarations.defaultPasswordScheme).to.deep.include({ scheme: 'unique-per-device' });
-      expect(declarations.bruteForceMitigation).to.deep.include({ method: 'rate-limit' });
+      expect(declarations.bruteForceMitigation).to.deep.include({ method: 'lockout', unlockAfterSeconds: 7 });
       expect(declarations.vulnerabilityDisclosurePolicy).to.deep.equal({
         url: 'https://acme.example/psirt', contact: 'psirt@acme.example', acknowledgeWithinDays: 5, statusUpdateEveryDays: 30,
       });
