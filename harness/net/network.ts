@@ -1,3 +1,4 @@
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { Socket } from 'node:net';
 import type { ScopeGuard } from '../scope/guard.js';
 import { NetError, classifyNetError } from './errors.js';
@@ -65,5 +66,23 @@ export class GuardedNetwork {
       });
       socket.connect({ host, port });
     });
+  }
+
+  /**
+   * A UDP socket (for CoAP, DTLS, SNMP…) whose every datagram passes the scope guard and the connection
+   * rate limit's budget; a send to an address outside the scope throws ScopeViolation before anything leaves.
+   */
+  udpSocket(family: 'udp4' | 'udp6' = 'udp4'): UdpSocket {
+    const socket = createSocket(family);
+    socket.on('error', () => {});
+    const send = socket.send.bind(socket) as (...args: unknown[]) => void;
+    const guard = this.guard;
+    socket.send = ((...args: unknown[]) => {
+      // send(msg, [offset, length,] port, [address,] [callback]): the address is the first string after msg.
+      const address = args.slice(1).find((a): a is string => typeof a === 'string');
+      guard.assert(address ?? '(none)');
+      send(...args);
+    }) as UdpSocket['send'];
+    return socket;
   }
 }

@@ -15,6 +15,7 @@ export function effectivePolicy(overrides: PolicyOverrides = {}): Policy {
     rateLimit: { ...base.rateLimit, ...overrides.rateLimit },
     budgets: { ...base.budgets, ...overrides.budgets },
     defaultCredentials: { ...base.defaultCredentials, ...overrides.defaultCredentials },
+    defaultPassword: { ...base.defaultPassword, ...overrides.defaultPassword },
     bruteForce: { ...base.bruteForce, ...overrides.bruteForce },
     portScan: { ...base.portScan, ...overrides.portScan },
   };

@@ -18,6 +18,10 @@ export const Policy = z.strictObject({
   defaultCredentials: z.strictObject({
     maxAttemptsPerService: count.max(200).describe('Upper bound on default-credential attempts per service'),
   }),
+  defaultPassword: z.strictObject({
+    minLength: count.describe('Shortest acceptable initial password'),
+    minCharacterClasses: count.max(4).describe('Of lower case, upper case, digits, symbols'),
+  }),
   bruteForce: z.strictObject({
     maxAttempts: count.max(500).describe('Wrong-credential attempts per login mechanism, at most'),
     maxDurationMs: count.describe('Longest burst per login mechanism'),
@@ -46,6 +50,7 @@ export const PolicyOverrides = z
     rateLimit: Policy.shape.rateLimit.partial(),
     budgets: Policy.shape.budgets.partial(),
     defaultCredentials: Policy.shape.defaultCredentials.partial(),
+    defaultPassword: Policy.shape.defaultPassword.partial(),
     bruteForce: Policy.shape.bruteForce.partial(),
     portScan: Policy.shape.portScan.partial(),
   })

@@ -32,13 +32,22 @@ const secretRef = z
 
 const nonEmpty = z.string().min(1);
 
+const DeviceMac = z.string().regex(/^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$/, { message: 'expected a MAC address like 00:11:22:33:44:55' });
+
 export const DeviceIdentity = z.strictObject({
   vendor: nonEmpty,
   model: nonEmpty,
   firmware: nonEmpty.describe('Firmware version under test'),
   unit: nonEmpty.describe('Serial number or unit ID of the unit under test'),
   category: z.enum(DEVICE_CATEGORIES),
-  mac: z.string().regex(/^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$/, { message: 'expected a MAC address like 00:11:22:33:44:55' }).optional(),
+  mac: DeviceMac.optional(),
+  state: z.enum(['factory-fresh', 'configured']).optional().describe('factory-fresh: as shipped, before first use (needed for first-use checks)'),
+});
+
+export const FleetUnit = z.strictObject({
+  unit: nonEmpty.describe('Serial number or unit ID'),
+  mac: DeviceMac.optional(),
+  initialPassword: secretRef.describe('The password the unit shipped with (sticker, label)'),
 });
 
 export const TargetSpec = z.strictObject({
@@ -65,6 +74,25 @@ export const LoginSpec = z.strictObject({
   tokenField: z.string().min(1).optional().describe('JSON field holding the token after a successful API login; default "token"'),
 });
 
+export const PublicResource = z.strictObject({
+  resource: z.string().min(1).describe('HTTP or RTSP path, MQTT topic filter or CoAP path that is public on purpose'),
+  justification: z.string().min(10).describe('Why it may be reached without authentication'),
+});
+
+const template = z.string().min(1).describe('Template: {{username}}, {{oldPassword}} and {{newPassword}} are filled in');
+export const CredentialChange = z.union([
+  z.strictObject({
+    http: z.strictObject({
+      method: z.enum(['POST', 'PUT', 'PATCH']),
+      path: z.string().startsWith('/'),
+      contentType: z.string().min(1).optional().describe('Default application/x-www-form-urlencoded'),
+      body: template,
+      auth: z.enum(['basic', 'none']).optional().describe('Authenticate the change request with the current credential (default basic)'),
+    }),
+  }),
+  z.strictObject({ ssh: z.strictObject({ command: template }) }),
+]);
+
 export const ServiceSpec = z.strictObject({
   name: z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, { message: 'expected a lowercase name (letters, digits, - _ .)' }),
   protocol: z.enum(PROTOCOLS),
@@ -74,6 +102,8 @@ export const ServiceSpec = z.strictObject({
   credential: z.string().optional().describe('Name of an entry in `credentials` valid on this service'),
   paths: z.array(z.string().startsWith('/')).optional().describe('HTTP paths that need authentication'),
   login: LoginSpec.optional().describe('How to log in, for auth: form or token (HTTP)'),
+  public: z.array(PublicResource).optional().describe('Resources reachable without authentication on purpose'),
+  credentialChange: CredentialChange.optional().describe('How to change this service\'s credential, for the S1.1-03 test'),
 });
 
 export const CredentialSpec = z.strictObject({
@@ -145,11 +175,14 @@ export const ProfileDocument = z.strictObject({
   services: z.array(ServiceSpec).default([]),
   credentials: z.record(z.string(), CredentialSpec).default({}),
   declarations: Declarations.default({}),
+  fleet: z.array(FleetUnit).optional().describe('Other units of the same model, for the unique-per-device check (S1.1-02)'),
   policy: PolicyOverrides.default({}),
 });
 
 export type ProfileDocument = z.infer<typeof ProfileDocument>;
 export type ServiceSpec = z.infer<typeof ServiceSpec>;
 export type LoginSpec = z.infer<typeof LoginSpec>;
+export type CredentialChange = z.infer<typeof CredentialChange>;
+export type FleetUnit = z.infer<typeof FleetUnit>;
 export type Declarations = z.infer<typeof Declarations>;
 export type Protocol = (typeof PROTOCOLS)[number];
