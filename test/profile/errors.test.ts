@@ -51,7 +51,7 @@ const cases: Case[] = [
   {
     title: 'unknown key with no close match',
     fixture: 'unknown-key-no-suggestion.yaml',
-    expected: '7:3: device.colour: unknown key; expected one of: vendor, model, firmware, unit, category, mac',
+    expected: '7:3: device.colour: unknown key; expected one of: vendor, model, firmware, unit, category, mac, state',
   },
   {
     title: 'missing required field',
