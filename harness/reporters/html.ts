@@ -1,5 +1,6 @@
 import type { Artifact, CheckResult, Declaration, EvidenceItem, RequirementResult, Results, Target } from '../results/schema.js';
 import { VERDICTS, type Verdict } from '../verdicts/verdict.js';
+import { renderAttemptChart } from './attempt-chart.js';
 import { VERDICT_STYLE } from './verdict-style.js';
 
 /** One self-contained HTML page over results.json: readable offline, in print, and with JavaScript off. */
@@ -127,6 +128,7 @@ function evidenceItem(e: EvidenceItem): Markup {
 <p><time datetime="${e.at}">${e.at}</time> <span class="tag">${e.kind}</span> ${e.summary}${e.target ? html` <span class="muted">→ ${target(e.target)}</span>` : null}</p>
 ${e.sent === null ? null : html`<p class="label">Sent</p><pre>${visible(e.sent)}</pre>`}
 ${e.received === null ? null : html`<p class="label">Received</p><pre>${visible(e.received)}</pre>`}
+${e.data?.timeline ? html`<figure>${new Markup(renderAttemptChart(e.data.timeline))}<figcaption>Attempt timeline; every attempt is in the CSV artifact.</figcaption></figure>` : null}
 ${e.data === null ? null : html`<p class="label">Data</p><pre>${JSON.stringify(e.data, null, 2)}</pre>`}
 ${e.artifacts.length ? html`<ul class="artifacts">${e.artifacts.map(artifactItem)}</ul>` : null}
 </li>`;
