@@ -7,7 +7,7 @@ const count = z.number().int().positive();
 export const Policy = z.strictObject({
   version: z.string(),
   rateLimit: z.strictObject({
-    authAttemptsPerSecond: positive.max(50).describe('Authentication attempts per second against one target'),
+    authAttemptsPerSecond: positive.max(10000).describe('Authentication attempts per second against one target; keep it low on real devices'),
     connectionsPerSecond: positive.max(1000).describe('New connections per second against one target (scans)'),
   }),
   budgets: z.strictObject({
