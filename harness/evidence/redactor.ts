@@ -2,7 +2,7 @@ import type { Secret } from '../secrets/secret.js';
 
 /**
  * Scrubs known secrets from anything about to be recorded. It knows each secret in the forms it is
- * likely to travel in (raw, base64, URL-encoded, and base64 of "user:secret" for HTTP Basic).
+ * likely to travel in (raw, JSON-escaped, base64, URL-encoded, and base64 of "user:secret" for HTTP Basic).
  */
 export class Redactor {
   readonly #needles: Array<{ text: string; marker: string }> = [];
@@ -15,7 +15,8 @@ export class Redactor {
     const value = secret.reveal();
     if (value.length === 0) return;
     const marker = secret.toString();
-    const forms = new Set([value, Buffer.from(value).toString('base64'), encodeURIComponent(value)]);
+    // JSON-escaped too: a device that echoes the value inside JSON writes `\"` for `"` and `\\` for `\`.
+    const forms = new Set([value, JSON.stringify(value).slice(1, -1), Buffer.from(value).toString('base64'), encodeURIComponent(value)]);
     for (const user of usernames) forms.add(Buffer.from(`${user}:${value}`).toString('base64'));
     for (const text of forms) this.#needles.push({ text, marker });
     // Longest first, so that a secret inside a longer encoded form is not half-replaced.
@@ -43,8 +44,14 @@ export class Redactor {
     return out;
   }
 
-  /** Deep copy of plain JSON data with every string redacted. */
+  /** Deep copy of plain JSON data with every string (keys too) redacted where it stands. */
   value<T>(input: T): T {
-    return JSON.parse(this.text(JSON.stringify(input ?? null))) as T;
+    const walk = (v: unknown): unknown => {
+      if (typeof v === 'string') return this.text(v);
+      if (Array.isArray(v)) return v.map(walk);
+      if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, inner]) => [this.text(k), walk(inner)]));
+      return v;
+    };
+    return walk(JSON.parse(JSON.stringify(input ?? null))) as T;
   }
 }
