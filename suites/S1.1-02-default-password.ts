@@ -1,21 +1,28 @@
 /**
  * S1.1-02 共通でないデフォルトパスワード — no universal default password (EN 303 645 5.1-1, 5.1-2).
  * ★1 evaluates it on documents; jcstar adds the device evidence: on every password login, a random
- * credential must be refused (negative control) and no universal default may be accepted.
+ * credential must be refused (negative control) and no universal default may be accepted. The declared
+ * scheme is then tested: unique-per-device passwords across the units of a fleet, or a factory-fresh unit
+ * that refuses to work until the user sets a password.
  */
 import { attemptLogin, randomCredential, type Attempt } from '../harness/checks/login-attempts.js';
 import { recordDeclaration } from '../harness/checks/declarations.js';
+import { assessFleet, initialPasswords } from '../harness/checks/default-password/fleet.js';
+import { judgeFirstUse, type FirstUseObservation } from '../harness/checks/default-password/first-use.js';
+import { requestAtFirstUse } from '../harness/checks/default-password/first-use-request.js';
 import { defaultsFor, loadUniversalDefaults } from '../harness/credentials/universal-defaults.js';
 import { isLoginProbe, loginProbeFor, PASSWORD_MECHANISMS } from '../harness/probes/login.js';
 import type { CheckContext } from '../harness/suite/context.js';
 import { requirementSuite, serviceTarget } from '../harness/suite/define.js';
 import type { Service } from '../harness/profile/types.js';
 import type { LoginProbe } from '../harness/probes/login.js';
-import { fail, inconclusive, pass, manual, type CheckOutcome } from '../harness/verdicts/outcome.js';
+import { fail, inconclusive, notApplicable, pass, manual, type CheckOutcome } from '../harness/verdicts/outcome.js';
 
 const REQUIREMENT = 'S1.1-02';
 /** Consecutive errors after which the device is taken to have stopped answering (lockout, rate limit, crash). */
 const MAX_CONSECUTIVE_ERRORS = 3;
+/** Universal defaults offered to a factory-fresh first-use device: enough to catch a hidden default, few enough to stay gentle. */
+const FIRST_USE_DEFAULTS = 3;
 
 export default requirementSuite(REQUIREMENT, (suite) => {
   const { profile } = suite;
@@ -38,7 +45,65 @@ export default requirementSuite(REQUIREMENT, (suite) => {
       return manual(`declared scheme "${String(declared.scheme)}": a person must review the generator documentation (TS 103 701 5.1-2-1)`);
     },
   );
+  const scheme = profile.declarations.defaultPasswordScheme?.scheme;
+  suite.check(
+    { id: `${REQUIREMENT}/unique-per-device/fleet`, title: 'Initial passwords differ between units, are not derived from MAC, serial or model, and are strong' },
+    (ctx) => checkFleet(ctx, scheme),
+  );
+  if (scheme === 'user-set-at-first-use') {
+    for (const service of profile.services.filter((s) => (s.protocol === 'http' || s.protocol === 'https') && s.auth !== 'none')) {
+      suite.check(
+        {
+          id: `${REQUIREMENT}/first-use/${service.name}`,
+          title: `${service.name} refuses normal operation until the user sets a password (${service.protocol}/${service.port})`,
+          target: serviceTarget(profile, service),
+        },
+        (ctx) => checkFirstUse(ctx, service),
+      );
+    }
+  }
 });
+
+async function checkFleet(ctx: CheckContext, scheme: string | undefined): Promise<CheckOutcome> {
+  if (scheme === undefined) return inconclusive('the profile declares no defaultPasswordScheme; declare unique-per-device (and list fleet[]) to have the initial passwords checked');
+  if (scheme !== 'unique-per-device') {
+    return notApplicable(`the declared scheme is "${scheme}": the device ships no per-unit password to compare across units`);
+  }
+  const { units, assessments, findings } = assessFleet(initialPasswords(ctx.profile), {
+    model: ctx.profile.device.model,
+    strength: ctx.policy.defaultPassword,
+    universalDefaults: loadUniversalDefaults().entries,
+  });
+  const evidence = ctx.evidence.record({
+    kind: 'observation',
+    summary: `initial passwords of ${units} unit(s) against the unique-per-device rules: ${findings.length === 0 ? 'all rules met' : `${findings.length} finding(s)`}`,
+    data: { units, passwords: assessments, policy: ctx.policy.defaultPassword },
+  });
+  if (findings.length > 0) return fail(`${findings.join('; ')} (evidence #${evidence.seq})`);
+  if (units < 2) {
+    return inconclusive(`only ${units} unit's initial password is known, so uniqueness cannot be shown; add fleet[] with another unit of the same model (its rules were met: evidence #${evidence.seq})`);
+  }
+  return pass(`${units} units have distinct initial passwords, none derived from MAC, serial number or model, none a universal default, all meeting the strength rule (evidence #${evidence.seq})`);
+}
+
+async function checkFirstUse(ctx: CheckContext, service: Service): Promise<CheckOutcome> {
+  const state = ctx.profile.device.state;
+  if (state !== 'factory-fresh') {
+    const why = state === undefined ? 'the profile does not declare device.state: factory-fresh' : 'the unit is not factory-fresh (device.state: configured)';
+    ctx.evidence.record({ kind: 'note', summary: `${why}; nothing sent`, target: ctx.target });
+    return inconclusive(`${why}, so whether it works before a password is set cannot be seen; reset it to factory state and declare factory-fresh`);
+  }
+  const defaults = defaultsFor(loadUniversalDefaults(), 'http', FIRST_USE_DEFAULTS);
+  const observations: FirstUseObservation[] = [];
+  for (const path of service.paths?.length ? service.paths : ['/']) {
+    for (const offered of [null, ...defaults]) {
+      const observation = await requestAtFirstUse(ctx, service, path, offered);
+      observations.push(observation);
+      if (observation.answer === 'operating') return judgeFirstUse(service.name, observations);
+    }
+  }
+  return judgeFirstUse(service.name, observations);
+}
 
 async function noProbe(ctx: CheckContext, missing: string): Promise<CheckOutcome> {
   ctx.evidence.record({ kind: 'note', summary: missing, target: ctx.target });

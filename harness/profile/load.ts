@@ -7,7 +7,7 @@ import { SourceMap } from './locate.js';
 import type { Finding } from './finding.js';
 import { ProfileDocument } from './schema.js';
 import { describeIssue } from './schema-issues.js';
-import { checkServices, mergePolicy, resolveCredentials, resolveTarget, type Lookup } from './semantics.js';
+import { checkServices, mergePolicy, resolveCredentials, resolveFleet, resolveTarget, type Lookup } from './semantics.js';
 import type { DeviceProfile } from './types.js';
 
 export type { Lookup } from './semantics.js';
@@ -85,6 +85,7 @@ export async function parseProfile(text: string, options: ParseOptions): Promise
   const services = checkServices(doc, source, findings);
   const sources = { env: options.env ?? process.env, baseDir: options.baseDir ?? dirname(options.file) };
   const { credentials, secrets } = await resolveCredentials(doc.credentials, sources, findings);
+  const fleet = await resolveFleet(doc.fleet, sources, findings);
   const policy = mergePolicy(doc.policy, findings);
   if (findings.length > 0 || address === undefined || policy === undefined) throw new ProfileError(findings.map(locate));
 
@@ -100,8 +101,9 @@ export async function parseProfile(text: string, options: ParseOptions): Promise
     services,
     credentials,
     declarations: doc.declarations,
+    fleet: fleet.fleet,
     policy,
-    secrets,
+    secrets: [...secrets, ...fleet.secrets],
   };
 }
 

@@ -8,9 +8,9 @@ import { formatPath } from './errors.js';
 import type { Finding } from './finding.js';
 import type { SourceMap } from './locate.js';
 import { resolveSecret, type SecretSources } from './resolve-secrets.js';
-import { defaultTransport, type ProfileDocument } from './schema.js';
+import { defaultTransport, type CredentialChange, type ProfileDocument, type ServiceSpec } from './schema.js';
 import { didYouMean } from './suggest.js';
-import type { Credential, Service } from './types.js';
+import type { Credential, FleetUnit, Service } from './types.js';
 
 /**
  * Checks that need more than the schema: the target against the scope, duplicate services, credential
@@ -68,8 +68,29 @@ export function checkServices(doc: ProfileDocument, source: SourceMap, findings:
           : didYouMean(spec.credential, credentialNames) || `; expected one of: ${credentialNames.join(', ')}`;
       findings.push({ path: ['services', i, 'credential'], message: `no credential named "${spec.credential}"${hint}` });
     }
+    if (spec.credentialChange) checkChangeProcedure(spec, spec.credentialChange, ['services', i, 'credentialChange'], findings);
     return service;
   });
+}
+
+/** The placeholders a credentialChange template may use. */
+export const TEMPLATE_PLACEHOLDERS = ['username', 'oldPassword', 'newPassword'] as const;
+export type TemplatePlaceholder = (typeof TEMPLATE_PLACEHOLDERS)[number];
+export const PLACEHOLDER = /\{\{\s*([^{}\s]+)\s*\}\}/g;
+
+/** A change procedure must change something jcstar can log in with, over the service's own protocol. */
+function checkChangeProcedure(spec: ServiceSpec, change: CredentialChange, path: Array<string | number>, findings: Finding[]): void {
+  if (spec.credential === undefined) findings.push({ path, message: 'a change procedure needs services[].credential, the credential it changes', atKey: true });
+  const [via, template, field] = 'http' in change ? ['http', change.http.body, 'body'] : ['ssh', change.ssh.command, 'command'];
+  const fits = via === 'ssh' ? spec.protocol === 'ssh' : spec.protocol === 'http' || spec.protocol === 'https';
+  if (!fits) findings.push({ path: [...path, via], message: `an ${via} procedure needs an ${via === 'ssh' ? 'ssh' : 'http or https'} service; ${spec.name} is ${spec.protocol}`, atKey: true });
+  const used = [...template.matchAll(PLACEHOLDER)].map((m) => m[1]!);
+  const unknown = used.filter((name) => !(TEMPLATE_PLACEHOLDERS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    findings.push({ path: [...path, via, field], message: `unknown placeholder {{${unknown[0]}}}; expected ${TEMPLATE_PLACEHOLDERS.map((p) => `{{${p}}}`).join(', ')}` });
+  } else if (!used.includes('newPassword')) {
+    findings.push({ path: [...path, via, field], message: 'expected {{newPassword}} in the template, or the procedure cannot set the new value' });
+  }
 }
 
 export async function resolveCredentials(specs: ProfileDocument['credentials'], sources: SecretSources, findings: Finding[]) {
@@ -91,6 +112,27 @@ export async function resolveCredentials(specs: ProfileDocument['credentials'], 
     credentials[name] = credential;
   }
   return { credentials, secrets };
+}
+
+/** Fleet units with their initial passwords resolved; a unit listed twice is a mistake in the profile. */
+export async function resolveFleet(specs: ProfileDocument['fleet'], sources: SecretSources, findings: Finding[]) {
+  const fleet: FleetUnit[] = [];
+  const secrets: Secret[] = [];
+  const firstByUnit = new Map<string, number>();
+  for (const [i, spec] of (specs ?? []).entries()) {
+    const first = firstByUnit.get(spec.unit);
+    if (first === undefined) firstByUnit.set(spec.unit, i);
+    else findings.push({ path: ['fleet', i, 'unit'], message: `unit "${spec.unit}" is already listed as fleet[${first}]` });
+    const path = ['fleet', i, 'initialPassword'];
+    const result = await resolveSecret(spec.initialPassword, formatPath(path), sources);
+    if (!result.ok) {
+      findings.push({ path, message: result.message });
+      continue;
+    }
+    fleet.push({ unit: spec.unit, ...(spec.mac !== undefined ? { mac: spec.mac } : {}), initialPassword: result.secret });
+    secrets.push(result.secret);
+  }
+  return { fleet, secrets };
 }
 
 /** The default policy with the profile's overrides; rules that span fields are checked on the merge. */

@@ -7,6 +7,13 @@ export interface Service extends ServiceSpec {
   transport: 'tcp' | 'udp';
 }
 
+/** Another unit of the same model, with the password it shipped with (S1.1-02 unique-per-device). */
+export interface FleetUnit {
+  unit: string;
+  mac?: string;
+  initialPassword: Secret;
+}
+
 export interface Credential {
   name: string;
   username?: string;
@@ -32,6 +39,7 @@ export interface DeviceProfile {
   services: Service[];
   credentials: Record<string, Credential>;
   declarations: Declarations;
+  fleet: FleetUnit[];
   policy: Policy;
   /** Every secret the profile resolved, for the redactor. */
   secrets: Secret[];

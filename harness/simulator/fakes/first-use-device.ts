@@ -13,6 +13,8 @@ export interface FirstUseDeviceOptions {
   /** A 127.x address to bind. */
   host: string;
   port?: number;
+  /** A flawed build: /admin works before any password is set (the S1.1-02 first-use FAIL fixture). */
+  servesAdminBeforeSetup?: boolean;
 }
 
 export interface FirstUseDevice {
@@ -118,7 +120,8 @@ export async function startFirstUseDevice(options: FirstUseDeviceOptions): Promi
   const protectedResource = (req: IncomingMessage, res: ServerResponse, path: string): void => {
     if (req.headers.authorization !== undefined) attempts++;
     if (password === null) {
-      if (path === '/admin') send(res, 302, 'text/plain', 'set a password first\n', { Location: '/setup' });
+      if (path === '/admin' && options.servesAdminBeforeSetup) send(res, 200, 'text/html; charset=utf-8', ADMIN_PAGE);
+      else if (path === '/admin') send(res, 302, 'text/plain', 'set a password first\n', { Location: '/setup' });
       else sendJson(res, 403, { error: 'set a password first' });
       return;
     }
