@@ -1,11 +1,16 @@
 /**
  * S1.1-01 適切な認証に基づくアクセス制御 — access control based on appropriate authentication
  * (EN 303 645 5.5-4/5.5-5). The vendor lists every access path to the assets; jcstar checks that list
- * against the TCP ports the device really opens (TS 103 701 5.5-4-2: undocumented mechanisms are found).
+ * against the TCP ports the device really opens (TS 103 701 5.5-4-2: undocumented mechanisms are found),
+ * and asks every service, declared or found on a Telnet port, for its assets without credentials
+ * (5.5-4-2: unauthenticated subjects are denied). What the profile declares public, with a
+ * justification, may answer.
  */
+import { accessCheckFor } from '../harness/checks/access/probe-for.js';
+import { checkUndeclaredTelnet, undeclaredTelnetPorts } from '../harness/checks/access/telnet.js';
 import { recordDeclaration } from '../harness/checks/declarations.js';
 import { scanTcpPorts } from '../harness/probes/tcp/port-scan.js';
-import { requirementSuite } from '../harness/suite/define.js';
+import { requirementSuite, serviceTarget } from '../harness/suite/define.js';
 import { fail, inconclusive, manual, pass } from '../harness/verdicts/outcome.js';
 
 const REQUIREMENT = 'S1.1-01';
@@ -59,6 +64,32 @@ export default requirementSuite(REQUIREMENT, (suite) => {
       return pass(`all ${open.length} open TCP port(s) among the ${ports.length} probed are declared (a full 1–65535 scan is not part of this check)`);
     },
   );
+  for (const service of profile.services) {
+    const access = accessCheckFor(service);
+    suite.check(
+      {
+        id: `${REQUIREMENT}/unauthenticated-access/${service.name}`,
+        title: `Nothing protected answers without authentication on ${service.name} (${service.protocol}/${service.port}, declared ${service.auth})`,
+        target: serviceTarget(profile, service),
+      },
+      async (ctx) => {
+        if (typeof access === 'function') return access(ctx, service);
+        ctx.evidence.record({ kind: 'note', summary: access.missing, target: ctx.target });
+        return inconclusive(access.missing);
+      },
+    );
+  }
+  const telnetPorts = undeclaredTelnetPorts(profile);
+  if (telnetPorts.length) {
+    suite.check(
+      {
+        id: `${REQUIREMENT}/unauthenticated-access/undeclared-telnet`,
+        title: `No shell without login on an undeclared Telnet port (${telnetPorts.map((p) => `${p}/tcp`).join(', ')})`,
+        target: { host: profile.target.address, port: null, protocol: 'telnet' },
+      },
+      (ctx) => checkUndeclaredTelnet(ctx, telnetPorts),
+    );
+  }
   suite.check(
     { id: `${REQUIREMENT}/access-control/declaration`, title: 'Declared assets and access paths with their authentication', basis: 'declared' },
     async (ctx) => {

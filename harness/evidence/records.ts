@@ -1,5 +1,5 @@
 import type { Basis, Verdict } from '../verdicts/verdict.js';
-import type { Artifact, Target } from '../results/schema.js';
+import type { Artifact, Results, Target } from '../results/schema.js';
 import type { Declarations } from '../profile/schema.js';
 
 /**
@@ -12,7 +12,7 @@ export interface RunStartRecord {
   runId: string;
   tool: { name: 'jcstar'; version: string };
   profile: { path: string | null; sha256: string };
-  device: { vendor: string; model: string; firmware: string; unit: string; category: string };
+  device: Results['device'];
   target: { host: string; address: string; scope: string[] };
   rules: { catalogue: string; policy: string };
   selection: string[] | null;

@@ -86,6 +86,8 @@ export const Results = z.object({
     firmware: z.string(),
     unit: z.string(),
     category: z.string(),
+    mac: z.string().optional(),
+    state: z.enum(['factory-fresh', 'configured']).optional(),
   }),
   target: z.object({ host: z.string(), scope: z.array(z.string()) }),
   profile: z.object({ path: z.string().nullable(), sha256: z.string() }),

@@ -9,11 +9,18 @@ export interface Login {
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
-/** A per-device password: `length` characters from [A-Za-z0-9], drawn with crypto.randomInt. */
+const CLASSES = [/[A-Z]/, /[a-z]/, /[0-9]/];
+
+/**
+ * A per-device password: `length` characters from [A-Za-z0-9], drawn with crypto.randomInt, redrawn until
+ * it has upper case, lower case and digits, as the simulated vendor declares (about 3 % of plain draws lack one).
+ */
 export function generatePassword(length = 20): string {
-  let out = '';
-  for (let i = 0; i < length; i++) out += ALPHABET[randomInt(ALPHABET.length)];
-  return out;
+  for (;;) {
+    let out = '';
+    for (let i = 0; i < length; i++) out += ALPHABET[randomInt(ALPHABET.length)];
+    if (CLASSES.every((c) => c.test(out))) return out;
+  }
 }
 
 function digest(value: string | Buffer): Buffer {

@@ -63,6 +63,8 @@ export const DEBUG_SHELL_PORT = 2323;
 export const SIMULATOR_SERVICE_NAMES = ['web-admin', 'ssh', 'telemetry', 'coap', 'debug'] as const;
 export const ADMIN_PASSWORD_ENV = 'JCSTAR_SIM_ADMIN_PASSWORD';
 export const SSH_PASSWORD_ENV = 'JCSTAR_SIM_SSH_PASSWORD';
+/** A second simulated unit of the same model, so that the secure build can show unique-per-device passwords. */
+export const FLEET_UNIT_PASSWORD_ENV = 'JCSTAR_SIM_UNIT2_PASSWORD';
 
 type ServiceName = (typeof SIMULATOR_SERVICE_NAMES)[number];
 type ProfileInput = z.input<typeof ProfileDocument>;
@@ -137,6 +139,7 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
 
   const host = options.host ?? randomLoopbackAddress();
   const { admin, ssh } = credentialsFor(mode);
+  const secondUnitPassword = generatePassword(20);
   const lockout = mode === 'secure' ? new AccountLockout(LOCKOUT_THRESHOLD, LOCKOUT_SECONDS * 1000) : undefined;
   const authAttempts: Record<string, number> = {};
   const counter = (name: string) => () => {
@@ -198,9 +201,12 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
       ...(s.name === 'web-admin' ? { credential: 'admin', paths: [...PROTECTED_PATHS] } : {}),
       ...(s.name === 'telemetry' ? { credential: 'admin' } : {}),
       ...(s.name === 'ssh' ? { credential: 'ssh' } : {}),
+      ...(s.name === 'coap'
+        ? { public: [{ resource: '/status', justification: 'read-only liveness flag {"ok":true}: no asset, no configuration, no personal data' }] }
+        : {}),
     }));
     const document: ProfileInput = {
-      device: { vendor: 'ACME', model: 'SIM-CAM', firmware: '1.0.0', unit: 'SIM-0001', category: 'network-camera' },
+      device: { vendor: 'ACME', model: 'SIM-CAM', firmware: '1.0.0', unit: 'SIM-0001', category: 'network-camera', mac: '02:00:5e:00:00:01' },
       target: { host },
       scope: [`${host}/32`],
       services: declared,
@@ -210,13 +216,18 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
       },
       declarations:
         mode === 'secure' ? secureDeclarations() : { supportPeriod: { endsOn: '2030-03-31', url: 'https://acme.example/support' } },
+      ...(mode === 'secure' ? { fleet: [{ unit: 'SIM-0002', mac: '02:00:5e:00:00:02', initialPassword: `\${env:${FLEET_UNIT_PASSWORD_ENV}}` }] } : {}),
       // The simulator's loopback address also reaches the host's wildcard listeners (a developer's web
       // server on 0.0.0.0:8080), which are not the device's; so scan only where the simulator itself may listen.
       policy: { portScan: { ports: [DEBUG_SHELL_PORT] } },
     };
     return {
       document: structuredClone(document) as Record<string, unknown>,
-      env: { [ADMIN_PASSWORD_ENV]: admin.password, [SSH_PASSWORD_ENV]: ssh.password },
+      env: {
+        [ADMIN_PASSWORD_ENV]: admin.password,
+        [SSH_PASSWORD_ENV]: ssh.password,
+        ...(mode === 'secure' ? { [FLEET_UNIT_PASSWORD_ENV]: secondUnitPassword } : {}),
+      },
     };
   };
 

@@ -77,7 +77,8 @@ describe('demo against the built-in simulated device', function () {
 
     it('never writes the device password (a canary) into any file of the run folder, in any encoding', () => {
       const canary = device.admin.password;
-      const forms = [canary, Buffer.from(canary).toString('base64'), Buffer.from(`admin:${canary}`).toString('base64'), encodeURIComponent(canary)];
+      const fleetCanary = device.profileDocument().env.JCSTAR_SIM_UNIT2_PASSWORD!;
+      const forms = [canary, Buffer.from(canary).toString('base64'), Buffer.from(`admin:${canary}`).toString('base64'), encodeURIComponent(canary), fleetCanary];
       const used = run.results.checks.flatMap((c) => c.evidence).filter((e) => e.data?.role === 'positive-control');
       expect(used.length, 'the canary must actually have travelled on the wire').to.be.greaterThan(0);
       for (const file of filesUnder(run.runDir)) {

@@ -1,31 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
-import { freePort, requireBinaries, startDaemon, type Daemon } from '../support/daemons.js';
-import { DEVICE, runProfile, tempDir } from '../support/run-profile.js';
-
-/** Real Mosquitto (Debian mosquitto) on a loopback address of its own, anonymous or with a password file. */
-async function startMosquitto(host: string, users: Record<string, string> | 'anonymous'): Promise<Daemon & { port: number }> {
-  const dir = tempDir('jcstar-mosquitto-');
-  chmodSync(dir, 0o755);
-  const port = await freePort(host);
-  const lines = [`listener ${port} ${host}`, 'log_dest stderr', 'log_type all', 'persistence false'];
-  if (users === 'anonymous') {
-    lines.push('allow_anonymous true');
-  } else {
-    const file = join(dir, 'passwords');
-    for (const [user, password] of Object.entries(users)) {
-      execFileSync('mosquitto_passwd', [...(Object.keys(users)[0] === user ? ['-c'] : []), '-b', file, user, password], { stdio: 'ignore' });
-    }
-    chmodSync(file, 0o644);
-    lines.push('allow_anonymous false', `password_file ${file}`);
-  }
-  writeFileSync(join(dir, 'mosquitto.conf'), `${lines.join('\n')}\n`);
-  const daemon = await startDaemon('mosquitto', ['-c', join(dir, 'mosquitto.conf')], host, port);
-  return { ...daemon, port };
-}
+import { requireBinaries } from '../support/daemons.js';
+import { startMosquitto } from '../support/mosquitto.js';
+import { DEVICE, runProfile } from '../support/run-profile.js';
 
 const mqttProfile = (host: string, port: number) => ({
   device: DEVICE,

@@ -41,7 +41,7 @@ for (const mode of ['secure', 'insecure'] as SimulatorMode[]) {
     it('produces a profile document that the profile schema accepts', () => {
       const { document } = device.profileDocument();
       const parsed = ProfileDocument.parse(document);
-      expect(parsed.device).to.deep.equal({ vendor: 'ACME', model: 'SIM-CAM', firmware: '1.0.0', unit: 'SIM-0001', category: 'network-camera' });
+      expect(parsed.device).to.deep.equal({ vendor: 'ACME', model: 'SIM-CAM', firmware: '1.0.0', unit: 'SIM-0001', category: 'network-camera', mac: '02:00:5e:00:00:01' });
       expect(parsed.target).to.deep.equal({ host: '127.0.0.1' });
       expect(parsed.scope).to.deep.equal(['127.0.0.1/32']);
       expect(parsed.policy).to.deep.equal({ portScan: { ports: [DEBUG_SHELL_PORT] } });
@@ -68,7 +68,16 @@ for (const mode of ['secure', 'insecure'] as SimulatorMode[]) {
         admin: { username: device.admin.username, password: '${env:JCSTAR_SIM_ADMIN_PASSWORD}' },
         ssh: { username: device.ssh.username, password: '${env:JCSTAR_SIM_SSH_PASSWORD}' },
       });
-      expect(env).to.deep.equal({ JCSTAR_SIM_ADMIN_PASSWORD: device.admin.password, JCSTAR_SIM_SSH_PASSWORD: device.ssh.password });
+      const { JCSTAR_SIM_UNIT2_PASSWORD: secondUnit, ...own } = env;
+      expect(own).to.deep.equal({ JCSTAR_SIM_ADMIN_PASSWORD: device.admin.password, JCSTAR_SIM_SSH_PASSWORD: device.ssh.password });
+      if (mode === 'secure') {
+        // The second simulated unit of the fleet has a password of its own, also only in env.
+        expect(secondUnit).to.match(/^[A-Za-z0-9]{20}$/).and.not.equal(device.admin.password);
+        expect(document.fleet).to.deep.equal([{ unit: 'SIM-0002', mac: '02:00:5e:00:00:02', initialPassword: '${env:JCSTAR_SIM_UNIT2_PASSWORD}' }]);
+        expect(JSON.stringify(document)).not.to.contain(secondUnit);
+      } else {
+        expect(secondUnit).to.equal(undefined);
+      }
       for (const cred of Object.values(document.credentials as Record<string, { password: string }>)) {
         expect(cred.password).to.match(SECRET_REF);
       }

@@ -1,0 +1,34 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, startDaemon, type Daemon } from './daemons.js';
+import { tempDir } from './run-profile.js';
+
+export interface Mosquitto extends Daemon {
+  host: string;
+  port: number;
+}
+
+/**
+ * Real Mosquitto (Debian mosquitto) on a loopback address of its own, anonymous or with a password file.
+ * Callers check `requireBinaries(this, { mosquitto: 'mosquitto', mosquitto_passwd: 'mosquitto' })` first.
+ */
+export async function startMosquitto(host: string, users: Record<string, string> | 'anonymous'): Promise<Mosquitto> {
+  const dir = tempDir('jcstar-mosquitto-');
+  chmodSync(dir, 0o755);
+  const port = await freePort(host);
+  const lines = [`listener ${port} ${host}`, 'log_dest stderr', 'log_type all', 'persistence false'];
+  if (users === 'anonymous') {
+    lines.push('allow_anonymous true');
+  } else {
+    const file = join(dir, 'passwords');
+    for (const [user, password] of Object.entries(users)) {
+      execFileSync('mosquitto_passwd', [...(Object.keys(users)[0] === user ? ['-c'] : []), '-b', file, user, password], { stdio: 'ignore' });
+    }
+    chmodSync(file, 0o644);
+    lines.push('allow_anonymous false', `password_file ${file}`);
+  }
+  writeFileSync(join(dir, 'mosquitto.conf'), `${lines.join('\n')}\n`);
+  const daemon = await startDaemon('mosquitto', ['-c', join(dir, 'mosquitto.conf')], host, port);
+  return { ...daemon, host, port };
+}
