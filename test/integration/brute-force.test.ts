@@ -75,6 +75,27 @@ describe('S1.1-04 against real web servers', function () {
     });
   });
 
+  describe('nginx with auth_basic and no limit_req', () => {
+    let nginx: Nginx;
+    let run: RunOutcome;
+    before(async function () {
+      requireBinaries(this, { nginx: 'nginx-light', openssl: 'openssl' });
+      const htpasswd = join(tempDir(), 'htpasswd');
+      writeFileSync(htpasswd, `admin:${execFileSync('openssl', ['passwd', '-apr1', '-stdin'], { input: PASSWORD }).toString().trim()}\n`);
+      nginx = await startNginx('127.0.83.3', '', `location /admin/ { auth_basic "camera"; auth_basic_user_file ${htpasswd}; }`);
+      run = await runProfile(webProfile(nginx.host, nginx.port), { only: ['S1.1-04'], env: { FIXTURE_WEB_PASSWORD: PASSWORD } });
+    });
+    after(() => nginx?.stop());
+
+    it('FAILs with no protection seen, at jcstar\'s own pace, with the figure as a lower bound', () => {
+      const { check, data } = bruteForce(run);
+      expect(check.verdict, check.reason).to.equal('FAIL');
+      expect(data.mechanism).to.equal('none');
+      expect(check.reason).to.match(/^web: no brute-force protection seen; 20 wrong guesses refused promptly .*; at jcstar's own limit of 5 attempts\/s, so the figure is a lower bound; [\d,]+ guesses\/day projected \(policy limit 100,000\)$/);
+      expect(logLines(nginx.accessLog)).to.equal(exchanges(run));
+    });
+  });
+
   describe('lighttpd with Basic auth and its default per-request delay', () => {
     let lighttpd: Lighttpd;
     let accessLog: string;
