@@ -96,6 +96,40 @@ describe('S1.1-04 against real web servers', function () {
     });
   });
 
+  describe('lighttpd with Basic auth, unthrottled (auth.delay-invalid-creds disabled)', () => {
+    let lighttpd: Lighttpd;
+    let accessLog: string;
+    let run: RunOutcome;
+    before(async function () {
+      requireBinaries(this, { lighttpd: 'lighttpd' });
+      const dir = tempDir();
+      writeFileSync(join(dir, 'users'), `admin:${PASSWORD}\n`);
+      accessLog = join(dir, 'access.log');
+      lighttpd = await startLighttpd(
+        '127.0.83.4',
+        `server.modules += ("mod_auth", "mod_authn_file", "mod_accesslog")
+server.feature-flags += ("auth.delay-invalid-creds" => "disable")
+auth.backend = "plain"
+auth.backend.plain.userfile = "${join(dir, 'users')}"
+auth.require = ( "/admin/" => ( "method" => "basic", "realm" => "camera", "require" => "valid-user" ) )
+accesslog.filename = "${accessLog}"`,
+        { 'admin/index.html': '<!DOCTYPE html><title>admin</title>\n' },
+      );
+      run = await runProfile(webProfile(lighttpd.host, lighttpd.port), { only: ['S1.1-04'], env: { FIXTURE_WEB_PASSWORD: PASSWORD } });
+      await lighttpd.stop();
+    });
+    after(() => lighttpd?.stop());
+
+    it('FAILs with no protection seen and a projected guesses-per-day figure', () => {
+      const { check, data } = bruteForce(run);
+      expect(check.verdict, check.reason).to.equal('FAIL');
+      expect(data.mechanism).to.equal('none');
+      expect(data.projectedGuessesPerDay as number).to.be.above(100000);
+      expect(check.reason).to.match(/^web: no brute-force protection seen; 20 wrong guesses refused promptly .*; [\d,]+ guesses\/day projected \(policy limit 100,000\)$/);
+      expect(logLines(accessLog)).to.equal(exchanges(run));
+    });
+  });
+
   describe('lighttpd with Basic auth and its default per-request delay', () => {
     let lighttpd: Lighttpd;
     let accessLog: string;
