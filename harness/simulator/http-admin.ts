@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { checkLogin, type Login } from './credentials.js';
 import type { AccountLockout } from './lockout.js';
 import { SocketTracker, closeTcp, listenTcp, type RunningService } from './tcp.js';
+import { readBody } from './read-body.js';
 
 /**
  * `web-admin`: the camera's HTTP admin UI. `/` is public; `/admin` and `/api/status` need HTTP Basic
@@ -12,7 +13,6 @@ import { SocketTracker, closeTcp, listenTcp, type RunningService } from './tcp.j
 export const REALM = 'SIM-CAM';
 export const PROTECTED_PATHS = ['/admin', '/api/status'] as const;
 const SESSION_COOKIE = 'SIMSESSION';
-const MAX_BODY = 4096;
 
 export interface HttpAdminOptions {
   /** Loopback address to bind; default 127.0.0.1. */
@@ -72,23 +72,6 @@ function lockedOut(res: ServerResponse, remainingMs: number): void {
   });
 }
 
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        resolve(null);
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => resolve(null));
-  });
-}
 
 export async function startHttpAdmin(options: HttpAdminOptions): Promise<RunningService> {
   const sessions = new Set<string>();

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { SocketTracker, closeTcp, listenTcp } from '../tcp.js';
+import { readBody } from '../read-body.js';
 
 /**
  * A device that ships with no password at all (S1.1-02 "user-set-at-first-use"). Until the user sets
@@ -29,7 +30,6 @@ export interface FirstUseDevice {
 export const ADMIN_USER = 'admin';
 export const MIN_PASSWORD_LENGTH = 8;
 const REALM = 'FIRST-USE';
-const MAX_BODY = 4096;
 
 const SETUP_PAGE = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Set up</title></head>
@@ -54,23 +54,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   send(res, status, 'application/json', JSON.stringify(body), headers);
 }
 
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        resolve(null);
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => resolve(null));
-  });
-}
 
 /** The password field of a form or JSON body; undefined when there is none. */
 function submittedPassword(req: IncomingMessage, body: string): string | undefined {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { SocketTracker, closeTcp, listenTcp } from '../tcp.js';
+import { readBody } from '../read-body.js';
 
 /**
  * A web admin with a browser-style login: GET /login hands out a session cookie and a per-session CSRF
@@ -31,7 +32,6 @@ export interface FormLoginServer {
 
 const SESSION_COOKIE = 'session';
 const AUTH_COOKIE = 'auth';
-const MAX_BODY = 4096;
 const DEFAULT_LOCKOUT_MS = 60_000;
 
 function escapeHtml(text: string): string {
@@ -76,23 +76,6 @@ function send(res: ServerResponse, status: number, type: string, body: string, h
   res.end(body);
 }
 
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        resolve(null);
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => resolve(null));
-  });
-}
 
 export async function startFormLoginServer(options: FormLoginServerOptions): Promise<FormLoginServer> {
   const csrfBySession = new Map<string, string>();

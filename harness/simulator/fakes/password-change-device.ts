@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { SocketTracker, closeTcp, listenTcp } from '../tcp.js';
 import { secretEquals } from '../credentials.js';
+import { readBody } from '../read-body.js';
 
 /**
  * A web admin whose password can be changed (S1.1-03). GET /admin needs HTTP Basic <username>:<password>;
@@ -36,7 +37,6 @@ export interface PasswordChangeDevice {
 
 export const MIN_PASSWORD_LENGTH = 8;
 const REALM = 'PASSWORD-CHANGE';
-const MAX_BODY = 4096;
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -44,23 +44,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        resolve(null);
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => resolve(null));
-  });
-}
 
 /** currentPassword and newPassword from a form or JSON body. */
 function changeRequest(req: IncomingMessage, body: string): { current?: string; next?: string } {

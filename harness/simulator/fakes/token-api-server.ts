@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { SocketTracker, closeTcp, listenTcp } from '../tcp.js';
+import { readBody } from '../read-body.js';
 
 /**
  * A device's JSON API login: POST /api/login {"username","password"} answers 200 with a fresh access
@@ -27,7 +28,6 @@ export interface TokenApiServer {
   close(): Promise<void>;
 }
 
-const MAX_BODY = 4096;
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -35,23 +35,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        resolve(null);
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', () => resolve(null));
-  });
-}
 
 function same(a: unknown, b: string): boolean {
   if (typeof a !== 'string') return false;
