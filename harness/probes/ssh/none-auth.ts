@@ -1,7 +1,8 @@
-import { Client, type AuthenticationType, type NextAuthHandler } from 'ssh2';
+import type { AuthenticationType, NextAuthHandler } from 'ssh2';
 import type { GuardedNetwork } from '../../net/network.js';
-import { NetError, classifyNetError, type NetFailure } from '../../net/errors.js';
+import type { NetFailure } from '../../net/errors.js';
 import { elapsed } from '../auth-observation.js';
+import { runSshAuth } from './auth-session.js';
 
 export interface SshNoneProbe {
   host: string;
@@ -28,10 +29,11 @@ export async function probeSshNone(net: GuardedNetwork, probe: SshNoneProbe): Pr
   const started = process.hrtime.bigint();
   const sent: string[] = [];
   const received: string[] = [];
-  let methods: string[] | null = null;
+  // Filled in by the auth handler when the server refuses `none`.
+  const offered: string[] = [];
   const result = (outcome: SshNoneResult['outcome'], detail: string, failure?: NetFailure): SshNoneResult => ({
     outcome,
-    methods,
+    methods: offered.length > 0 ? [...offered] : null,
     detail,
     ...(failure ? { failure } : {}),
     sent: sent.join('\n'),
@@ -39,59 +41,18 @@ export async function probeSshNone(net: GuardedNetwork, probe: SshNoneProbe): Pr
     latencyMs: elapsed(started),
   });
 
-  let socket;
-  try {
-    socket = await net.connectTcp(probe.host, probe.port, { signal: probe.signal, timeoutMs: probe.timeoutMs });
-  } catch (err) {
-    const e = classifyNetError(err);
-    return result('error', e.message, e.failure);
-  }
-  const client = new Client();
+  const transcript = { sent, received };
   const authHandler = (methodsLeft: AuthenticationType[] | null, _partial: boolean | null, next: NextAuthHandler) => {
     if (methodsLeft === null) {
       sent.push(`USERAUTH_REQUEST user=${probe.username} method=none`);
       return next({ type: 'none', username: probe.username });
     }
-    methods = [...methodsLeft];
+    offered.push(...methodsLeft);
     received.push(`USERAUTH_FAILURE methods=${methodsLeft.join(',')}`);
     return next(false as unknown as never);
   };
-
-  return new Promise<SshNoneResult>((resolve) => {
-    let settled = false;
-    const settle = (r: SshNoneResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      probe.signal.removeEventListener('abort', onAbort);
-      client.end();
-      socket.destroy();
-      resolve(r);
-    };
-    const onAbort = () => settle(result('error', 'aborted', 'aborted'));
-    const timer = setTimeout(() => settle(result('error', `no SSH authentication result within ${probe.timeoutMs} ms`, 'timeout')), probe.timeoutMs);
-    probe.signal.addEventListener('abort', onAbort, { once: true });
-    client.on('banner', (message) => received.push(`BANNER ${message.trim()}`));
-    client.on('handshake', (neg) => received.push(`KEX ${neg.kex} hostkey=${neg.serverHostKey} cipher=${neg.cs.cipher}`));
-    client.on('ready', () => {
-      received.push('USERAUTH_SUCCESS');
-      settle(result('accepted', `method none accepted for ${probe.username}`));
-    });
-    client.on('error', (err: Error & { level?: string }) => {
-      if (err.level === 'client-authentication') {
-        settle(result('refused', `method none refused; the server offers ${methods?.join(', ') || 'no method'}`));
-      } else {
-        const e = err.level === 'protocol' ? new NetError('protocol', err.message) : classifyNetError(err);
-        settle(result('error', e.message, e.failure));
-      }
-    });
-    client.on('close', () => settle(result('error', 'connection closed before authentication finished', 'closed')));
-    client.connect({
-      sock: socket,
-      username: probe.username,
-      authHandler,
-      readyTimeout: probe.timeoutMs,
-      ident: 'SSH-2.0-jcstar',
-    });
-  });
+  const end = await runSshAuth(net, { host: probe.host, port: probe.port, username: probe.username, signal: probe.signal, timeoutMs: probe.timeoutMs, authHandler, transcript });
+  if (end.end === 'ready') return result('accepted', `method none accepted for ${probe.username}`);
+  if (end.end === 'refused') return result('refused', `method none refused; the server offers ${offered.join(', ') || 'no method'}`);
+  return result('error', end.detail, end.failure);
 }

@@ -1,7 +1,7 @@
-import { Client, type AuthenticationType, type NextAuthHandler } from 'ssh2';
+import type { AuthenticationType, NextAuthHandler } from 'ssh2';
 import type { GuardedNetwork } from '../../net/network.js';
-import { NetError, classifyNetError } from '../../net/errors.js';
 import { elapsed, type AuthObservation, type TrialCredential } from '../auth-observation.js';
+import { runSshAuth } from './auth-session.js';
 
 export interface SshPasswordProbe {
   host: string;
@@ -19,25 +19,8 @@ export interface SshPasswordProbe {
 export async function probeSshPassword(net: GuardedNetwork, probe: SshPasswordProbe): Promise<AuthObservation> {
   const started = process.hrtime.bigint();
   const { username, password } = probe.credential;
-  const sent: string[] = [];
-  const received: string[] = [];
-  const observe = (outcome: AuthObservation['outcome'], detail: string, failure?: AuthObservation['failure']): AuthObservation => ({
-    outcome,
-    detail,
-    latencyMs: elapsed(started),
-    sent: sent.join('\n'),
-    received: received.join('\n'),
-    ...(failure ? { failure } : {}),
-  });
-
-  let socket;
-  try {
-    socket = await net.connectTcp(probe.host, probe.port, { signal: probe.signal, timeoutMs: probe.timeoutMs });
-  } catch (err) {
-    const e = classifyNetError(err);
-    return observe('error', e.message, e.failure);
-  }
-  const client = new Client();
+  const transcript = { sent: [] as string[], received: [] as string[] };
+  const { sent, received } = transcript;
   const tried = new Set<string>();
   const authHandler = (methodsLeft: AuthenticationType[] | null, _partial: boolean | null, next: NextAuthHandler) => {
     if (methodsLeft === null) {
@@ -66,41 +49,16 @@ export async function probeSshPassword(net: GuardedNetwork, probe: SshPasswordPr
     return next(false as unknown as never);
   };
 
-  return new Promise<AuthObservation>((resolve) => {
-    let settled = false;
-    const settle = (obs: AuthObservation) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      probe.signal.removeEventListener('abort', onAbort);
-      client.end();
-      socket.destroy();
-      resolve(obs);
-    };
-    const onAbort = () => settle(observe('error', 'aborted', 'aborted'));
-    const timer = setTimeout(() => settle(observe('error', `no SSH authentication result within ${probe.timeoutMs} ms`, 'timeout')), probe.timeoutMs);
-    probe.signal.addEventListener('abort', onAbort, { once: true });
-    client.on('banner', (message) => received.push(`BANNER ${message.trim()}`));
-    client.on('handshake', (neg) => received.push(`KEX ${neg.kex} hostkey=${neg.serverHostKey} cipher=${neg.cs.cipher}`));
-    client.on('ready', () => {
-      received.push('USERAUTH_SUCCESS');
-      settle(observe('accepted', `login accepted for ${username}`));
-    });
-    client.on('error', (err: Error & { level?: string }) => {
-      if (err.level === 'client-authentication') {
-        settle(observe('rejected', `all offered methods rejected (${[...tried].join(', ') || 'none'})`));
-      } else {
-        const e = err.level === 'protocol' ? new NetError('protocol', err.message) : classifyNetError(err);
-        settle(observe('error', e.message, e.failure));
-      }
-    });
-    client.on('close', () => settle(observe('error', 'connection closed before authentication finished', 'closed')));
-    client.connect({
-      sock: socket,
-      username,
-      authHandler,
-      readyTimeout: probe.timeoutMs,
-      ident: 'SSH-2.0-jcstar',
-    });
+  const end = await runSshAuth(net, { host: probe.host, port: probe.port, username, signal: probe.signal, timeoutMs: probe.timeoutMs, authHandler, transcript });
+  const observe = (outcome: AuthObservation['outcome'], detail: string): AuthObservation => ({
+    outcome,
+    detail,
+    latencyMs: elapsed(started),
+    sent: sent.join('\n'),
+    received: received.join('\n'),
+    ...(end.end === 'error' ? { failure: end.failure } : {}),
   });
+  if (end.end === 'ready') return observe('accepted', `login accepted for ${username}`);
+  if (end.end === 'refused') return observe('rejected', `all offered methods rejected (${[...tried].join(', ') || 'none'})`);
+  return observe('error', end.detail);
 }
