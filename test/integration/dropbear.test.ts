@@ -1,23 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import type { RunOutcome } from '../../harness/engine/run.js';
-import { freePort, requireBinaries, requireRoot, type Daemon } from '../support/daemons.js';
-import { fixtureUsersScript, startNamespacedDaemon } from '../support/fixture-users.js';
+import { requireBinaries, requireRoot } from '../support/daemons.js';
+import { startDropbear, type Dropbear } from '../support/dropbear.js';
 import { DEVICE, runProfile } from '../support/run-profile.js';
-
-/**
- * Real Dropbear (Debian dropbear-bin) on a loopback address of its own. Its fixture users live in a
- * passwd/shadow pair bind-mounted over /etc in a private mount namespace, so the host's users are untouched.
- */
-async function startDropbear(host: string, user: string, password: string): Promise<Daemon & { port: number }> {
-  const { dir, mountCommands } = fixtureUsersScript({ [user]: password }, 'jcstar-dropbear-');
-  execFileSync('dropbearkey', ['-t', 'ecdsa', '-f', join(dir, 'hostkey')], { stdio: 'ignore' });
-  const port = await freePort(host);
-  const daemon = await startNamespacedDaemon(`${mountCommands} && exec dropbear -F -E -p ${host}:${port} -r ${dir}/hostkey -P ${dir}/pid`, host, port);
-  return { ...daemon, port };
-}
 
 function sshProfile(host: string, port: number, credential?: { username: string }) {
   return {
@@ -42,10 +28,10 @@ describe('S1.1-02 against real Dropbear', function () {
   });
 
   describe('unit with a universal default password (ubnt/ubnt)', () => {
-    let daemon: Daemon & { port: number };
+    let daemon: Dropbear;
     let run: RunOutcome;
     before(async () => {
-      daemon = await startDropbear('127.0.77.1', 'ubnt', 'ubnt');
+      daemon = await startDropbear('127.0.77.1', { ubnt: 'ubnt' });
       run = await runProfile(sshProfile('127.0.77.1', daemon.port), { only: ['S1.1-02'] });
     });
     after(() => daemon?.stop());
@@ -67,11 +53,11 @@ describe('S1.1-02 against real Dropbear', function () {
   });
 
   describe('unit with a unique strong password', () => {
-    let daemon: Daemon & { port: number };
+    let daemon: Dropbear;
     let run: RunOutcome;
     const password = randomBytes(15).toString('base64url');
     before(async () => {
-      daemon = await startDropbear('127.0.77.2', 'maint', password);
+      daemon = await startDropbear('127.0.77.2', { maint: password });
       run = await runProfile(sshProfile('127.0.77.2', daemon.port, { username: 'maint' }), { only: ['S1.1-02'], env: { FIXTURE_SSH_PASSWORD: password } });
     });
     after(() => daemon?.stop());
