@@ -1,9 +1,10 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { checkLogin, type Login } from './credentials.js';
 import type { AccountLockout } from './lockout.js';
-import { SocketTracker, closeTcp, listenTcp, type RunningService } from './tcp.js';
+import type { RunningService } from './tcp.js';
 import { readBody } from './read-body.js';
+import { serveHttp, send } from './http-server.js';
 
 /**
  * `web-admin`: the camera's HTTP admin UI. `/` is public; `/admin` and `/api/status` need HTTP Basic
@@ -55,11 +56,6 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', ...headers });
-  res.end(body);
-}
-
 function unauthorized(res: ServerResponse): void {
   send(res, 401, 'text/html; charset=utf-8', '<!DOCTYPE html><title>401 Unauthorized</title><h1>401 Unauthorized</h1>\n', {
     'WWW-Authenticate': `Basic realm="${REALM}"`,
@@ -72,10 +68,8 @@ function lockedOut(res: ServerResponse, remainingMs: number): void {
   });
 }
 
-
 export async function startHttpAdmin(options: HttpAdminOptions): Promise<RunningService> {
   const sessions = new Set<string>();
-  const tracker = new SocketTracker();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://device').pathname;
@@ -142,27 +136,9 @@ export async function startHttpAdmin(options: HttpAdminOptions): Promise<Running
     send(res, 404, 'text/plain', 'not found\n');
   };
 
-  const server = createServer((req, res) => {
-    req.on('error', () => { /* aborted request */ });
-    res.on('error', () => { /* client went away */ });
-    handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, 500, 'text/plain', 'internal error\n');
-      else res.destroy();
-    });
-  });
-  server.on('connection', (socket) => tracker.add(socket));
-  server.on('clientError', (_err, socket) => socket.destroy());
-  server.keepAliveTimeout = 2000;
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 15_000;
-
-  const port = await listenTcp(server, options.port, options.host);
+  const { port, close } = await serveHttp(handle, { host: options.host, port: options.port, keepAliveTimeoutMs: 2000 });
   return {
     port,
-    close: async () => {
-      const closed = closeTcp(server, tracker);
-      server.closeAllConnections();
-      await closed;
-    },
+    close,
   };
 }

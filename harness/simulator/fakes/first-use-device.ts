@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
-import { SocketTracker, closeTcp, listenTcp } from '../tcp.js';
 import { readBody } from '../read-body.js';
+import { serveHttp, send, sendJson } from '../http-server.js';
 
 /**
  * A device that ships with no password at all (S1.1-02 "user-set-at-first-use"). Until the user sets
@@ -45,16 +45,6 @@ const ADMIN_PAGE = `<!DOCTYPE html>
 <body><h1>Administration</h1></body></html>
 `;
 
-function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', ...headers });
-  res.end(body);
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  send(res, status, 'application/json', JSON.stringify(body), headers);
-}
-
-
 /** The password field of a form or JSON body; undefined when there is none. */
 function submittedPassword(req: IncomingMessage, body: string): string | undefined {
   if ((req.headers['content-type'] ?? '').startsWith('application/json')) {
@@ -84,7 +74,6 @@ function same(a: string, b: string): boolean {
 }
 
 export async function startFirstUseDevice(options: FirstUseDeviceOptions): Promise<FirstUseDevice> {
-  const tracker = new SocketTracker();
   let password: string | null = null;
   let attempts = 0;
 
@@ -128,25 +117,12 @@ export async function startFirstUseDevice(options: FirstUseDeviceOptions): Promi
     else send(res, 404, 'text/plain', 'not found\n');
   };
 
-  const server = createServer((req, res) => {
-    req.on('error', () => { /* aborted request */ });
-    res.on('error', () => { /* client went away */ });
-    handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, 500, 'text/plain', 'internal error\n');
-      else res.destroy();
-    });
-  });
-  server.on('connection', (socket) => tracker.add(socket));
-  server.on('clientError', (_err, socket) => socket.destroy());
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 15_000;
-
-  const port = await listenTcp(server, options.port ?? 0, options.host);
+  const { port, close } = await serveHttp(handle, { host: options.host, port: options.port });
   return {
     host: options.host,
     port,
     state: () => ({ passwordSet: password !== null }),
     attempts: () => attempts,
-    close: () => closeTcp(server, tracker),
+    close,
   };
 }

@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { SocketTracker, closeTcp, listenTcp } from '../tcp.js';
 import { readBody } from '../read-body.js';
+import { serveHttp, send } from '../http-server.js';
 
 /**
  * A web admin with a browser-style login: GET /login hands out a session cookie and a per-session CSRF
@@ -71,16 +71,9 @@ function same(a: string | null | undefined, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function send(res: ServerResponse, status: number, type: string, body: string, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), 'Cache-Control': 'no-store', ...headers });
-  res.end(body);
-}
-
-
 export async function startFormLoginServer(options: FormLoginServerOptions): Promise<FormLoginServer> {
   const csrfBySession = new Map<string, string>();
   const authTokens = new Set<string>();
-  const tracker = new SocketTracker();
   const pendingDelays = new Set<NodeJS.Timeout>();
   let attempts = 0;
   let consecutiveFailures = 0;
@@ -154,20 +147,7 @@ export async function startFormLoginServer(options: FormLoginServerOptions): Pro
     } else send(res, 404, 'text/plain', 'not found\n');
   };
 
-  const server = createServer((req, res) => {
-    req.on('error', () => { /* aborted request */ });
-    res.on('error', () => { /* client went away */ });
-    handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, 500, 'text/plain', 'internal error\n');
-      else res.destroy();
-    });
-  });
-  server.on('connection', (socket) => tracker.add(socket));
-  server.on('clientError', (_err, socket) => socket.destroy());
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 15_000;
-
-  const port = await listenTcp(server, options.port ?? 0, options.host);
+  const { port, close } = await serveHttp(handle, { host: options.host, port: options.port });
   return {
     host: options.host,
     port,
@@ -175,7 +155,7 @@ export async function startFormLoginServer(options: FormLoginServerOptions): Pro
     close: async () => {
       for (const timer of pendingDelays) clearTimeout(timer);
       pendingDelays.clear();
-      await closeTcp(server, tracker);
+      await close();
     },
   };
 }

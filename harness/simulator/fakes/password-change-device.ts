@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { SocketTracker, closeTcp, listenTcp } from '../tcp.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { secretEquals } from '../credentials.js';
 import { readBody } from '../read-body.js';
+import { serveHttp, sendJson } from '../http-server.js';
 
 /**
  * A web admin whose password can be changed (S1.1-03). GET /admin needs HTTP Basic <username>:<password>;
@@ -38,13 +38,6 @@ export interface PasswordChangeDevice {
 export const MIN_PASSWORD_LENGTH = 8;
 const REALM = 'PASSWORD-CHANGE';
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store', ...headers });
-  res.end(text);
-}
-
-
 /** currentPassword and newPassword from a form or JSON body. */
 function changeRequest(req: IncomingMessage, body: string): { current?: string; next?: string } {
   if ((req.headers['content-type'] ?? '').startsWith('application/json')) {
@@ -71,7 +64,6 @@ function basicCredentials(header: string | undefined): { username: string; passw
 }
 
 export async function startPasswordChangeDevice(options: PasswordChangeDeviceOptions): Promise<PasswordChangeDevice> {
-  const tracker = new SocketTracker();
   let passwords = [options.password];
   const requested: string[] = [];
   const accepts = (password: string) => passwords.some((p) => secretEquals(password, p));
@@ -103,25 +95,12 @@ export async function startPasswordChangeDevice(options: PasswordChangeDeviceOpt
     else sendJson(res, 404, { error: 'not found' });
   };
 
-  const server = createServer((req, res) => {
-    req.on('error', () => { /* aborted request */ });
-    res.on('error', () => { /* client went away */ });
-    handle(req, res).catch(() => {
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-      else res.destroy();
-    });
-  });
-  server.on('connection', (socket) => tracker.add(socket));
-  server.on('clientError', (_err, socket) => socket.destroy());
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 15_000;
-
-  const port = await listenTcp(server, options.port ?? 0, options.host);
+  const { port, close } = await serveHttp(handle, { host: options.host, port: options.port });
   return {
     host: options.host,
     port,
     accepts,
     requestedPasswords: () => [...requested],
-    close: () => closeTcp(server, tracker),
+    close,
   };
 }

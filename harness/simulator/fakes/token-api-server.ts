@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { SocketTracker, closeTcp, listenTcp } from '../tcp.js';
 import { readBody } from '../read-body.js';
+import { serveHttp, sendJson } from '../http-server.js';
 
 /**
  * A device's JSON API login: POST /api/login {"username","password"} answers 200 with a fresh access
@@ -28,14 +28,6 @@ export interface TokenApiServer {
   close(): Promise<void>;
 }
 
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
-  res.end(text);
-}
-
-
 function same(a: unknown, b: string): boolean {
   if (typeof a !== 'string') return false;
   const x = Buffer.from(a);
@@ -59,7 +51,6 @@ function parseLogin(text: string): { username?: unknown; password?: unknown } | 
 
 export async function startTokenApiServer(options: TokenApiServerOptions): Promise<TokenApiServer> {
   const tokenField = options.tokenField ?? 'data.accessToken';
-  const tracker = new SocketTracker();
   const issued: string[] = [];
   let attempts = 0;
 
@@ -77,25 +68,12 @@ export async function startTokenApiServer(options: TokenApiServerOptions): Promi
     sendJson(res, 200, nest(tokenField, token));
   };
 
-  const server = createServer((req, res) => {
-    req.on('error', () => { /* aborted request */ });
-    res.on('error', () => { /* client went away */ });
-    handle(req, res).catch(() => {
-      if (!res.headersSent) sendJson(res, 500, { error: 'internal error' });
-      else res.destroy();
-    });
-  });
-  server.on('connection', (socket) => tracker.add(socket));
-  server.on('clientError', (_err, socket) => socket.destroy());
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 15_000;
-
-  const port = await listenTcp(server, options.port ?? 0, options.host);
+  const { port, close } = await serveHttp(handle, { host: options.host, port: options.port });
   return {
     host: options.host,
     port,
     attempts: () => attempts,
     issuedTokens: () => [...issued],
-    close: () => closeTcp(server, tracker),
+    close,
   };
 }
