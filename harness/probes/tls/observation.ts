@@ -1,0 +1,120 @@
+import type { NetFailure } from '../../net/errors.js';
+import type { DtlsVersion, TlsVersion } from './registry.js';
+
+/**
+ * What the TLS and DTLS probes observed: facts only, no judgement. The crypto rules judge these
+ * (harness/crypto), so a stored observation can be judged again under a newer rule set.
+ */
+
+export interface CipherSuiteRef {
+  code: number;
+  /** IANA name, e.g. TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256. */
+  name: string;
+}
+
+export interface VersionObservation<V extends TlsVersion | DtlsVersion> {
+  version: V;
+  offered: boolean;
+  /** Accepted suites; in the server's order of preference when `serverPreference` is true. */
+  cipherSuites: CipherSuiteRef[];
+  /** Whether the server imposes its own order; null when fewer than two suites were accepted. */
+  serverPreference: boolean | null;
+}
+
+export interface GroupObservation {
+  code: number;
+  name: string;
+  /** Versions on which the server agreed to this group. */
+  versions: TlsVersion[];
+}
+
+export interface CertificateObservation {
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  keyType: 'RSA' | 'EC' | 'Ed25519' | 'Ed448' | 'DSA' | 'unknown';
+  keyBits: number | null;
+  /** Named curve of an EC key, e.g. prime256v1. */
+  curve: string | null;
+  /** e.g. sha256WithRSAEncryption, ecdsa-with-SHA256. */
+  signatureAlgorithm: string;
+  /** Hash of the signature, e.g. sha256; null for Ed25519/Ed448 or when unknown. */
+  signatureHash: string | null;
+  subjectAltNames: string[];
+  selfSigned: boolean;
+  sha256Fingerprint: string;
+}
+
+export interface CertificateChainObservation {
+  /** As the server sent them, leaf first. */
+  certificates: CertificateObservation[];
+  /** Each certificate is issued by the next one; 'unknown' when the order was not visible (TLS 1.3 only). */
+  order: 'ok' | 'misordered' | 'unknown';
+  /** The leaf's SAN (or CN when there is no SAN) covers the host the profile names. */
+  hostMatches: boolean;
+  /** When validity was judged (run time). */
+  checkedAt: string;
+  /** The leaf's validity at checkedAt; every certificate's own dates are in `certificates`. */
+  expired: boolean;
+  notYetValid: boolean;
+  /**
+   * Whether the chain leads to a trust anchor the profile names (the vendor's CA or a pinned device
+   * certificate); null when the profile names none, so trust could not be judged.
+   */
+  anchored: boolean | null;
+}
+
+export interface TlsObservation {
+  outcome: 'observed';
+  host: string;
+  port: number;
+  /** How TLS was reached: directly, or after a plaintext upgrade (STARTTLS-style). */
+  transport: 'implicit' | 'ftp-auth-tls';
+  versions: VersionObservation<TlsVersion>[];
+  groups: GroupObservation[];
+  /** Sizes of the finite-field DHE primes the server used with TLS ≤ 1.2 DHE suites. */
+  dhePrimeBits: number[];
+  certificateChain: CertificateChainObservation | null;
+  /** Why a certificate the server sent could not be read; null when none was sent or all were read. */
+  certificateError: string | null;
+  /** renegotiation_info in the ServerHello (RFC 5746); null when no TLS ≤ 1.2 handshake succeeded. */
+  secureRenegotiation: boolean | null;
+  /** The server chose DEFLATE when offered (CRIME); null when no TLS ≤ 1.2 handshake succeeded. */
+  compression: boolean | null;
+  handshakes: number;
+  durationMs: number;
+}
+
+export interface TlsProbeError {
+  outcome: 'error';
+  host: string;
+  port: number;
+  failure: NetFailure | 'not-tls';
+  detail: string;
+  handshakes: number;
+}
+
+export interface DtlsObservation {
+  outcome: 'observed';
+  host: string;
+  port: number;
+  versions: VersionObservation<DtlsVersion>[];
+  /** Whether the server asked for a cookie (HelloVerifyRequest) before a ServerHello, and its size. */
+  helloVerifyRequest: { sent: boolean; cookieBytes: number | null };
+  certificateChain: CertificateChainObservation | null;
+  /** Why a certificate the server sent could not be read; null when none was sent or all were read. */
+  certificateError: string | null;
+  datagrams: number;
+  durationMs: number;
+}
+
+export interface DtlsProbeError {
+  outcome: 'error';
+  host: string;
+  port: number;
+  failure: NetFailure | 'not-dtls' | 'silent';
+  detail: string;
+  datagrams: number;
+}
