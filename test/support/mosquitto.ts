@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, startDaemon, type Daemon } from './daemons.js';
 import { tempDir } from './run-profile.js';
@@ -10,14 +10,27 @@ export interface Mosquitto extends Daemon {
 }
 
 /**
- * Real Mosquitto (Debian mosquitto) on a loopback address of its own, anonymous or with a password file.
+ * Real Mosquitto (Debian mosquitto) on a loopback address of its own, anonymous or with a password file;
+ * with `tls`, the listener is MQTT over TLS (as on 8883) with that certificate and key.
  * Callers check `requireBinaries(this, { mosquitto: 'mosquitto', mosquitto_passwd: 'mosquitto' })` first.
  */
-export async function startMosquitto(host: string, users: Record<string, string> | 'anonymous'): Promise<Mosquitto> {
+export async function startMosquitto(
+  host: string,
+  users: Record<string, string> | 'anonymous',
+  options: { tls?: { certFile: string; keyFile: string; extra?: string[] } } = {},
+): Promise<Mosquitto> {
   const dir = tempDir('jcstar-mosquitto-');
   chmodSync(dir, 0o755);
   const port = await freePort(host);
   const lines = [`listener ${port} ${host}`, 'log_dest stderr', 'log_type all', 'persistence false'];
+  if (options.tls) {
+    // Mosquitto drops to its own user before reading them: copies it may read.
+    for (const [from, to] of [[options.tls.certFile, 'cert.pem'], [options.tls.keyFile, 'key.pem']] as const) {
+      copyFileSync(from, join(dir, to));
+      chmodSync(join(dir, to), 0o644);
+    }
+    lines.push(`certfile ${join(dir, 'cert.pem')}`, `keyfile ${join(dir, 'key.pem')}`, ...(options.tls.extra ?? []));
+  }
   if (users === 'anonymous') {
     lines.push('allow_anonymous true');
   } else {

@@ -12,9 +12,10 @@ export interface Nginx extends Daemon {
 
 /**
  * Real Debian nginx in the foreground (no master, no daemon) on `host` and a free port, with its prefix,
- * temp paths and logs in a scratch folder. `httpBody` goes inside `http {}`, `serverBody` inside `server {}`.
+ * temp paths and logs in a scratch folder. `httpBody` goes inside `http {}`, `serverBody` inside `server {}`;
+ * with `ssl` the listener speaks TLS (the server body then names the certificate and key).
  */
-export async function startNginx(host: string, httpBody: string, serverBody: string): Promise<Nginx> {
+export async function startNginx(host: string, httpBody: string, serverBody: string, options: { ssl?: boolean } = {}): Promise<Nginx> {
   const dir = tempDir('jcstar-nginx-');
   mkdirSync(join(dir, 'htdocs', 'admin'), { recursive: true });
   writeFileSync(join(dir, 'htdocs', 'admin', 'index.html'), '<!DOCTYPE html><title>admin</title>\n');
@@ -33,7 +34,7 @@ http {
   ${temp}
   ${httpBody}
   server {
-    listen ${host}:${port};
+    listen ${host}:${port}${options.ssl ? ' ssl' : ''};
     root ${join(dir, 'htdocs')};
     ${serverBody}
   }

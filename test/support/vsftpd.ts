@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, type Daemon } from './daemons.js';
@@ -8,6 +9,8 @@ export interface VsftpdOptions {
   maxPerIp?: number;
   /** Lines of a multi-line 220 greeting. */
   banner?: string[];
+  /** TLS with a fresh self-signed certificate, and logins and data refused until the client has started it. */
+  forceTls?: boolean;
 }
 
 export interface Vsftpd extends Daemon {
@@ -47,6 +50,10 @@ export async function startVsftpd(host: string, users: Record<string, string>, o
     'log_ftp_protocol=YES',
   ];
   if (options.maxPerIp) lines.push(`max_per_ip=${options.maxPerIp}`);
+  if (options.forceTls) {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${host}`, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    lines.push('ssl_enable=YES', `rsa_cert_file=${dir}/cert.pem`, `rsa_private_key_file=${dir}/key.pem`, 'force_local_logins_ssl=YES', 'force_local_data_ssl=YES');
+  }
   if (options.banner) {
     writeFileSync(join(dir, 'banner'), `${options.banner.join('\n')}\n`);
     lines.push(`banner_file=${dir}/banner`);

@@ -1,0 +1,36 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { startNginx, type Nginx } from './nginx.js';
+import { tempDir } from './run-profile.js';
+import type { TestCertificate } from './certificates.js';
+
+/** Mozilla's "intermediate" server configuration (v5.7), as nginx takes it. */
+export const MOZILLA_INTERMEDIATE_CIPHERS =
+  'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305';
+
+export type TlsConfig = 'modern' | 'legacy';
+
+let dhParams1024: string | null = null;
+
+/** 1024-bit DH parameters (DSA-style generation: instant), for the legacy fixture's weak DHE. */
+function weakDhParams(): string {
+  if (!dhParams1024) {
+    dhParams1024 = join(tempDir('jcstar-dh-'), 'dh1024.pem');
+    execFileSync('openssl', ['dhparam', '-dsaparam', '-out', dhParams1024, '1024'], { stdio: 'ignore' });
+  }
+  return dhParams1024;
+}
+
+/**
+ * Real nginx serving HTTPS with `certificate`:
+ * - modern: TLS 1.2 and 1.3, Mozilla intermediate suites, HSTS;
+ * - legacy: TLS 1.0 to 1.2, every suite OpenSSL still has (`ALL:@SECLEVEL=0`), 1024-bit DHE, no HSTS.
+ */
+export async function startTlsNginx(host: string, certificate: TestCertificate, config: TlsConfig): Promise<Nginx> {
+  const common = `ssl_certificate ${certificate.chainFile};\n    ssl_certificate_key ${certificate.keyFile};\n`;
+  const server =
+    config === 'modern'
+      ? `${common}    ssl_protocols TLSv1.2 TLSv1.3;\n    ssl_ciphers ${MOZILLA_INTERMEDIATE_CIPHERS};\n    ssl_prefer_server_ciphers off;\n    add_header Strict-Transport-Security "max-age=63072000" always;`
+      : `${common}    ssl_protocols TLSv1 TLSv1.1 TLSv1.2;\n    ssl_ciphers ALL:@SECLEVEL=0;\n    ssl_prefer_server_ciphers on;\n    ssl_dhparam ${weakDhParams()};`;
+  return startNginx(host, '', server, { ssl: true });
+}
