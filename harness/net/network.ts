@@ -69,19 +69,22 @@ export class GuardedNetwork {
   }
 
   /**
-   * A UDP socket (for CoAP, DTLS, SNMP…) whose every datagram passes the scope guard and the connection
-   * rate limit's budget; a send to an address outside the scope throws ScopeViolation before anything leaves.
+   * A UDP socket (for CoAP, DTLS, SNMP…) whose every datagram passes the scope guard and takes a token
+   * from the connection rate limiter (UDP has no connection; each datagram counts as one). A send to an
+   * address outside the scope throws ScopeViolation before anything leaves.
    */
   udpSocket(family: 'udp4' | 'udp6' = 'udp4'): UdpSocket {
     const socket = createSocket(family);
     socket.on('error', () => {});
     const send = socket.send.bind(socket) as (...args: unknown[]) => void;
     const guard = this.guard;
+    const limiter = this.#connections;
     socket.send = ((...args: unknown[]) => {
       // send(msg, [offset, length,] port, [address,] [callback]): the address is the first string after msg.
       const address = args.slice(1).find((a): a is string => typeof a === 'string');
       guard.assert(address ?? '(none)');
-      send(...args);
+      // Datagrams keep their order: the limiter hands out tokens first come, first served.
+      void limiter.take().then(() => send(...args)).catch(() => {});
     }) as UdpSocket['send'];
     return socket;
   }
