@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
 import { loadCatalogue } from '../catalogue/load.js';
+import { cryptoRulesRef, describeCryptoChanges } from '../crypto/effective.js';
 import { Redactor } from '../evidence/redactor.js';
 import type { RunRecord } from '../evidence/records.js';
 import { EvidenceStore, readRecords } from '../evidence/store.js';
@@ -86,12 +87,15 @@ export async function runChecks(options: RunOptions): Promise<RunOutcome> {
     profile: { path: profile.source.path, sha256: profile.source.sha256 },
     device: profile.device,
     target: { host: profile.target.host, address: profile.target.address, scope: profile.scope },
-    rules: { catalogue: `${catalogue.id}@${catalogue.version}`, policy: profile.policy.version },
+    rules: { catalogue: `${catalogue.id}@${catalogue.version}`, policy: profile.policy.version, crypto: profile.crypto.version },
     selection: only,
     declarations: profile.declarations,
   });
   for (const c of planned) {
     write({ type: 'check-planned', at: now(), checkId: c.spec.id, requirement: c.requirement, title: c.spec.title, mandatory: c.spec.mandatory, basis: c.spec.basis, target: c.spec.target });
+  }
+  if (profile.crypto.changes.length > 0) {
+    store.record(PREFLIGHT_ID, null, { kind: 'note', summary: `crypto rules ${profile.crypto.version}: ${describeCryptoChanges(profile.crypto)}`, data: cryptoRulesRef(profile.crypto) });
   }
   for (const secret of published) {
     store.record(PREFLIGHT_ID, null, { kind: 'note', summary: `${secret.label} is a published universal default password, so it is not redacted` });
@@ -177,7 +181,7 @@ async function runOne(check: PlannedCheck, index: number, total: number, run: Mo
     },
   };
   const budgetMs = spec.budgetMs ?? run.profile.policy.budgets.checkMs;
-  const outcome = await executeCheck(check, { checkId: spec.id, requirement, target: spec.target, profile: run.profile, policy: run.profile.policy, net: run.net, evidence }, budgetMs, run.signal);
+  const outcome = await executeCheck(check, { checkId: spec.id, requirement, target: spec.target, profile: run.profile, policy: run.profile.policy, crypto: run.profile.crypto, net: run.net, evidence }, budgetMs, run.signal);
   open = false;
   const durationMs = Date.now() - started;
   // Progress is a log too: it shows the reason as recorded, redacted.

@@ -14,7 +14,8 @@ export interface RunStartRecord {
   profile: { path: string | null; sha256: string };
   device: Results['device'];
   target: { host: string; address: string; scope: string[] };
-  rules: { catalogue: string; policy: string };
+  /** Versions of the rule sets that judged the run; crypto carries "+profile" when the profile changed it. */
+  rules: { catalogue: string; policy: string; crypto: string };
   selection: string[] | null;
   /** The vendor's declarations, so that reports can be rebuilt from the log alone. */
   declarations: Declarations;

@@ -7,7 +7,8 @@ import { SourceMap } from './locate.js';
 import type { Finding } from './finding.js';
 import { ProfileDocument } from './schema.js';
 import { describeIssue } from './schema-issues.js';
-import { checkServices, mergePolicy, resolveCredentials, resolveFleet, resolveTarget, type Lookup } from './semantics.js';
+import { resolveTrustAnchors } from './trust-anchors.js';
+import { checkServices, mergeCrypto, mergePolicy, resolveCredentials, resolveFleet, resolveTarget, type Lookup } from './semantics.js';
 import type { DeviceProfile } from './types.js';
 
 export type { Lookup } from './semantics.js';
@@ -84,10 +85,12 @@ export async function parseProfile(text: string, options: ParseOptions): Promise
   const address = await resolveTarget(doc.target.host, doc.scope, options.lookup ?? systemLookup, findings);
   const services = checkServices(doc, source, findings);
   const sources = { env: options.env ?? process.env, baseDir: options.baseDir ?? dirname(options.file) };
+  resolveTrustAnchors(services, sources.baseDir, findings);
   const { credentials, secrets } = await resolveCredentials(doc.credentials, sources, findings);
   const fleet = await resolveFleet(doc.fleet, sources, findings);
   const policy = mergePolicy(doc.policy, findings);
-  if (findings.length > 0 || address === undefined || policy === undefined) throw new ProfileError(findings.map(locate));
+  const crypto = mergeCrypto(doc.crypto, findings);
+  if (findings.length > 0 || address === undefined || policy === undefined || crypto === undefined) throw new ProfileError(findings.map(locate));
 
   return {
     source: {
@@ -103,6 +106,7 @@ export async function parseProfile(text: string, options: ParseOptions): Promise
     declarations: doc.declarations,
     fleet: fleet.fleet,
     policy,
+    crypto,
     secrets: [...secrets, ...fleet.secrets],
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CryptoProfile } from '../crypto/schema.js';
 import { PolicyOverrides } from '../policy/schema.js';
 import { parseScopeEntry } from '../scope/guard.js';
 
@@ -104,6 +105,11 @@ export const ServiceSpec = z.strictObject({
   login: LoginSpec.optional().describe('How to log in, for auth: form or token (HTTP)'),
   public: z.array(PublicResource).optional().describe('Resources reachable without authentication on purpose'),
   credentialChange: CredentialChange.optional().describe('How to change this service\'s credential, for the S1.1-03 test'),
+  trustAnchors: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe('PEM files (relative to the profile) that clients of this TLS/DTLS service trust: the vendor CA, or the pinned device certificate'),
 });
 
 export const CredentialSpec = z.strictObject({
@@ -177,6 +183,7 @@ export const ProfileDocument = z.strictObject({
   declarations: Declarations.default({}),
   fleet: z.array(FleetUnit).optional().describe('Other units of the same model, for the unique-per-device check (S1.1-02)'),
   policy: PolicyOverrides.default({}),
+  crypto: CryptoProfile.default({ restrict: {}, permit: [] }),
 });
 
 export type ProfileDocument = z.infer<typeof ProfileDocument>;

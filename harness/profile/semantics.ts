@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { effectiveCryptoRules, type EffectiveCryptoRules } from '../crypto/effective.js';
 import { effectivePolicy } from '../policy/load.js';
 import type { Policy } from '../policy/schema.js';
 import { ScopeGuard } from '../scope/guard.js';
@@ -144,4 +145,11 @@ export function mergePolicy(overrides: ProfileDocument['policy'], findings: Find
     for (const issue of err.issues) findings.push({ path: ['policy', ...issue.path], message: issue.message });
     return undefined;
   }
+}
+
+/** The crypto rules with the profile's changes: restrictions must narrow them, permits must loosen them. */
+export function mergeCrypto(changes: ProfileDocument['crypto'], findings: Finding[]): EffectiveCryptoRules | undefined {
+  const { rules, problems } = effectiveCryptoRules(changes);
+  for (const problem of problems) findings.push({ ...problem, path: ['crypto', ...problem.path] });
+  return problems.length > 0 ? undefined : rules;
 }

@@ -1,3 +1,4 @@
+import type { EffectiveCryptoRules } from '../crypto/effective.js';
 import type { Policy } from '../policy/schema.js';
 import type { Secret } from '../secrets/secret.js';
 import type { Declarations, ProfileDocument, ServiceSpec } from './schema.js';
@@ -41,6 +42,8 @@ export interface DeviceProfile {
   declarations: Declarations;
   fleet: FleetUnit[];
   policy: Policy;
+  /** The crypto rules with the profile's restrictions and permits applied. */
+  crypto: EffectiveCryptoRules;
   /** Every secret the profile resolved, for the redactor. */
   secrets: Secret[];
 }

@@ -91,7 +91,11 @@ export const Results = z.object({
   }),
   target: z.object({ host: z.string(), scope: z.array(z.string()) }),
   profile: z.object({ path: z.string().nullable(), sha256: z.string() }),
-  rules: z.object({ catalogue: z.string(), policy: z.string() }),
+  rules: z.object({
+    catalogue: z.string(),
+    policy: z.string(),
+    crypto: z.string().optional().describe('Crypto rule set version, "+profile" when the profile changed it; absent in runs recorded before crypto rules existed'),
+  }),
   startedAt: z.iso.datetime(),
   finishedAt: z.iso.datetime(),
   summary: z.object({

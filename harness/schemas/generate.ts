@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CryptoRules } from '../crypto/schema.js';
 import { ProfileDocument } from '../profile/schema.js';
 import { Results } from '../results/schema.js';
 
@@ -16,9 +17,15 @@ export const SCHEMAS = {
     title: 'jcstar results.json',
     ...z.toJSONSchema(Results, { io: 'output', target: 'draft-2020-12' }),
   }),
+  'crypto-rules': () => ({
+    $id: `${BASE}:crypto-rules`,
+    title: 'jcstar crypto rule set',
+    ...z.toJSONSchema(CryptoRules, { io: 'input', target: 'draft-2020-12' }),
+  }),
 } as const;
 
 export const SCHEMA_FILES: Record<keyof typeof SCHEMAS, string> = {
   profile: 'profile.schema.json',
   results: 'results.schema.json',
+  'crypto-rules': 'crypto-rules.schema.json',
 };

@@ -1,3 +1,4 @@
+import type { EffectiveCryptoRules } from '../crypto/effective.js';
 import type { EvidenceInput, EvidenceRecord } from '../evidence/records.js';
 import type { GuardedNetwork } from '../net/network.js';
 import type { Policy } from '../policy/schema.js';
@@ -17,6 +18,8 @@ export interface CheckContext {
   target: Target | null;
   profile: DeviceProfile;
   policy: Policy;
+  /** The crypto rules of this run (base rule set with the profile's changes); record its version with every crypto verdict. */
+  crypto: EffectiveCryptoRules;
   net: GuardedNetwork;
   evidence: CheckEvidence;
   /** Aborted when the check's budget runs out or the run is interrupted. */

@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { packageRoot } from '../../harness/paths.js';
 import { formatProblem, ProfileError } from '../../harness/profile/errors.js';
@@ -272,5 +274,81 @@ describe('profile loader: secrets never leak into messages', () => {
     expect(error.message).to.equal(
       'cam.yaml:6:15: credentials.admin.password: expected a reference ${env:NAME} or ${file:PATH}, so that the secret stays out of the YAML, found a number',
     );
+  });
+});
+
+describe('profile loader: crypto rule changes', () => {
+  const head = [
+    'device: { vendor: Acme, model: Cam 1, firmware: "1.0", unit: SN-1, category: router }',
+    'target: { host: 127.0.0.1 }',
+    'scope: [127.0.0.1/32]',
+    'crypto:',
+  ];
+  const load = (...lines: string[]) => profileError(parseProfile([...head, ...lines].join('\n'), { file: 'cam.yaml' }));
+
+  it('refuses a restriction that loosens and a permit that loosens nothing, each at its value', async () => {
+    const error = await load(
+      '  restrict:',
+      '    tls:',
+      '      versions: [TLSv1.2, TLSv1.1]',
+      '      minDhePrimeBits: 1024',
+      '  permit:',
+      '    - { rule: tls.versions, value: TLSv1.3, justification: "the app needs TLS 1.3" }',
+    );
+    expect(error.message).to.equal(
+      [
+        'cam.yaml:7:27: crypto.restrict.tls.versions[1]: TLSv1.1 is not allowed by the base rule tls.versions (crypto-2026.11), and restrict can only narrow it; to allow it, add a crypto.permit entry with a justification',
+        'cam.yaml:8:24: crypto.restrict.tls.minDhePrimeBits: 1024 is below the base minimum of 2048 (tls.minDhePrimeBits, crypto-2026.11), and restrict can only raise it; to lower it, add a crypto.permit entry with a justification',
+        'cam.yaml:10:36: crypto.permit[0].value: TLSv1.3 is already allowed by tls.versions (crypto-2026.11); permit only what the rules forbid',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses a permit without a justification, or with one too short to mean anything', async () => {
+    const error = await load(
+      '  permit:',
+      '    - { rule: tls.cipherSuites, value: TLS_RSA_WITH_AES_128_GCM_SHA256 }',
+      '    - rule: tls.cipherSuites',
+      '      value: TLS_RSA_WITH_AES_256_GCM_SHA384',
+      '      justification: legacy',
+    );
+    expect(error.message).to.equal(
+      [
+        'cam.yaml:6:7: crypto.permit[0].justification: required field is missing',
+        'cam.yaml:9:22: crypto.permit[1].justification: expected a string of at least 10 characters, found "legacy"',
+      ].join('\n'),
+    );
+  });
+
+  it('suggests the rule meant by a misspelt permit, and names the versions a restriction may use', async () => {
+    const permit = await load('  permit:', '    - { rule: tls.ciphersuites, value: TLS_RSA_WITH_AES_128_GCM_SHA256, justification: "long enough reason" }');
+    expect(permit.problems).to.have.length(1);
+    expect(permit.message).to.match(/^cam\.yaml:6:15: crypto\.permit\[0\]\.rule: expected one of tls\.versions, tls\.cipherSuites, .*, ssh\.minRsaHostKeyBits, found "tls\.ciphersuites"; did you mean "tls\.cipherSuites"\?$/);
+    const restrict = await load('  restrict:', '    tls: { versions: [TLSv1.4] }', '    ssh: { macs: [hmac-sha1] }');
+    expect(restrict.message).to.equal(
+      [
+        'cam.yaml:6:23: crypto.restrict.tls.versions[0]: expected one of SSLv3, TLSv1.0, TLSv1.1, TLSv1.2, TLSv1.3, found "TLSv1.4"; did you mean "TLSv1.0"?',
+        'cam.yaml:7:12: crypto.restrict.ssh.macs: unknown key; did you mean "mac"?',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('profile loader: trust anchors', () => {
+  it('names a trust-anchor file that is missing or holds no certificate, at its entry', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jcstar-anchors-'));
+    writeFileSync(join(dir, 'notes.pem'), 'not a certificate\n');
+    const text = [
+      'device: { vendor: Acme, model: Cam 1, firmware: "1.0", unit: SN-1, category: router }',
+      'target: { host: 127.0.0.1 }',
+      'scope: [127.0.0.1/32]',
+      'services:',
+      '  - { name: web, protocol: https, port: 443, auth: basic, trustAnchors: [vendor-ca.pem, notes.pem] }',
+    ].join('\n');
+    const error = await profileError(parseProfile(text, { file: join(dir, 'cam.yaml') }));
+    expect(error.problems.map((p) => `${p.line}:${p.column}: ${p.path}: ${p.message}`)).to.deep.equal([
+      `5:74: services[0].trustAnchors[0]: cannot use ${join(dir, 'vendor-ca.pem')} as a trust anchor: no such file`,
+      `5:89: services[0].trustAnchors[1]: cannot use ${join(dir, 'notes.pem')} as a trust anchor: it holds no PEM certificate`,
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadBaseCryptoRules } from '../../harness/crypto/load.js';
 import { packageRoot } from '../../harness/paths.js';
 import { loadDefaultPolicy } from '../../harness/policy/load.js';
 import { loadProfile, parseProfile } from '../../harness/profile/load.js';
@@ -75,6 +76,39 @@ describe('profile loader: valid profiles', () => {
     expect(profile.declarations).to.deep.equal({});
     expect(profile.secrets).to.deep.equal([]);
     expect(profile.policy).to.deep.equal(loadDefaultPolicy());
+  });
+
+  it('judges with the base crypto rules when the profile changes none', async () => {
+    const profile = await parseProfile(minimal, { file: 'mem.yaml' });
+    const base = loadBaseCryptoRules();
+    expect(profile.crypto.version).to.equal(base.rules.version);
+    expect(profile.crypto.base).to.deep.equal({ id: base.rules.id, version: base.rules.version, sha256: base.sha256 });
+    expect(profile.crypto.changes).to.deep.equal([]);
+    expect(profile.crypto.tls).to.deep.equal(base.rules.tls);
+  });
+
+  it('applies the crypto section: restrictions freely, permits with their justification', async () => {
+    const text = [
+      minimal,
+      'crypto:',
+      '  restrict:',
+      '    tls: { versions: [TLSv1.3] }',
+      '    certificate: { untrusted: fail }',
+      '  permit:',
+      '    - rule: ssh.mac',
+      '      value: hmac-sha1',
+      '      justification: the field service tool only speaks hmac-sha1 until 2027',
+    ].join('\n');
+    const profile = await parseProfile(text, { file: 'mem.yaml' });
+    expect(profile.crypto.version).to.equal(`${loadBaseCryptoRules().rules.version}+profile`);
+    expect(profile.crypto.tls.versions).to.deep.equal(['TLSv1.3']);
+    expect(profile.crypto.certificate.untrusted).to.equal('fail');
+    expect(profile.crypto.ssh.mac).to.include('hmac-sha1');
+    expect(profile.crypto.changes).to.deep.equal([
+      { kind: 'restrict', rule: 'tls.versions', value: ['TLSv1.3'] },
+      { kind: 'restrict', rule: 'certificate.untrusted', value: 'fail' },
+      { kind: 'permit', rule: 'ssh.mac', value: 'hmac-sha1', justification: 'the field service tool only speaks hmac-sha1 until 2027' },
+    ]);
   });
 
   it('defaults udp for coap and keeps an explicit transport', async () => {
