@@ -1,0 +1,59 @@
+import { cryptoRulesRef } from '../../crypto/effective.js';
+import { judgeSsh } from '../../crypto/judge-ssh.js';
+import { cryptoOutcome } from '../../crypto/verdict.js';
+import { probeSshHostKeySizes, type HostKeyObservation } from '../../probes/ssh/host-key-sizes.js';
+import { probeSshAlgorithms } from '../../probes/ssh/kexinit.js';
+import type { Service } from '../../profile/types.js';
+import type { CheckContext } from '../../suite/context.js';
+import { inconclusive, type CheckOutcome } from '../../verdicts/outcome.js';
+
+function describeHostKey(key: HostKeyObservation): string {
+  return key.outcome === 'observed' ? `${key.algorithm} ${key.bits} bits` : `${key.algorithm} unread (${key.failure})`;
+}
+
+/**
+ * S1.1-12 on an SSH service: every algorithm the server's KEXINIT offers, and the size of each host key,
+ * against the crypto rules. FAIL names each offending item; the evidence keeps the lists and the rules.
+ */
+export async function checkSshCrypto(ctx: CheckContext, service: Service): Promise<CheckOutcome> {
+  const host = ctx.profile.target.address;
+  const timeoutMs = ctx.policy.budgets.replyTimeoutMs;
+  const rules = cryptoRulesRef(ctx.crypto);
+  const observed = await probeSshAlgorithms(ctx.net, { host, port: service.port, signal: ctx.signal, timeoutMs });
+  if (observed.outcome === 'error') {
+    ctx.evidence.record({
+      kind: 'exchange',
+      summary: `SSH identification and KEXINIT not read: ${observed.failure}: ${observed.detail}`,
+      target: ctx.target,
+      sent: observed.sent,
+      received: observed.received,
+      data: { rules, failure: observed.failure, detail: observed.detail, banner: observed.banner, latencyMs: observed.latencyMs },
+      artifacts: observed.rawReceived.length > 0 ? [{ name: `ssh-${service.port}-received.bin`, bytes: observed.rawReceived, mediaType: 'application/octet-stream' }] : [],
+    });
+    return inconclusive(`${service.name}: the server's SSH algorithms could not be read (${observed.failure}: ${observed.detail})`);
+  }
+
+  const hostKeys = await probeSshHostKeySizes(ctx.net, { host, port: service.port, algorithms: observed.hostKey, signal: ctx.signal, timeoutMs });
+  const { banner, software, kex, hostKey, encryptionCtoS, encryptionStoC, macCtoS, macStoC, compressionCtoS, compressionStoC } = observed;
+  const observation = ctx.evidence.record({
+    kind: 'observation',
+    summary: `${software ?? banner}: ${kex.length} kex, ${hostKey.length} host key, ${new Set([...encryptionCtoS, ...encryptionStoC]).size} encryption, ${new Set([...macCtoS, ...macStoC]).size} MAC algorithms; host keys ${hostKeys.map(describeHostKey).join(', ') || 'none'}`,
+    target: ctx.target,
+    sent: observed.sent,
+    received: observed.received,
+    data: { rules, banner, software, kex, hostKey, encryptionCtoS, encryptionStoC, macCtoS, macStoC, compressionCtoS, compressionStoC, hostKeys, latencyMs: observed.latencyMs },
+    artifacts: [{ name: `ssh-${service.port}-kexinit.bin`, bytes: observed.rawReceived, mediaType: 'application/octet-stream' }],
+  });
+  if (ctx.signal.aborted) return inconclusive(`${service.name}: stopped before every host key was read`);
+
+  const findings = judgeSsh(observed, hostKeys, ctx.crypto);
+  ctx.evidence.record({
+    kind: 'note',
+    summary: `judged under ${ctx.crypto.version}: ${findings.length === 0 ? 'nothing offending' : `${findings.length} offending item(s)`} (evidence #${observation.seq})`,
+    target: ctx.target,
+    data: { rules, findings },
+  });
+  const unread = hostKeys.filter((k) => k.outcome === 'error').map((k) => k.algorithm);
+  const unreadNote = unread.length > 0 ? `; no host key size read for ${unread.join(', ')}` : '';
+  return cryptoOutcome(findings, ctx.crypto, `${service.name}: every SSH algorithm offered and every host key read is allowed (evidence #${observation.seq})${unreadNote}`);
+}
