@@ -8,7 +8,8 @@ import { SocketTracker, closeTcp, listenTcp } from '../tcp.js';
 /**
  * A network camera's RTSP/1.0 server, in process (Debian ships none): OPTIONS and DESCRIBE of one H.264
  * stream at /stream1, behind Digest (MD5, qop=auth) or Basic auth, with an optional lockout that holds
- * every client off, whatever it sends, once enough consecutive logins failed.
+ * every client off, whatever it sends, once enough consecutive logins failed, or redirecting every
+ * DESCRIBE to RTSPS.
  */
 export interface RtspServerOptions {
   host: string;
@@ -20,6 +21,8 @@ export interface RtspServerOptions {
   /** Consecutive failed logins that start a lockout; absent: never locks. */
   lockoutAfter?: number;
   lockoutMs?: number;
+  /** Answer every DESCRIBE with 301 to this base URL (e.g. rtsps://host:322) followed by the path, as a camera that enforces RTSPS. */
+  redirectTo?: string;
 }
 
 export interface RunningRtspServer {
@@ -129,6 +132,7 @@ export async function startRtspServer(options: RtspServerOptions): Promise<Runni
     }
     if (method === 'OPTIONS') return answer(socket, cseq, '200 OK', [['Public', METHODS]]);
     if (method !== 'DESCRIBE') return answer(socket, cseq, '405 Method Not Allowed', [['Allow', METHODS]]);
+    if (options.redirectTo !== undefined) return answer(socket, cseq, '301 Moved Permanently', [['Location', `${options.redirectTo}${requestPath(url) ?? ''}`]]);
     if (requestPath(url) !== STREAM_PATH) return answer(socket, cseq, '404 Not Found');
 
     if (options.auth !== 'none') {
