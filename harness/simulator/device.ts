@@ -1,22 +1,27 @@
 import type { z } from 'zod';
 import type { ProfileDocument } from '../profile/schema.js';
+import { issueDeviceCertificates, writeTrustAnchorFile, type TrustAnchorFile } from './certificates.js';
 import { generatePassword, type Login } from './credentials.js';
 import { AccountLockout } from './lockout.js';
 import { startCoapServer } from './coap-server.js';
 import { startDebugPort } from './debug-port.js';
 import { PROTECTED_PATHS, startHttpAdmin } from './http-admin.js';
 import { startMqttBroker } from './mqtt-broker.js';
+import { HARDENED_SSH_ALGORITHMS, LEGACY_SSH_ALGORITHMS } from './ssh-algorithms.js';
 import { startSshServer } from './ssh-server.js';
 import type { RunningService } from './tcp.js';
+import { deviceTlsOptions } from './tls-options.js';
 
 /**
- * The built-in simulated device "ACME SIM-CAM": real protocol servers (node:http, ssh2, aedes,
- * node-coap, a raw TCP shell) on a loopback address of its own, in a `secure` or an `insecure` build.
- * Its own 127.x.y.z address lets it keep the debug shell on the well-known port 2323, as real devices
- * do, without colliding with other instances or with whatever else listens on 127.0.0.1.
+ * The built-in simulated device "ACME SIM-CAM": real protocol servers (node:http and node:https, ssh2,
+ * aedes, node-coap, a raw TCP shell) on a loopback address of its own, in a `secure` or an `insecure`
+ * build. Its own 127.x.y.z address lets it keep the debug shell on the well-known port 2323, as real
+ * devices do, without colliding with other instances or with whatever else listens on 127.0.0.1.
  *
- * secure:   admin/<20 random chars> on http and mqtt, the same password for ssh user admin; no debug port.
- * insecure: admin/admin on http and mqtt, root/root on ssh, and an undeclared BusyBox shell on tcp.
+ * secure:   admin/<20 random chars> on https and mqtts (TLS 1.2+, a certificate from the device's own CA),
+ *           the same password for ssh user admin (hardened algorithms); no debug port.
+ * insecure: admin/admin on plain http and mqtt, root/root on ssh (legacy algorithms too), and an
+ *           undeclared BusyBox shell on tcp.
  */
 
 export type SimulatorMode = 'secure' | 'insecure';
@@ -27,7 +32,7 @@ export const LOCKOUT_SECONDS = 7;
 
 export interface SimulatedService {
   name: string;
-  protocol: 'http' | 'ssh' | 'mqtt' | 'coap' | 'telnet';
+  protocol: 'http' | 'https' | 'ssh' | 'mqtt' | 'mqtts' | 'coap' | 'telnet';
   port: number;
   transport: 'tcp' | 'udp';
   auth: 'basic' | 'password' | 'none';
@@ -45,6 +50,8 @@ export interface SimulatedDevice {
   ssh: { username: string; password: string };
   /** Service name -> authentication attempts the device has seen (live; see each service for what counts). */
   authAttempts: Record<string, number>;
+  /** The CA that issued the secure build's TLS certificate, and the file the profile names it by; null when insecure. */
+  trustAnchor: { path: string; pem: string } | null;
   /** The device profile as the vendor would declare it, plus the environment its secret references need. */
   profileDocument(): { document: Record<string, unknown>; env: Record<string, string> };
   close(): Promise<void>;
@@ -97,9 +104,9 @@ function secureDeclarations(): NonNullable<ProfileInput['declarations']> {
     accessControl: {
       assets: ['camera video stream', 'device configuration', 'administrator credentials', 'telemetry messages'],
       accessPaths: [
-        'web-admin: HTTP admin UI, HTTP Basic authentication or login form',
+        'web-admin: HTTPS admin UI, HTTP Basic authentication or login form',
         'ssh: maintenance shell, password or keyboard-interactive authentication',
-        'telemetry: MQTT broker, username/password in CONNECT',
+        'telemetry: MQTT broker over TLS, username/password in CONNECT',
         'coap: read-only status resource, no authentication, no protected assets',
       ],
     },
@@ -121,6 +128,13 @@ function secureDeclarations(): NonNullable<ProfileInput['declarations']> {
     updateMechanism: { method: 'device-ui', description: 'Web admin > Maintenance > Firmware update' },
     updateProcedure: { url: 'https://acme.example/sim-cam/update', description: 'Download the image, then upload it under Maintenance' },
     updateIntegrity: { mechanism: 'ECDSA P-256 signature over the image, verified before install', antiRollback: true },
+    communicationProtection: {
+      description:
+        'The admin UI (HTTPS) and telemetry (MQTT over TLS) accept only TLS 1.2 and 1.3 with ECDHE and AEAD suites, and present an ' +
+        'RSA 2048 certificate signed with SHA-256 by the ACME device CA; the maintenance shell is SSH with curve25519 or ECDH key exchange, ' +
+        'AES-GCM or AES-CTR and SHA-2 MACs. CoAP carries only the public liveness flag; the camera has no cloud connection',
+      cryptoReference: 'CRYPTREC 電子政府推奨暗号リスト and CRYPTREC TLS 暗号設定ガイドライン 3.0.1 (推奨セキュリティ型)',
+    },
     resilience: { description: 'Credentials and the installed firmware live in flash and survive power loss' },
     userDataDeletion: { method: 'Web admin > Maintenance > Factory reset', description: 'Erases recordings, settings and credentials' },
     supportPeriod: { endsOn: '2030-03-31', url: 'https://acme.example/support' },
@@ -146,18 +160,22 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
     authAttempts[name] = (authAttempts[name] ?? 0) + 1;
   };
 
+  const certificates = mode === 'secure' ? await issueDeviceCertificates(host) : null;
+  const tls = certificates ? deviceTlsOptions(certificates) : undefined;
+  const algorithms = mode === 'secure' ? HARDENED_SSH_ALGORITHMS : LEGACY_SSH_ALGORITHMS;
+
   const plans: ServicePlan[] = [
     {
-      service: { name: 'web-admin', protocol: 'http', transport: 'tcp', auth: 'basic', declared: true },
-      start: (port) => startHttpAdmin({ host, port, login: admin, lockout, onAuthAttempt: counter('web-admin') }),
+      service: { name: 'web-admin', protocol: tls ? 'https' : 'http', transport: 'tcp', auth: 'basic', declared: true },
+      start: (port) => startHttpAdmin({ host, port, login: admin, lockout, onAuthAttempt: counter('web-admin'), tls }),
     },
     {
       service: { name: 'ssh', protocol: 'ssh', transport: 'tcp', auth: 'password', declared: true },
-      start: (port) => startSshServer({ host, port, login: ssh, lockout, onAuthAttempt: counter('ssh') }),
+      start: (port) => startSshServer({ host, port, login: ssh, lockout, onAuthAttempt: counter('ssh'), algorithms }),
     },
     {
-      service: { name: 'telemetry', protocol: 'mqtt', transport: 'tcp', auth: 'password', declared: true },
-      start: (port) => startMqttBroker({ host, port, login: admin, lockout, onAuthAttempt: counter('telemetry') }),
+      service: { name: 'telemetry', protocol: tls ? 'mqtts' : 'mqtt', transport: 'tcp', auth: 'password', declared: true },
+      start: (port) => startMqttBroker({ host, port, login: admin, lockout, onAuthAttempt: counter('telemetry'), tls }),
     },
     {
       service: { name: 'coap', protocol: 'coap', transport: 'udp', auth: 'none', declared: true },
@@ -173,11 +191,13 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
 
   const running: RunningService[] = [];
   const services: SimulatedService[] = [];
+  let anchorFile: TrustAnchorFile | undefined;
   const closeAll = async (): Promise<void> => {
     const all = running.splice(0);
-    await Promise.allSettled(all.map((s) => s.close()));
+    await Promise.allSettled([...all.map((s) => s.close()), anchorFile?.remove()]);
   };
   try {
+    if (certificates) anchorFile = await writeTrustAnchorFile(certificates.caPem);
     for (const plan of plans) {
       const started = await plan.start(portFor(options.ports, plan.service.name as ServiceName));
       running.push(started);
@@ -190,6 +210,8 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
   }
 
   let closing: Promise<void> | undefined;
+  const trustAnchor = certificates && anchorFile ? { path: anchorFile.path, pem: certificates.caPem } : null;
+  const isTls = (s: SimulatedService) => s.protocol === 'https' || s.protocol === 'mqtts';
 
   const profileDocument = (): { document: Record<string, unknown>; env: Record<string, string> } => {
     const declared = services.filter((s) => s.declared).map((s) => ({
@@ -204,6 +226,7 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
       ...(s.name === 'coap'
         ? { public: [{ resource: '/status', justification: 'read-only liveness flag {"ok":true}: no asset, no configuration, no personal data' }] }
         : {}),
+      ...(trustAnchor && isTls(s) ? { trustAnchors: [trustAnchor.path] } : {}),
     }));
     const document: ProfileInput = {
       device: { vendor: 'ACME', model: 'SIM-CAM', firmware: '1.0.0', unit: 'SIM-0001', category: 'network-camera', mac: '02:00:5e:00:00:01' },
@@ -238,6 +261,7 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
     admin: { ...admin },
     ssh: { ...ssh },
     authAttempts,
+    trustAnchor,
     profileDocument,
     close: () => (closing ??= closeAll()),
   };

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
+import type { TlsOptions } from 'node:tls';
 import { checkLogin, type Login } from './credentials.js';
 import type { AccountLockout } from './lockout.js';
 import type { RunningService } from './tcp.js';
@@ -7,8 +8,8 @@ import { readBody } from './read-body.js';
 import { serveHttp, send } from './http-server.js';
 
 /**
- * `web-admin`: the camera's HTTP admin UI. `/` is public; `/admin` and `/api/status` need HTTP Basic
- * auth (realm "SIM-CAM") or a session cookie from `POST /login`.
+ * `web-admin`: the camera's admin UI, over HTTP or, given `tls`, HTTPS. `/` is public; `/admin` and
+ * `/api/status` need HTTP Basic auth (realm "SIM-CAM") or a session cookie from `POST /login`.
  */
 
 export const REALM = 'SIM-CAM';
@@ -23,6 +24,8 @@ export interface HttpAdminOptions {
   /** Called once per request that presents credentials (Basic header or login form). */
   onAuthAttempt(): void;
   lockout?: AccountLockout;
+  /** Serve HTTPS with these settings; plain HTTP without. */
+  tls?: TlsOptions;
 }
 
 const LANDING = `<!DOCTYPE html>
@@ -136,7 +139,7 @@ export async function startHttpAdmin(options: HttpAdminOptions): Promise<Running
     send(res, 404, 'text/plain', 'not found\n');
   };
 
-  const { port, close } = await serveHttp(handle, { host: options.host, port: options.port, keepAliveTimeoutMs: 2000 });
+  const { port, close } = await serveHttp(handle, { host: options.host, port: options.port, keepAliveTimeoutMs: 2000, tls: options.tls });
   return {
     port,
     close,

@@ -1,24 +1,38 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { TlsOptions } from 'node:tls';
 import { SocketTracker, closeTcp, listenTcp } from './tcp.js';
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
+export interface HttpServeOptions {
+  host?: string;
+  port?: number;
+  keepAliveTimeoutMs?: number;
+  /** Serve HTTPS with these settings instead of plain HTTP. */
+  tls?: TlsOptions;
+}
+
 /**
- * A simulated device's HTTP server: aborted requests, vanished clients, garbage and handler faults never
- * throw, slow clients time out, and close() drops every open connection so tests never leak handles.
+ * A simulated device's HTTP or HTTPS server: aborted requests, vanished clients, garbage, failed TLS
+ * handshakes and handler faults never throw, slow clients time out, and close() drops every open
+ * connection so tests never leak handles.
  */
-export async function serveHttp(handle: HttpHandler, options: { host?: string; port?: number; keepAliveTimeoutMs?: number }): Promise<{ port: number; close(): Promise<void> }> {
+export async function serveHttp(handle: HttpHandler, options: HttpServeOptions): Promise<{ port: number; close(): Promise<void> }> {
   const tracker = new SocketTracker();
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     req.on('error', () => { /* aborted request */ });
     res.on('error', () => { /* client went away */ });
     handle(req, res).catch(() => {
       if (!res.headersSent) send(res, 500, 'text/plain', 'internal error\n');
       else res.destroy();
     });
-  });
+  };
+  const server = options.tls ? createHttpsServer(options.tls, onRequest) : createServer(onRequest);
+  // The TCP socket, also under TLS: destroying it ends a handshake that never completes.
   server.on('connection', (socket) => tracker.add(socket));
   server.on('clientError', (_err, socket) => socket.destroy());
+  if (options.tls) server.on('tlsClientError', (_err, socket) => socket.destroy());
   if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
   server.headersTimeout = 10_000;
   server.requestTimeout = 15_000;

@@ -1,12 +1,14 @@
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import { Aedes, type AuthenticateError } from 'aedes';
 import { checkLogin, type Login } from './credentials.js';
 import type { AccountLockout } from './lockout.js';
 import { SocketTracker, closeTcp, listenTcp, type RunningService } from './tcp.js';
 
 /**
- * `telemetry`: an aedes MQTT broker on a net.Server. Only the admin login may connect; anonymous or
- * wrong credentials get CONNACK return code 4 ("bad user name or password").
+ * `telemetry`: an aedes MQTT broker on a net.Server or, given `tls`, a tls.Server (MQTT over TLS). Only
+ * the admin login may connect; anonymous or wrong credentials get CONNACK return code 4 ("bad user name
+ * or password").
  *
  * aedes 1.x speaks MQTT 3.1 and 3.1.1 only: a CONNECT with protocol level 5 is answered, before any
  * authentication, with a 3.1.1-format CONNACK `20 02 00 01` (return code 1, "unacceptable protocol
@@ -21,6 +23,8 @@ export interface MqttBrokerOptions {
   /** Called once per CONNECT packet carrying a username or a password, whatever its protocol level. */
   onAuthAttempt(): void;
   lockout?: AccountLockout;
+  /** Speak MQTT over TLS with these settings; plain TCP without. */
+  tls?: TlsOptions;
 }
 
 /** CONNACK return code for "bad user name or password" (MQTT 3.1.1 §3.2.2.3). */
@@ -54,10 +58,13 @@ export async function startMqttBroker(options: MqttBrokerOptions): Promise<Runni
   broker.on('clientError', () => { /* bad packets, resets */ });
   broker.on('connectionError', () => { /* errors before CONNECT */ });
 
-  const server = createServer((socket) => {
-    tracker.add(socket);
-    broker.handle(socket);
-  });
+  const serve = (stream: Socket): void => {
+    broker.handle(stream);
+  };
+  const server = options.tls ? createTlsServer(options.tls, serve) : createServer(serve);
+  // The TCP socket, also under TLS: destroying it ends a handshake that never completes.
+  server.on('connection', (socket: Socket) => tracker.add(socket));
+  if (options.tls) server.on('tlsClientError', (_err: Error, socket: Socket) => socket.destroy());
 
   let port: number;
   try {

@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:net';
 import ssh2 from 'ssh2';
-import type { AuthContext, Connection, ServerChannel, Session } from 'ssh2';
+import type { Algorithms, AuthContext, Connection, ServerChannel, Session } from 'ssh2';
 import { checkLogin, type Login } from './credentials.js';
 import type { AccountLockout } from './lockout.js';
 import { SocketTracker, closeTcp, listenTcp, type RunningService } from './tcp.js';
@@ -26,6 +26,8 @@ export interface SshServerOptions {
   /** Called once per password, or keyboard-interactive answer, that the client submits. */
   onAuthAttempt(): void;
   lockout?: AccountLockout;
+  /** What the server offers in its KEXINIT (see ssh-algorithms.ts). */
+  algorithms: Algorithms;
 }
 
 /**
@@ -97,7 +99,7 @@ export async function startSshServer(options: SshServerOptions): Promise<Running
   const tracker = new SocketTracker();
   const clients = new Set<Connection>();
 
-  const ssh = new ssh2.Server({ hostKeys: [generateHostKey()], ident: SSH_SOFTWARE_VERSION }, (client) => {
+  const ssh = new ssh2.Server({ hostKeys: [generateHostKey()], ident: SSH_SOFTWARE_VERSION, algorithms: options.algorithms }, (client) => {
     clients.add(client);
     client.on('error', () => { /* protocol errors, resets */ });
     client.on('close', () => clients.delete(client));

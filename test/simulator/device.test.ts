@@ -1,8 +1,12 @@
 import { startTestDevice } from './helpers.js';
 import { expect } from 'chai';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { ProfileDocument, SECRET_REF } from '../../harness/profile/schema.js';
 import { DEBUG_SHELL_PORT, startSimulatedDevice, type SimulatedDevice, type SimulatorMode } from '../../harness/simulator/device.js';
-import { freePort, httpCall, service, tcpProbe } from './helpers.js';
+import { profileFrom, tempDir } from '../support/run-profile.js';
+import { freePort, httpCall, service, tcpProbe, webAdminCall } from './helpers.js';
 
 interface DeclaredService {
   name: string;
@@ -12,6 +16,7 @@ interface DeclaredService {
   auth: string;
   credential?: string;
   paths?: string[];
+  trustAnchors?: string[];
 }
 
 for (const mode of ['secure', 'insecure'] as SimulatorMode[]) {
@@ -60,7 +65,33 @@ for (const mode of ['secure', 'insecure'] as SimulatorMode[]) {
       expect(byName.telemetry).to.deep.include({ credential: 'admin' });
       expect(byName.ssh).to.deep.include({ credential: 'ssh' });
       expect(byName.coap).not.to.have.property('credential');
+      for (const plain of ['ssh', 'coap']) expect(byName[plain]).not.to.have.property('trustAnchors');
     });
+
+    if (mode === 'secure') {
+      it('serves the admin UI over HTTPS and telemetry over MQTT over TLS, naming the device CA as their trust anchor', async () => {
+        expect(device.services.map((s) => [s.name, s.protocol])).to.deep.equal([['web-admin', 'https'], ['ssh', 'ssh'], ['telemetry', 'mqtts'], ['coap', 'coap']]);
+        const anchor = device.trustAnchor!;
+        expect(isAbsolute(anchor.path)).to.equal(true);
+        const byName = Object.fromEntries((device.profileDocument().document.services as DeclaredService[]).map((s) => [s.name, s]));
+        expect(byName['web-admin']!.trustAnchors).to.deep.equal([anchor.path]);
+        expect(byName.telemetry!.trustAnchors).to.deep.equal([anchor.path]);
+        // The file holds exactly the CA certificate, and the profile loader takes it.
+        expect(readFileSync(anchor.path, 'utf8')).to.equal(anchor.pem);
+        const ca = new X509Certificate(anchor.pem);
+        expect(ca.ca).to.equal(true);
+        expect(ca.subject).to.equal('O=ACME\nCN=ACME SIM-CAM device CA');
+        const { document, env } = device.profileDocument();
+        const profile = await profileFrom(document, env);
+        expect(profile.services.filter((s) => s.trustAnchors).map((s) => [s.name, s.trustAnchors])).to.deep.equal([['web-admin', [anchor.path]], ['telemetry', [anchor.path]]]);
+      });
+    } else {
+      it('speaks plain HTTP and MQTT, with no CA', () => {
+        expect(device.services.map((s) => [s.name, s.protocol])).to.deep.equal([['web-admin', 'http'], ['ssh', 'ssh'], ['telemetry', 'mqtt'], ['coap', 'coap'], ['debug', 'telnet']]);
+        expect(device.trustAnchor).to.equal(null);
+        for (const s of device.profileDocument().document.services as DeclaredService[]) expect(s, s.name).not.to.have.property('trustAnchors');
+      });
+    }
 
     it('keeps passwords out of the document and in env', () => {
       const { document, env } = device.profileDocument();
@@ -92,11 +123,14 @@ for (const mode of ['secure', 'insecure'] as SimulatorMode[]) {
       }
       expect(Object.keys(declarations).sort()).to.deep.equal(
         [
-          'accessControl', 'authenticationChange', 'bruteForceMitigation', 'defaultPasswordScheme', 'productInformation',
-          'resilience', 'supportPeriod', 'updateIntegrity', 'updateMechanism', 'updateProcedure', 'userDataDeletion',
-          'vulnerabilityDisclosurePolicy',
+          'accessControl', 'authenticationChange', 'bruteForceMitigation', 'communicationProtection', 'defaultPasswordScheme',
+          'productInformation', 'resilience', 'supportPeriod', 'updateIntegrity', 'updateMechanism', 'updateProcedure',
+          'userDataDeletion', 'vulnerabilityDisclosurePolicy',
         ].sort(),
       );
+      const protection = declarations.communicationProtection as { description: string; cryptoReference: string };
+      expect(protection.description).to.contain('TLS 1.2 and 1.3').and.to.contain('SSH');
+      expect(protection.cryptoReference).to.match(/^CRYPTREC /);
       expect(declarations.defaultPasswordScheme).to.deep.include({ scheme: 'unique-per-device' });
       expect(declarations.bruteForceMitigation).to.deep.include({ method: 'lockout', unlockAfterSeconds: 7 });
       expect(declarations.vulnerabilityDisclosurePolicy).to.deep.equal({
@@ -123,9 +157,10 @@ describe('simulated device lifecycle', () => {
       expect(b.admin.password).to.match(/^[A-Za-z0-9]{20}$/);
       expect(a.admin.password).not.to.equal(b.admin.password);
       // Each device accepts only its own password.
-      const portA = service(a, 'web-admin').port;
-      expect((await httpCall(portA, '/admin', { auth: b.admin })).status).to.equal(401);
-      expect((await httpCall(portA, '/admin', { auth: a.admin })).status).to.equal(200);
+      expect((await webAdminCall(a, '/admin', { auth: b.admin })).status).to.equal(401);
+      expect((await webAdminCall(a, '/admin', { auth: a.admin })).status).to.equal(200);
+      // Each has a CA of its own.
+      expect(a.trustAnchor!.pem).not.to.equal(b.trustAnchor!.pem);
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
@@ -170,6 +205,32 @@ describe('simulated device lifecycle', () => {
       // The web server the failed start had opened is gone again.
       expect(await tcpProbe(webPort)).to.equal('ECONNREFUSED');
     } finally {
+      await first.close();
+    }
+  });
+
+  it('keeps its CA file while it runs and removes it on close()', async () => {
+    const device = await startTestDevice({ mode: 'secure' });
+    const path = device.trustAnchor!.path;
+    expect(existsSync(path)).to.equal(true);
+    await device.close();
+    expect(existsSync(path)).to.equal(false);
+  });
+
+  it('removes its CA file when a start fails', async () => {
+    const first = await startTestDevice({ mode: 'secure' });
+    // A scratch folder of the test's own as os.tmpdir(), so that only the failed start can write there.
+    const scratch = tempDir('jcstar-sim-tmp-');
+    const tmpdir = process.env.TMPDIR;
+    process.env.TMPDIR = scratch;
+    try {
+      let error: unknown;
+      await startTestDevice({ mode: 'secure', ports: { telemetry: service(first, 'telemetry').port } }).catch((err: unknown) => (error = err));
+      expect((error as NodeJS.ErrnoException | undefined)?.code).to.equal('EADDRINUSE');
+      expect(readdirSync(scratch)).to.deep.equal([]);
+    } finally {
+      if (tmpdir === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmpdir;
       await first.close();
     }
   });

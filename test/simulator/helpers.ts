@@ -1,5 +1,7 @@
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { connect as netConnect, createServer, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import ssh2 from 'ssh2';
 import mqtt from 'mqtt';
 import coap from 'coap';
@@ -15,17 +17,35 @@ export function service(device: SimulatedDevice, name: string): SimulatedService
   return found;
 }
 
+/** TLS for a test client: the CA (PEM) it verifies the device against, certificate and address both. */
+export interface ClientTls {
+  ca: string;
+}
+
+/** What a client needs to reach one of the device's services: the device CA on https and mqtts, nothing on plaintext protocols. */
+export function tlsFor(device: SimulatedDevice, name: string): ClientTls | undefined {
+  const { protocol } = service(device, name);
+  if (protocol !== 'https' && protocol !== 'mqtts') return undefined;
+  if (!device.trustAnchor) throw new Error(`${name} speaks ${protocol}, but the device has no CA`);
+  return { ca: device.trustAnchor.pem };
+}
+
 export interface HttpResult {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
 }
 
-export function httpCall(
-  port: number,
-  path: string,
-  options: { method?: string; auth?: { username: string; password: string }; headers?: Record<string, string>; body?: string } = {},
-): Promise<HttpResult> {
+export interface HttpCallOptions {
+  method?: string;
+  auth?: { username: string; password: string };
+  headers?: Record<string, string>;
+  body?: string;
+  /** HTTPS, verified against this CA; plain HTTP without. */
+  tls?: ClientTls;
+}
+
+export function httpCall(port: number, path: string, options: HttpCallOptions = {}): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { Connection: 'close', ...options.headers };
     if (options.auth) headers.Authorization = 'Basic ' + Buffer.from(`${options.auth.username}:${options.auth.password}`).toString('base64');
@@ -33,16 +53,23 @@ export function httpCall(
       headers['Content-Type'] ??= 'application/x-www-form-urlencoded';
       headers['Content-Length'] = String(Buffer.byteLength(options.body));
     }
-    const req = httpRequest({ host: HOST, port, path, method: options.method ?? 'GET', headers, agent: false }, (res) => {
+    const onResponse = (res: IncomingMessage): void => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
-    });
+    };
+    const spec = { host: HOST, port, path, method: options.method ?? 'GET', headers, agent: false as const };
+    const req: ClientRequest = options.tls ? httpsRequest({ ...spec, ca: options.tls.ca }, onResponse) : httpRequest(spec, onResponse);
     req.on('error', reject);
     req.setTimeout(5000, () => req.destroy(new Error('http timeout')));
     req.end(options.body);
   });
+}
+
+/** The device's admin UI at `path`, over HTTP or HTTPS as the device serves it. */
+export function webAdminCall(device: SimulatedDevice, path: string, options: Omit<HttpCallOptions, 'tls'> = {}): Promise<HttpResult> {
+  return httpCall(service(device, 'web-admin').port, path, { ...options, tls: tlsFor(device, 'web-admin') });
 }
 
 export interface SshResult {
@@ -118,10 +145,12 @@ export interface MqttResult {
   message?: string;
 }
 
-/** One MQTT connection attempt with the mqtt client library; never reconnects. */
-export function mqttConnect(port: number, protocolVersion: 3 | 4 | 5, username?: string, password?: string): Promise<MqttResult> {
+/** One MQTT connection attempt with the mqtt client library, over TLS when `tls` is given; never reconnects. */
+export function mqttConnect(port: number, protocolVersion: 3 | 4 | 5, username?: string, password?: string, tls?: ClientTls): Promise<MqttResult> {
   return new Promise((resolve) => {
     const client = mqtt.connect({
+      protocol: tls ? 'mqtts' : 'mqtt',
+      ca: tls?.ca,
       host: HOST,
       port,
       protocolVersion,
@@ -145,6 +174,11 @@ export function mqttConnect(port: number, protocolVersion: 3 | 4 | 5, username?:
   });
 }
 
+/** One MQTT connection attempt on the device's telemetry broker, over TLS when the device speaks mqtts. */
+export function telemetryConnect(device: SimulatedDevice, protocolVersion: 3 | 4 | 5, username?: string, password?: string): Promise<MqttResult> {
+  return mqttConnect(service(device, 'telemetry').port, protocolVersion, username, password, tlsFor(device, 'telemetry'));
+}
+
 function mqttString(s: string): Buffer {
   const b = Buffer.from(s, 'utf8');
   const len = Buffer.alloc(2);
@@ -165,10 +199,10 @@ export function rawConnectPacket(level: 4 | 5, username: string, password: strin
   return Buffer.concat([Buffer.from([0x10, remaining]), variable, payload]);
 }
 
-/** Send bytes, collect everything the server sends until it closes (or `timeoutMs`). */
-export function rawExchange(port: number, data: Buffer | null, timeoutMs = 3000): Promise<{ received: Buffer; closedByServer: boolean; error?: string }> {
+/** Send bytes (inside TLS when `tls` is given), collect everything the server sends until it closes (or `timeoutMs`). */
+export function rawExchange(port: number, data: Buffer | null, timeoutMs = 3000, tls?: ClientTls): Promise<{ received: Buffer; closedByServer: boolean; error?: string }> {
   return new Promise((resolve) => {
-    const socket = netConnect({ host: HOST, port });
+    const socket = tls ? tlsConnect({ host: HOST, port, ca: tls.ca }) : netConnect({ host: HOST, port });
     const chunks: Buffer[] = [];
     let done = false;
     const timer = setTimeout(() => finish(false), timeoutMs);
@@ -179,7 +213,7 @@ export function rawExchange(port: number, data: Buffer | null, timeoutMs = 3000)
       socket.destroy();
       resolve({ received: Buffer.concat(chunks), closedByServer, error });
     };
-    socket.on('connect', () => {
+    socket.on(tls ? 'secureConnect' : 'connect', () => {
       if (data) socket.write(data);
     });
     socket.on('data', (c: Buffer) => chunks.push(c));
