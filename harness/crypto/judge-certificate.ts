@@ -40,6 +40,11 @@ export function judgeCertificate(chain: CertificateChainObservation, rules: Effe
   if (chain.anchored === false) {
     const item = `certificate chain not anchored in a trust anchor the profile names${leaf.selfSigned ? ' (self-signed)' : ''}`;
     findings.push({ rule: 'certificate.untrusted', item, severity: certificate.untrusted });
+  } else if (chain.anchored === null) {
+    // Without an anchor nobody can say whether clients authenticate this server, and eavesdropping
+    // protection that a man in the middle can strip is no protection.
+    const item = `no trust anchor declared (services[].trustAnchors), so whether clients can authenticate this ${leaf.selfSigned ? 'self-signed ' : ''}certificate is unknown`;
+    findings.push({ rule: 'certificate.untrusted', item, severity: certificate.untrusted });
   }
   if (!chain.hostMatches) {
     const names = leaf.subjectAltNames.length > 0 ? leaf.subjectAltNames.join(', ') : leaf.subject;

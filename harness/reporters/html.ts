@@ -1,4 +1,5 @@
 import type { Artifact, CheckResult, Declaration, EvidenceItem, RequirementResult, Results, Target } from '../results/schema.js';
+import { isEvidenceTable, type EvidenceTable } from '../evidence/table.js';
 import { VERDICTS, type Verdict } from '../verdicts/verdict.js';
 import { renderAttemptChart } from './attempt-chart.js';
 import { VERDICT_STYLE } from './verdict-style.js';
@@ -78,7 +79,7 @@ ${banner}
 <dt>Run</dt><dd>${r.run.id}, <strong>${r.run.status}</strong></dd>
 <dt>Started</dt><dd><time datetime="${r.startedAt}">${r.startedAt}</time></dd>
 <dt>Finished</dt><dd><time datetime="${r.finishedAt}">${r.finishedAt}</time></dd>
-<dt>Rules</dt><dd>catalogue ${r.rules.catalogue}; policy ${r.rules.policy}</dd>
+<dt>Rules</dt><dd>catalogue ${r.rules.catalogue}; policy ${r.rules.policy}${r.rules.crypto ? `; crypto ${r.rules.crypto}` : ''}</dd>
 </dl>
 </header>`;
 }
@@ -129,9 +130,25 @@ function evidenceItem(e: EvidenceItem): Markup {
 ${e.sent === null ? null : html`<p class="label">Sent</p><pre>${visible(e.sent)}</pre>`}
 ${e.received === null ? null : html`<p class="label">Received</p><pre>${visible(e.received)}</pre>`}
 ${e.data?.timeline ? html`<figure>${new Markup(renderAttemptChart(e.data.timeline))}<figcaption>Attempt timeline; every attempt is in the CSV artifact.</figcaption></figure>` : null}
+${isEvidenceTable(e.data?.table) ? evidenceTable(e.data.table) : null}
 ${e.data === null ? null : html`<p class="label">Data</p><pre>${JSON.stringify(e.data, null, 2)}</pre>`}
 ${e.artifacts.length ? html`<ul class="artifacts">${e.artifacts.map(artifactItem)}</ul>` : null}
 </li>`;
+}
+
+function evidenceTable(t: EvidenceTable): Markup {
+  return html`<table class="evidence-table"><caption>${t.caption}</caption>
+<thead><tr>${t.header.map((h) => html`<th>${h}</th>`)}</tr></thead>
+<tbody>${t.rows.map((row) => html`<tr>${row.map((cell) => html`<td>${cell}</td>`)}</tr>`)}</tbody></table>`;
+}
+
+/** Every per-port table (TLS, DTLS, SSH) in one place, each linked to the check that observed it. */
+function encryption(checks: CheckResult[]): Markup | null {
+  const tables = checks.flatMap((c) => c.evidence.filter((e) => isEvidenceTable(e.data?.table)).map((e) => ({ c, table: e.data!.table as EvidenceTable })));
+  if (tables.length === 0) return null;
+  return html`<section id="encryption"><h2>Protocol encryption per port</h2>
+${tables.map(({ c, table }) => html`<p>${badge(c.verdict)} <a href="#${anchor('check', c.id)}">${c.id}</a></p>${evidenceTable(table)}`)}
+</section>`;
 }
 
 function checkBlock(c: CheckResult): Markup {
@@ -219,6 +236,8 @@ ul.plain { list-style: none; margin: 0; padding: 0; }
 .check h3 { font-size: 1rem; }
 pre { background: #f6f6f6; border: 1px solid #ddd; padding: .4rem; white-space: pre-wrap; overflow-wrap: anywhere; font-size: .8rem; margin: .2rem 0; }
 code.hash { font-size: .75rem; overflow-wrap: anywhere; }
+table.evidence-table { margin: .4rem 0; } table.evidence-table td { white-space: pre-line; font-family: ui-monospace, monospace; font-size: .8rem; }
+table.evidence-table caption { text-align: left; font-weight: 600; }
 ol.evidence > li { margin-bottom: .6rem; } ol.evidence p { margin: .2rem 0; }
 footer { margin-top: 2rem; font-size: .9rem; }
 @page { margin: 14mm; }
@@ -249,6 +268,7 @@ ${header(results)}
 <main>
 ${summary(results)}
 ${requirements(results)}
+${encryption(results.checks)}
 ${observed(byBasis('observed'))}
 ${declared(results, byBasis('declared'))}
 ${runEvidence(results.runEvidence)}

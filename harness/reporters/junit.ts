@@ -65,6 +65,7 @@ export function renderJunit(results: Results): string {
     'target.host': results.target.host,
     'rules.catalogue': results.rules.catalogue,
     'rules.policy': results.rules.policy,
+    ...(results.rules.crypto ? { 'rules.crypto': results.rules.crypto } : {}),
     'run.id': results.run.id,
     'run.status': results.run.status,
   };

@@ -8,7 +8,7 @@ import { expectValidRunFolder } from '../support/run-folder.js';
 import { tempDir } from '../support/run-profile.js';
 
 describe('jcstar CLI', function () {
-  this.timeout(60000);
+  this.timeout(120000);
 
   describe('--help', () => {
     for (const command of ['', 'demo', 'run', 'validate', 'requirements', 'report', 'schema', 'simulate']) {
@@ -128,7 +128,7 @@ services:
 });
 
 describe('jcstar simulate + jcstar run <profile>', function () {
-  this.timeout(60000);
+  this.timeout(120000);
 
   it('runs a written profile against the standalone simulated device and exits 1 on its defaults', async () => {
     const dir = tempDir();

@@ -68,7 +68,9 @@ describe('crypto judge: certificate chain', () => {
     expect(judged(selfSigned, strict).map(([, , severity]) => severity)).to.deep.equal(['fail', 'fail']);
   });
 
-  it('does not judge trust it could not observe (no anchor named in the profile)', () => {
-    expect(judged(chain({ anchored: null }))).to.deep.equal([]);
+  it('leaves trust to a person when the profile names no anchor: a certificate nobody can authenticate protects nothing', () => {
+    expect(judged(chain({ anchored: null }))).to.deep.equal([
+      ['certificate.untrusted', 'no trust anchor declared (services[].trustAnchors), so whether clients can authenticate this certificate is unknown', 'review'],
+    ]);
   });
 });

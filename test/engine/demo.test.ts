@@ -17,7 +17,7 @@ async function demo(mode: 'secure' | 'insecure'): Promise<{ device: SimulatedDev
 }
 
 describe('demo against the built-in simulated device', function () {
-  this.timeout(60000);
+  this.timeout(120000);
 
   describe('secure build', () => {
     let device: SimulatedDevice;
@@ -53,7 +53,8 @@ describe('demo against the built-in simulated device', function () {
 
     it('makes exactly the login attempts it records, as counted by the device itself, within the budgets', () => {
       for (const name of ['web-admin', 'ssh', 'telemetry']) {
-        const checks = run.results.checks.filter((c) => c.id.endsWith(`/${name}`));
+        // The login checks. The others present no credential (S1.1-01's anonymous requests, S1.1-12's HSTS read), which the device does not count.
+        const checks = run.results.checks.filter((c) => /^S1\.1-0[24]\//.test(c.id) && c.id.endsWith(`/${name}`));
         const recorded = checks.flatMap((c) => c.evidence).filter((e) => e.kind === 'exchange');
         expect(device.authAttempts[name], name).to.equal(recorded.length);
         const defaults = checks.find((c) => c.id.startsWith('S1.1-02/'))!.evidence.filter((e) => e.kind === 'exchange');
@@ -73,6 +74,24 @@ describe('demo against the built-in simulated device', function () {
         expect(confirmation.data?.outcome).to.not.equal('accepted');
         expect(check.evidence.filter((e) => e.data?.role === 'recovery').at(-1)!.data?.outcome).to.equal('accepted');
       }
+    });
+
+    it('PASSes S1.1-12: TLS 1.2/1.3 with a certificate chained to the declared device CA, and hardened SSH', () => {
+      const { results } = run;
+      expect(results.requirements.filter((r) => r.verdict === 'FAIL').map((r) => r.id)).to.deep.equal([]);
+      expect(results.requirements.find((r) => r.id === 'S1.1-12')!.verdict).to.equal('PASS');
+      for (const name of ['web-admin', 'telemetry']) {
+        const check = results.checks.find((c) => c.id === `S1.1-12/crypto/${name}`)!;
+        expect(check.verdict, check.reason).to.equal('PASS');
+        const observation = check.evidence.find((e) => e.kind === 'observation')!;
+        const offered = (observation.data?.versions as Array<{ version: string; offered: boolean }>).filter((v) => v.offered).map((v) => v.version);
+        expect(offered).to.deep.equal(['TLSv1.2', 'TLSv1.3']);
+        expect(observation.data?.certificateChain).to.deep.include({ anchored: true, hostMatches: true, expired: false });
+      }
+      const ssh = results.checks.find((c) => c.id === 'S1.1-12/crypto/ssh')!;
+      expect(ssh.verdict, ssh.reason).to.equal('PASS');
+      expect(results.checks.filter((c) => c.id.startsWith('S1.1-12/plaintext/')).map((c) => c.id)).to.deep.equal(['S1.1-12/plaintext/coap']);
+      expect(results.checks.find((c) => c.id === 'S1.1-12/communication-protection/declaration')!.verdict).to.equal('MANUAL');
     });
 
     it('never writes the device password (a canary) into any file of the run folder, in any encoding', () => {
@@ -117,6 +136,23 @@ describe('demo against the built-in simulated device', function () {
       const observation = check.evidence.find((e) => e.kind === 'observation')!;
       expect(observation.artifacts.map((a) => a.mediaType)).to.deep.equal(['text/csv']);
       expect(readFileSync(join(run.runDir, observation.artifacts[0]!.path), 'utf8').trim().split('\r\n')).to.have.length(1 + 30 + 1);
+    });
+
+    it('FAILs S1.1-12 on the plaintext admin UI and MQTT, and names the legacy SSH algorithms', () => {
+      const { results } = run;
+      expect(results.requirements.find((r) => r.id === 'S1.1-12')!.verdict).to.equal('FAIL');
+      const web = results.checks.find((c) => c.id === 'S1.1-12/plaintext/web-admin')!;
+      expect(web.verdict).to.equal('FAIL');
+      expect(web.reason).to.match(/^web-admin: HTTP page \/admin served over plaintext \(401\), no redirect to HTTPS/);
+      const telemetry = results.checks.find((c) => c.id === 'S1.1-12/plaintext/telemetry')!;
+      expect(telemetry.verdict).to.equal('FAIL');
+      expect(telemetry.reason).to.match(/^telemetry: the MQTT broker answers CONNECT on \d+\/tcp without TLS/);
+      const ssh = results.checks.find((c) => c.id === 'S1.1-12/crypto/ssh')!;
+      expect(ssh.verdict).to.equal('FAIL');
+      for (const item of ['kex diffie-hellman-group14-sha1', 'kex diffie-hellman-group1-sha1', 'encryption aes128-cbc', 'encryption 3des-cbc', 'mac hmac-sha1', 'mac hmac-md5', 'compression zlib']) {
+        expect(ssh.reason).to.contain(item);
+      }
+      expect(ssh.reason).not.to.contain('curve25519');
     });
 
     it('FAILs the interface inventory on the undeclared BusyBox shell', () => {

@@ -9,10 +9,10 @@ export function registerValidate(program: Command): void {
     .option('--json', 'print the resolved profile (secrets redacted) on stdout')
     .action(async (file: string, opts: { json?: boolean }) => {
       const profile = await loadProfile(file);
-      const { device, target, scope, services, policy } = profile;
+      const { device, target, scope, services, policy, crypto } = profile;
       process.stderr.write(
         `${file}: valid — ${device.vendor} ${device.model} ${device.firmware} (${device.unit}) at ${target.host}` +
-          `${target.host === target.address ? '' : ` (${target.address})`}, ${services.length} service(s), scope ${scope.join(', ')}, policy ${policy.version}\n`,
+          `${target.host === target.address ? '' : ` (${target.address})`}, ${services.length} service(s), scope ${scope.join(', ')}, policy ${policy.version}, crypto ${crypto.version}\n`,
       );
       if (opts.json) {
         const { source, secrets: _secrets, ...rest } = profile;

@@ -1,0 +1,17 @@
+import type { EvidenceTable } from '../../evidence/table.js';
+import type { VersionObservation } from '../../probes/tls/observation.js';
+import type { DtlsVersion, TlsVersion } from '../../probes/tls/registry.js';
+
+/** One row per protocol version, with its suites in the server's order when it imposes one. */
+export function versionTable(caption: string, versions: VersionObservation<TlsVersion | DtlsVersion>[]): EvidenceTable {
+  return {
+    caption,
+    header: ['Version', 'Offered', 'Order', 'Cipher suites'],
+    rows: versions.map((v) => [
+      v.version,
+      v.offered ? 'yes' : 'no',
+      v.serverPreference === null ? '–' : v.serverPreference ? 'server' : 'client',
+      v.cipherSuites.map((s) => s.name).join('\n'),
+    ]),
+  };
+}

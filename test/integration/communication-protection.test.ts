@@ -1,0 +1,126 @@
+import { expect } from 'chai';
+import type { CheckResult } from '../../harness/results/schema.js';
+import { testCertificates, type TestCertificates } from '../support/certificates.js';
+import { COAP_SERVER_BINARIES, startCoapServer } from '../support/coap-server.js';
+import { requireBinaries, requireRoot, type Daemon } from '../support/daemons.js';
+import { startMosquitto } from '../support/mosquitto.js';
+import { startOpenSsh } from '../support/openssh.js';
+import { DEVICE, runProfile } from '../support/run-profile.js';
+import { MOZILLA_INTERMEDIATE_CIPHERS, startTlsNginx } from '../support/tls-servers.js';
+
+/**
+ * S1.1-12 end to end against real Debian daemons. The test certificates name IP:127.0.0.1, so these
+ * devices live there, each daemon on a free port of its own.
+ */
+const HOST = '127.0.0.1';
+const HARDENED_SSH = [
+  'KexAlgorithms curve25519-sha256,curve25519-sha256@libssh.org',
+  'Ciphers aes256-gcm@openssh.com,aes128-gcm@openssh.com',
+  'MACs hmac-sha2-512-etm@openssh.com,hmac-sha2-256-etm@openssh.com',
+  'HostKeyAlgorithms ecdsa-sha2-nistp256',
+].join('\n');
+
+/**
+ * libcoap's OpenSSL build offers every PSK AEAD suite OpenSSL has, ARIA and AES-256-CCM_8 among them,
+ * and has no option to narrow them: a lab that accepts them records why, as a vendor would.
+ */
+const LIBCOAP_PERMITS = ['TLS_PSK_WITH_ARIA_128_GCM_SHA256', 'TLS_PSK_WITH_ARIA_256_GCM_SHA384', 'TLS_PSK_WITH_AES_256_CCM_8'].map((value) => ({
+  rule: 'dtls.cipherSuites',
+  value,
+  justification: 'AEAD suite that libcoap 4.3 with OpenSSL enables and cannot switch off; accepted for this fixture',
+}));
+
+function device(services: Record<string, unknown>[], crypto?: Record<string, unknown>) {
+  return {
+    device: DEVICE,
+    target: { host: HOST },
+    scope: [`${HOST}/32`],
+    services,
+    declarations: { communicationProtection: { description: 'TLS 1.2+ on every TCP service, DTLS 1.2 PSK on CoAP', cryptoReference: 'CRYPTREC TLS 暗号設定ガイドライン 3.0.1' } },
+    policy: { portScan: { ports: [] } },
+    ...(crypto ? { crypto } : {}),
+  };
+}
+
+async function protection(services: Record<string, unknown>[], crypto?: Record<string, unknown>) {
+  const run = await runProfile(device(services, crypto), { only: ['S1.1-12'] });
+  const requirement = run.results.requirements.find((r) => r.id === 'S1.1-12')!;
+  const check = (name: string, kind = 'crypto'): CheckResult => run.results.checks.find((c) => c.id === `S1.1-12/${kind}/${name}`)!;
+  return { run, requirement, check };
+}
+
+describe('S1.1-12 protection against eavesdropping, on real daemons', function () {
+  this.timeout(120_000);
+  let certs: TestCertificates;
+  const daemons: Daemon[] = [];
+  afterEach(async () => {
+    await Promise.all(daemons.splice(0).map((d) => d.stop()));
+  });
+
+  before(async function () {
+    requireBinaries(this, { nginx: 'nginx-light', mosquitto: 'mosquitto', sshd: 'openssh-server', ...COAP_SERVER_BINARIES });
+    certs = await testCertificates();
+  });
+
+  it('PASSes a device that speaks only TLS 1.2+, hardened SSH and DTLS 1.2 PSK', async function () {
+    requireRoot(this, 'sshd reads the fixture users from a private mount namespace');
+    const web = await startTlsNginx(HOST, certs.leaf, 'modern');
+    const broker = await startMosquitto(HOST, 'anonymous', {
+      tls: { certFile: certs.leaf.chainFile, keyFile: certs.leaf.keyFile, extra: ['tls_version tlsv1.2', `ciphers ${MOZILLA_INTERMEDIATE_CIPHERS}`] },
+    });
+    const sshd = await startOpenSsh(HOST, {}, HARDENED_SSH);
+    const coaps = await startCoapServer({ host: HOST, security: 'psk' });
+    daemons.push(web, broker, sshd, coaps);
+    const anchors = [certs.root.certFile];
+    const { requirement, check } = await protection([
+      { name: 'web', protocol: 'https', port: web.port, auth: 'basic', trustAnchors: anchors },
+      { name: 'telemetry', protocol: 'mqtts', port: broker.port, auth: 'none', trustAnchors: anchors },
+      { name: 'shell', protocol: 'ssh', port: sshd.port, auth: 'publickey' },
+      { name: 'sensors', protocol: 'coaps', port: coaps.port, auth: 'psk' },
+    ], { permit: LIBCOAP_PERMITS });
+    for (const name of ['web', 'telemetry', 'shell', 'sensors']) {
+      expect(check(name).verdict, `${name}: ${check(name).reason}`).to.equal('PASS');
+      expect(check(name).reason).to.match(/\(rules crypto-2026\.11\+profile\)$/);
+    }
+    expect(requirement.verdict).to.equal('PASS');
+  });
+
+  it('FAILs legacy TLS, naming the versions, suites and the weak DHE prime', async () => {
+    const web = await startTlsNginx(HOST, certs.leaf, 'legacy');
+    daemons.push(web);
+    const { requirement, check } = await protection([{ name: 'web', protocol: 'https', port: web.port, auth: 'basic', trustAnchors: [certs.root.certFile] }]);
+    expect(check('web').verdict).to.equal('FAIL');
+    for (const item of ['accepts TLSv1.0', 'accepts TLSv1.1', 'accepts TLS_RSA_WITH_AES_128_GCM_SHA256 on TLSv1.2', 'accepts TLS_ECDH_anon_WITH_AES_128_CBC_SHA on TLSv1.2', 'DHE prime of 1024 bits']) {
+      expect(check('web').reason).to.include(item);
+    }
+    expect(requirement.verdict).to.equal('FAIL');
+  });
+
+  it('FAILs an expired certificate with the date it expired', async () => {
+    const web = await startTlsNginx(HOST, certs.expired, 'modern');
+    daemons.push(web);
+    const { check } = await protection([{ name: 'web', protocol: 'https', port: web.port, auth: 'basic', trustAnchors: [certs.root.certFile] }]);
+    expect(check('web').verdict).to.equal('FAIL');
+    expect(check('web').reason).to.include('certificate expired on 2024-01-01');
+  });
+
+  it('leaves an unanchored self-signed certificate to a person, and PASSes it when the profile pins it', async () => {
+    const web = await startTlsNginx(HOST, certs.selfSigned, 'modern');
+    daemons.push(web);
+    const loose = await protection([{ name: 'web', protocol: 'https', port: web.port, auth: 'basic' }]);
+    expect(loose.check('web').verdict).to.equal('MANUAL');
+    const pinned = await protection([{ name: 'web', protocol: 'https', port: web.port, auth: 'basic', trustAnchors: [certs.selfSigned.certFile] }]);
+    expect(pinned.check('web').verdict).to.equal('PASS');
+  });
+
+  it('detects libcoap without DTLS as plaintext, both as declared CoAP and as a port declared CoAPS', async () => {
+    const plain = await startCoapServer({ host: HOST, security: 'none' });
+    daemons.push(plain);
+    const asCoap = await protection([{ name: 'sensors', protocol: 'coap', port: plain.port, auth: 'none' }]);
+    expect(asCoap.check('sensors', 'plaintext').verdict).to.equal('FAIL');
+    expect(asCoap.check('sensors', 'plaintext').reason).to.include('CoAP without DTLS answers');
+    const asCoaps = await protection([{ name: 'sensors', protocol: 'coaps', port: plain.port, auth: 'psk' }]);
+    expect(asCoaps.check('sensors').verdict).to.equal('FAIL');
+    expect(asCoaps.check('sensors').reason).to.include('not in DTLS');
+  });
+});
