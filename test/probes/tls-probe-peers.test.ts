@@ -1,8 +1,11 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { GuardedNetwork } from '../../harness/net/network.js';
 import { probeTls, type TlsProbe } from '../../harness/probes/tls/probe.js';
 import { ScopeGuard } from '../../harness/scope/guard.js';
+import { testCertificates } from '../support/certificates.js';
 
 const HOST = '127.0.99.1';
 
@@ -76,5 +79,31 @@ describe('probeTls against peers that are not well-behaved TLS servers', () => {
     setTimeout(() => controller.abort(), 50);
     const observation = await probeTls(net(), probeOptions(port, { timeoutMs: 5000, signal: controller.signal }));
     expect(observation).to.include({ outcome: 'error', failure: 'aborted' });
+  });
+});
+
+describe('probeTls against a TLS 1.3-only server', function () {
+  this.timeout(30000);
+
+  it('reads the chain through node:tls, since TLS 1.3 encrypts it, and says the order was not visible', async () => {
+    const certs = await testCertificates();
+    const server = createTlsServer({
+      key: readFileSync(certs.leafEc.keyFile),
+      cert: readFileSync(certs.leafEc.chainFile),
+      minVersion: 'TLSv1.3',
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const network = new GuardedNetwork(new ScopeGuard(['127.0.0.1/32']), { connectionsPerSecond: 1000, authAttemptsPerSecond: 5, connectTimeoutMs: 1000 });
+      const observation = await probeTls(network, { ...probeOptions(port), host: '127.0.0.1', trustAnchors: [certs.root.der] });
+      if (observation.outcome !== 'observed') throw new Error(`expected an observation, got ${JSON.stringify(observation)}`);
+      expect(observation.versions.filter((v) => v.offered).map((v) => v.version)).to.deep.equal(['TLSv1.3']);
+      expect(observation.certificateChain).to.include({ order: 'unknown', anchored: true, hostMatches: true });
+      expect(observation.certificateChain!.certificates.map((c) => c.keyType)).to.deep.equal(['EC', 'EC']);
+      expect([observation.secureRenegotiation, observation.compression]).to.deep.equal([null, null]);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -1,12 +1,12 @@
 import { cryptoRulesRef } from '../../crypto/effective.js';
 import { judgeDtls } from '../../crypto/judge-dtls.js';
-import { cryptoOutcome } from '../../crypto/verdict.js';
 import { probeDtls } from '../../probes/dtls/probe.js';
 import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import { fail, inconclusive, type CheckOutcome } from '../../verdicts/outcome.js';
 import { trustAnchorsOf } from './trust-anchors.js';
 import { versionTable } from './version-table.js';
+import { judged } from './judged.js';
 
 /**
  * S1.1-12 on a DTLS service (CoAPS): versions, suites, the cookie exchange and any certificate chain,
@@ -52,11 +52,5 @@ export async function checkDtlsCrypto(ctx: CheckContext, service: Service): Prom
   });
   if (offered.length === 0) return inconclusive(`${service.name}: the port answered but accepted no DTLS version (evidence #${observation.seq})`);
   const findings = judgeDtls(observed, ctx.crypto);
-  ctx.evidence.record({
-    kind: 'note',
-    summary: `judged under ${ctx.crypto.version}: ${findings.length === 0 ? 'nothing offending' : `${findings.length} finding(s)`} (evidence #${observation.seq})`,
-    target: ctx.target,
-    data: { rules, findings },
-  });
-  return cryptoOutcome(findings, ctx.crypto, `${service.name}: every DTLS version and suite accepted is allowed; ${cookie} (evidence #${observation.seq})`);
+  return judged(ctx, findings, observation.seq, `${service.name}: every DTLS version and suite accepted is allowed; ${cookie} (evidence #${observation.seq})`);
 }

@@ -1,11 +1,11 @@
 import { cryptoRulesRef } from '../../crypto/effective.js';
 import { judgeSsh } from '../../crypto/judge-ssh.js';
-import { cryptoOutcome } from '../../crypto/verdict.js';
 import { probeSshHostKeySizes, type HostKeyObservation } from '../../probes/ssh/host-key-sizes.js';
 import { probeSshAlgorithms } from '../../probes/ssh/kexinit.js';
 import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import { inconclusive, type CheckOutcome } from '../../verdicts/outcome.js';
+import { judged } from './judged.js';
 
 function describeHostKey(key: HostKeyObservation): string {
   return key.outcome === 'observed' ? `${key.algorithm} ${key.bits} bits` : `${key.algorithm} unread (${key.failure})`;
@@ -47,13 +47,7 @@ export async function checkSshCrypto(ctx: CheckContext, service: Service): Promi
   if (ctx.signal.aborted) return inconclusive(`${service.name}: stopped before every host key was read`);
 
   const findings = judgeSsh(observed, hostKeys, ctx.crypto);
-  ctx.evidence.record({
-    kind: 'note',
-    summary: `judged under ${ctx.crypto.version}: ${findings.length === 0 ? 'nothing offending' : `${findings.length} offending item(s)`} (evidence #${observation.seq})`,
-    target: ctx.target,
-    data: { rules, findings },
-  });
   const unread = hostKeys.filter((k) => k.outcome === 'error').map((k) => k.algorithm);
   const unreadNote = unread.length > 0 ? `; no host key size read for ${unread.join(', ')}` : '';
-  return cryptoOutcome(findings, ctx.crypto, `${service.name}: every SSH algorithm offered and every host key read is allowed (evidence #${observation.seq})${unreadNote}`);
+  return judged(ctx, findings, observation.seq, `${service.name}: every SSH algorithm offered and every host key read is allowed (evidence #${observation.seq})${unreadNote}`);
 }

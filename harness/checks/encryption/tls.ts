@@ -1,6 +1,5 @@
 import { cryptoRulesRef } from '../../crypto/effective.js';
 import { judgeTls } from '../../crypto/judge-tls.js';
-import { cryptoOutcome } from '../../crypto/verdict.js';
 import { probeHsts } from '../../probes/http/hsts.js';
 import type { TlsObservation } from '../../probes/tls/observation.js';
 import { probeTls } from '../../probes/tls/probe.js';
@@ -9,6 +8,7 @@ import type { CheckContext } from '../../suite/context.js';
 import { inconclusive, notApplicable, type CheckOutcome } from '../../verdicts/outcome.js';
 import { trustAnchorsOf } from './trust-anchors.js';
 import { versionTable } from './version-table.js';
+import { judged } from './judged.js';
 
 /** How TLS is reached on a service: implicit TLS, or FTP's AUTH TLS upgrade of the control channel. */
 export function tlsTransport(service: Service): TlsObservation['transport'] {
@@ -69,14 +69,8 @@ export async function checkTlsCrypto(ctx: CheckContext, service: Service): Promi
   }
 
   const findings = judgeTls(observed, ctx.crypto);
-  ctx.evidence.record({
-    kind: 'note',
-    summary: `judged under ${ctx.crypto.version}: ${findings.length === 0 ? 'nothing offending' : `${findings.length} finding(s)`} (evidence #${observation.seq})`,
-    target: ctx.target,
-    data: { rules, findings },
-  });
   const noChain = chain ? '' : '; no certificate was seen (PSK or anonymous suites only)';
-  return cryptoOutcome(findings, ctx.crypto, `${service.name}: every TLS version, suite and group accepted and the certificate are allowed (evidence #${observation.seq})${noChain}`);
+  return judged(ctx, findings, observation.seq, `${service.name}: every TLS version, suite and group accepted and the certificate are allowed (evidence #${observation.seq})${noChain}`);
 }
 
 /** HSTS is recorded, not judged: browsers ignore it on IP-literal hosts (RFC 6797 §8.1), which is how most devices are reached. */
