@@ -79,6 +79,19 @@ describe('renderHtml', () => {
     expect(row('S1.1-02')).to.include('psti-equivalent');
   });
 
+  it('gathers every per-port table into one section, escaped and linked to its check', () => {
+    expect(page).not.to.include('<section id="encryption">');
+    const results: Results = structuredClone(sampleResults);
+    const graded = results.checks[0]!;
+    graded.evidence[0]!.data = {
+      table: { caption: 'TLS on 443/tcp', header: ['Version', 'Cipher suites'], rows: [['TLSv1.2', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\n<b>x</b>']] },
+    };
+    const encryption = section(renderHtml(results), 'encryption');
+    expect(encryption).to.include(`<a href="#check-${graded.id}">${graded.id}</a>`);
+    expect(encryption).to.include('<caption>TLS on 443/tcp</caption>');
+    expect(encryption).to.include('<tr><td>TLSv1.2</td><td>TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\n&lt;b&gt;x&lt;/b&gt;</td></tr>');
+  });
+
   it('warns prominently when the run was interrupted, and only then', () => {
     expect(page).not.to.include('role="alert"');
     const cut = renderHtml(interrupted());

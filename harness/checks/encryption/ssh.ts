@@ -41,7 +41,21 @@ export async function checkSshCrypto(ctx: CheckContext, service: Service): Promi
     target: ctx.target,
     sent: observed.sent,
     received: observed.received,
-    data: { rules, banner, software, kex, hostKey, encryptionCtoS, encryptionStoC, macCtoS, macStoC, compressionCtoS, compressionStoC, hostKeys, latencyMs: observed.latencyMs },
+    data: {
+      rules, banner, software, kex, hostKey, encryptionCtoS, encryptionStoC, macCtoS, macStoC, compressionCtoS, compressionStoC, hostKeys,
+      latencyMs: observed.latencyMs,
+      table: {
+        caption: `SSH on ${service.port}/tcp: ${software ?? banner}`,
+        header: ['Kind', 'Algorithms, in the server\'s order'],
+        rows: [
+          ['key exchange', kex.join('\n')],
+          ['host key', hostKeys.map(describeHostKey).join('\n') || hostKey.join('\n')],
+          ['encryption (server to client)', encryptionStoC.join('\n')],
+          ['MAC (server to client)', macStoC.join('\n')],
+          ['compression (server to client)', compressionStoC.join('\n')],
+        ],
+      },
+    },
     artifacts: [{ name: `ssh-${service.port}-kexinit.bin`, bytes: observed.rawReceived, mediaType: 'application/octet-stream' }],
   });
   if (ctx.signal.aborted) return inconclusive(`${service.name}: stopped before every host key was read`);
