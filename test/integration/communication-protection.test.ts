@@ -7,6 +7,7 @@ import { startMosquitto } from '../support/mosquitto.js';
 import { startOpenSsh } from '../support/openssh.js';
 import { DEVICE, runProfile } from '../support/run-profile.js';
 import { MOZILLA_INTERMEDIATE_CIPHERS, startTlsNginx } from '../support/tls-servers.js';
+import { startVsftpd } from '../support/vsftpd.js';
 
 /**
  * S1.1-12 end to end against real Debian daemons. The test certificates name IP:127.0.0.1, so these
@@ -83,6 +84,34 @@ describe('S1.1-12 protection against eavesdropping, on real daemons', function (
       expect(check(name).reason).to.match(/\(rules crypto-2026\.11\+profile\)$/);
     }
     expect(requirement.verdict).to.equal('PASS');
+  });
+
+  it('FAILs a DTLS server for each suite the rules do not allow, unless the profile permits it with a reason', async () => {
+    const coaps = await startCoapServer({ host: HOST, security: 'psk' });
+    daemons.push(coaps);
+    const strict = await protection([{ name: 'sensors', protocol: 'coaps', port: coaps.port, auth: 'psk' }]);
+    expect(strict.check('sensors').verdict).to.equal('FAIL');
+    expect(strict.check('sensors').reason).to.equal(
+      'accepts TLS_PSK_WITH_ARIA_128_GCM_SHA256 on DTLSv1.2; accepts TLS_PSK_WITH_ARIA_256_GCM_SHA384 on DTLSv1.2; accepts TLS_PSK_WITH_AES_256_CCM_8 on DTLSv1.2 (rules crypto-2026.11)',
+    );
+  });
+
+  it('grades FTP on its AUTH TLS upgrade, and calls it not applicable when there is none', async function () {
+    requireBinaries(this, { vsftpd: 'vsftpd' });
+    requireRoot(this, 'vsftpd authenticates through PAM and the fixture users');
+    const forced = await startVsftpd(HOST, { ftpuser: 'unused-Pw-1' }, { forceTls: true });
+    daemons.push(forced);
+    const graded = await protection([{ name: 'files', protocol: 'ftp', port: forced.port, auth: 'password' }]);
+    // vsftpd's certificate is self-signed and no anchor is declared: TLS itself passes, trust goes to a person.
+    expect(graded.check('files').verdict).to.equal('MANUAL');
+    expect(graded.check('files').reason).to.match(/^to review: no trust anchor declared .* self-signed certificate is unknown; certificate does not name 127\.0\.0\.1 .*\(rules crypto-2026\.11\)$/);
+    expect(graded.check('files', 'plaintext').verdict).to.equal('PASS');
+    const plain = await startVsftpd(HOST, { ftpuser: 'unused-Pw-1' });
+    daemons.push(plain);
+    const none = await protection([{ name: 'files', protocol: 'ftp', port: plain.port, auth: 'password' }]);
+    expect(none.check('files').verdict).to.equal('NOT_APPLICABLE');
+    expect(none.check('files', 'plaintext').verdict).to.equal('FAIL');
+    expect(none.requirement.verdict).to.equal('FAIL');
   });
 
   it('FAILs legacy TLS, naming the versions, suites and the weak DHE prime', async () => {
