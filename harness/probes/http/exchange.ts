@@ -14,6 +14,10 @@ export interface HttpRequestSpec {
   path: string;
   headers: Record<string, string>;
   body?: string | Buffer;
+  /** Host name for SNI on TLS; without it none is sent (an IP literal may not be). */
+  serverName?: string;
+  /** Resolve on the response head and leave the body unread (it may be endless, e.g. a camera stream). */
+  headOnly?: boolean;
   signal: AbortSignal;
   timeoutMs: number;
 }
@@ -23,6 +27,8 @@ export interface HttpResponse {
   statusMessage: string;
   httpVersion: string;
   headers: IncomingHttpHeaders;
+  /** Header names and values as received, in order, duplicates kept. */
+  rawHeaders: string[];
   /** The decoded body, capped at BODY_LIMIT bytes. */
   body: Buffer;
   /** The bytes as they came off the socket (after TLS), capped at RAW_LIMIT bytes. */
@@ -48,13 +54,16 @@ async function openStream(net: GuardedNetwork, spec: HttpRequestSpec): Promise<D
   const socket = await net.connectTcp(spec.host, spec.port, { signal: spec.signal, timeoutMs: spec.timeoutMs });
   if (!spec.tls) return socket;
   // Grading the certificate is S1.1-12's job; here any certificate must not stop the login test.
-  const secure = tlsConnect({ socket, rejectUnauthorized: false, servername: undefined });
+  const secure = tlsConnect({ socket, rejectUnauthorized: false, servername: spec.serverName });
   secure.on('error', () => {});
   return secure;
 }
 
 function asNetError(err: unknown): NetError {
-  const code = (err as NodeJS.ErrnoException)?.code ?? '';
+  const e = err as NodeJS.ErrnoException;
+  const code = e?.code ?? '';
+  // The device answered, but not in TLS (OpenSSL's message says how).
+  if (code === 'EPROTO' || code.startsWith('ERR_SSL_')) return new NetError('protocol', `no TLS handshake: ${e.message.trim()}`, { cause: err });
   // llhttp's parse errors: the device answered, but not in HTTP.
   if (code.startsWith('HPE_')) return new NetError('protocol', `malformed HTTP response (${code})`, { cause: err });
   return classifyNetError(err);
@@ -92,10 +101,22 @@ export async function httpExchange(net: GuardedNetwork, spec: HttpRequestSpec): 
         signal: spec.signal,
       });
       // request()'s own `timeout` never fires on a socket handed over already connected; time the whole exchange.
-      const timer = setTimeout(() => req.destroy(new NetError('timeout', `no complete HTTP response within ${spec.timeoutMs} ms`)), spec.timeoutMs);
+      const awaited = spec.headOnly ? 'HTTP response head' : 'complete HTTP response';
+      const timer = setTimeout(() => req.destroy(new NetError('timeout', `no ${awaited} within ${spec.timeoutMs} ms`)), spec.timeoutMs);
       req.on('close', () => clearTimeout(timer));
       req.on('error', reject);
       req.on('response', (res) => {
+        const response = (body: Buffer): HttpResponse => ({
+          status: res.statusCode ?? 0,
+          statusMessage: res.statusMessage ?? '',
+          httpVersion: res.httpVersion,
+          headers: res.headers,
+          rawHeaders: res.rawHeaders,
+          body,
+          raw: Buffer.concat(raw),
+          latencyMs: elapsed(started),
+        });
+        if (spec.headOnly) return resolve(response(Buffer.alloc(0)));
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
@@ -103,17 +124,7 @@ export async function httpExchange(net: GuardedNetwork, spec: HttpRequestSpec): 
           size += chunk.length;
         });
         res.on('error', reject);
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            statusMessage: res.statusMessage ?? '',
-            httpVersion: res.httpVersion,
-            headers: res.headers,
-            body: Buffer.concat(chunks),
-            raw: Buffer.concat(raw),
-            latencyMs: elapsed(started),
-          }),
-        );
+        res.on('end', () => resolve(response(Buffer.concat(chunks))));
       });
       req.end(spec.body);
     });

@@ -1,8 +1,7 @@
-import { request, type IncomingMessage } from 'node:http';
-import { connect as tlsConnect } from 'node:tls';
 import type { GuardedNetwork } from '../../net/network.js';
-import { NetError, classifyNetError, type NetFailure } from '../../net/errors.js';
+import { classifyNetError, type NetFailure } from '../../net/errors.js';
 import { elapsed } from '../auth-observation.js';
+import { httpExchange, type HttpResponse } from './exchange.js';
 
 export interface HstsProbe {
   /** IP literal to connect to. */
@@ -74,23 +73,14 @@ export function parseHstsHeader(value: string): HstsPolicy | null {
   return { maxAgeSeconds: Number(maxAge), includeSubDomains: directives.has('includesubdomains'), preload: directives.has('preload') };
 }
 
-function asNetError(err: unknown): NetError {
-  const e = err as NodeJS.ErrnoException;
-  const code = e?.code ?? '';
-  // The peer answered, but not in TLS (OpenSSL's message says how), or not in HTTP.
-  if (code === 'EPROTO' || code.startsWith('ERR_SSL_')) return new NetError('protocol', `no TLS handshake: ${e.message.trim()}`, { cause: err });
-  if (code.startsWith('HPE_')) return new NetError('protocol', `malformed HTTP response (${code})`, { cause: err });
-  return classifyNetError(err);
-}
-
 function hostHeader(probe: HstsProbe): string {
   const name = probe.serverName ?? (probe.host.includes(':') ? `[${probe.host}]` : probe.host);
   return probe.port === 443 ? name : `${name}:${probe.port}`;
 }
 
 /** The status line and the STS header lines, in the order received. */
-function excerpt(res: IncomingMessage): string {
-  const lines = [`HTTP/${res.httpVersion} ${res.statusCode} ${res.statusMessage}`];
+function excerpt(res: HttpResponse): string {
+  const lines = [`HTTP/${res.httpVersion} ${res.status} ${res.statusMessage}`];
   for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) {
     if (res.rawHeaders[i]!.toLowerCase() === HEADER) lines.push(`${res.rawHeaders[i]}: ${res.rawHeaders[i + 1]}`);
   }
@@ -106,46 +96,35 @@ export async function probeHsts(net: GuardedNetwork, probe: HstsProbe): Promise<
   const started = process.hrtime.bigint();
   const headers = { Host: hostHeader(probe), 'User-Agent': 'jcstar', Connection: 'close' };
   const sent = [`GET ${probe.path} HTTP/1.1`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), '', ''].join('\r\n');
-  const failed = (err: unknown): HstsObservation => {
-    const e = asNetError(err);
-    return { outcome: 'error', failure: e.failure, detail: e.message, sent, received: '', latencyMs: elapsed(started) };
-  };
-
-  let socket;
   try {
-    socket = await net.connectTcp(probe.host, probe.port, { signal: probe.signal, timeoutMs: probe.timeoutMs });
-  } catch (err) {
-    return failed(err);
-  }
-  const secure = tlsConnect({ socket, servername: probe.serverName, rejectUnauthorized: false });
-  secure.on('error', () => {});
-  try {
-    const res = await new Promise<IncomingMessage>((resolve, reject) => {
-      const req = request({ path: probe.path, method: 'GET', headers, createConnection: () => secure, signal: probe.signal });
-      const timer = setTimeout(() => req.destroy(new NetError('timeout', `no HTTP response head within ${probe.timeoutMs} ms`)), probe.timeoutMs);
-      req.on('close', () => clearTimeout(timer));
-      req.on('error', reject);
-      req.on('response', resolve);
-      req.end();
+    const res = await httpExchange(net, {
+      host: probe.host,
+      port: probe.port,
+      tls: true,
+      serverName: probe.serverName,
+      method: 'GET',
+      path: probe.path,
+      headers: { Host: headers.Host },
+      headOnly: true,
+      signal: probe.signal,
+      timeoutMs: probe.timeoutMs,
     });
     const first = res.rawHeaders.findIndex((name, i) => i % 2 === 0 && name.toLowerCase() === HEADER);
     const header = first === -1 ? null : res.rawHeaders[first + 1]!;
     const policy = header === null ? null : parseHstsHeader(header);
     return {
       outcome: 'observed',
-      status: res.statusCode ?? 0,
+      status: res.status,
       header,
       maxAgeSeconds: policy?.maxAgeSeconds ?? null,
       includeSubDomains: policy?.includeSubDomains ?? false,
       preload: policy?.preload ?? false,
       sent,
       received: excerpt(res),
-      latencyMs: elapsed(started),
+      latencyMs: res.latencyMs,
     };
   } catch (err) {
-    return failed(err);
-  } finally {
-    secure.destroy();
-    socket.destroy();
+    const e = classifyNetError(err);
+    return { outcome: 'error', failure: e.failure, detail: e.message, sent, received: '', latencyMs: elapsed(started) };
   }
 }
