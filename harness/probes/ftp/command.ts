@@ -22,8 +22,6 @@ export interface FtpCommandReply {
   received: string;
 }
 
-/** A polite QUIT once the reply is in may take this long, no more. */
-const QUIT_WAIT_MS = 1000;
 /** 234: the server now expects a TLS handshake, not another plaintext command. */
 const TLS_NEXT = 234;
 
@@ -44,15 +42,11 @@ export async function ftpCommand(net: GuardedNetwork, probe: FtpCommandProbe): P
   let greeting: TimedReply | null = null;
   let reply: TimedReply | null = null;
   try {
-    greeting = await control.next(deadline.signal);
-    if (greeting.code === 120) greeting = await control.next(deadline.signal);
+    greeting = await control.greeting(deadline.signal);
     if (greeting.code === 220) {
       control.send(probe.command, probe.command);
       reply = await control.next(deadline.signal);
-      if (reply.code !== TLS_NEXT && reply.code !== 421 && !control.closed) {
-        control.send('QUIT', 'QUIT');
-        await control.next(AbortSignal.any([deadline.signal, AbortSignal.timeout(QUIT_WAIT_MS)])).catch(() => undefined);
-      }
+      if (reply.code !== TLS_NEXT && reply.code !== 421) await control.quit(deadline.signal);
     }
     return { greeting, reply, error: null, sent: control.sent, received: control.received };
   } catch (err) {

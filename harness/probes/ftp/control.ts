@@ -3,6 +3,10 @@ import { NetError } from '../../net/errors.js';
 import { FtpReplyReader, replyText, type FtpReply } from './replies.js';
 
 const RAW_LIMIT = 64 * 1024;
+/** A polite QUIT once the exchange is over may take this long, no more. */
+const QUIT_WAIT_MS = 1000;
+/** RFC 959 §4.2: "120 Service ready in nnn minutes" precedes the real greeting. */
+const READY_SOON = 120;
 
 /** A reply and when its last byte arrived (process.hrtime.bigint()). */
 export interface TimedReply extends FtpReply {
@@ -86,6 +90,19 @@ export class FtpControl {
       this.#onChange = check;
       check();
     });
+  }
+
+  /** The server's greeting, past a "ready in nnn minutes" preliminary. */
+  async greeting(signal: AbortSignal): Promise<TimedReply> {
+    const first = await this.next(signal);
+    return first.code === READY_SOON ? this.next(signal) : first;
+  }
+
+  /** QUIT, and a short wait for its reply; never fails. */
+  async quit(signal: AbortSignal): Promise<void> {
+    if (this.closed) return;
+    this.send('QUIT', 'QUIT');
+    await this.next(AbortSignal.any([signal, AbortSignal.timeout(QUIT_WAIT_MS)])).catch(() => undefined);
   }
 
   close(): void {

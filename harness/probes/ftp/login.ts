@@ -15,8 +15,6 @@ export interface FtpLoginProbe {
 
 /** 421 is also "idle timeout" or "shutting down"; only this wording makes it a lockout. */
 const LOCKOUT_WORDING = /too many|try (?:again )?later/i;
-/** A polite QUIT once the verdict is in may take this long, no more. */
-const QUIT_WAIT_MS = 1000;
 
 type Verdict = Pick<AuthObservation, 'outcome' | 'detail' | 'failure' | 'lockoutSignal'>;
 
@@ -57,8 +55,7 @@ export async function probeFtpLogin(net: GuardedNetwork, probe: FtpLoginProbe): 
   let awaiting = 'greeting';
   try {
     let verdict: Verdict;
-    let reply = await control.next(deadline.signal);
-    if (reply.code === 120) reply = await control.next(deadline.signal);
+    let reply = await control.greeting(deadline.signal);
     if (reply.code !== 220) {
       verdict = judge(reply, 'greeting');
     } else {
@@ -76,7 +73,7 @@ export async function probeFtpLogin(net: GuardedNetwork, probe: FtpLoginProbe): 
     }
     const latencyMs = Number((reply.at - started) / 1000n) / 1000;
     // 421 means the server is closing the connection already.
-    if (reply.code !== 421) await quit(control, deadline.signal);
+    if (reply.code !== 421) await control.quit(deadline.signal);
     return { ...verdict, latencyMs, sent: control.sent, received: control.received, rawReceived: control.rawReceived };
   } catch (err) {
     const e = classifyNetError(err);
@@ -88,10 +85,4 @@ export async function probeFtpLogin(net: GuardedNetwork, probe: FtpLoginProbe): 
     deadline.dispose();
     control.close();
   }
-}
-
-async function quit(control: FtpControl, signal: AbortSignal): Promise<void> {
-  if (control.closed) return;
-  control.send('QUIT', 'QUIT');
-  await control.next(AbortSignal.any([signal, AbortSignal.timeout(QUIT_WAIT_MS)])).catch(() => undefined);
 }
