@@ -25,27 +25,31 @@ export class FtpControl {
   #failure: NetError | null = null;
   #onChange: (() => void) | null = null;
 
+  readonly #onData = (chunk: Buffer) => {
+    const at = process.hrtime.bigint();
+    if (this.#rawSize < RAW_LIMIT) this.#raw.push(chunk.subarray(0, RAW_LIMIT - this.#rawSize));
+    this.#rawSize += chunk.length;
+    try {
+      for (const reply of this.#reader.push(chunk)) {
+        this.#received.push(replyText(reply));
+        this.#replies.push({ ...reply, at });
+      }
+    } catch (err) {
+      this.#failure = err as NetError;
+      this.#socket.destroy();
+    }
+    this.#onChange?.();
+  };
+
+  readonly #onClose = () => {
+    this.#failure ??= new NetError('closed', 'connection closed by the server');
+    this.#onChange?.();
+  };
+
   constructor(socket: Socket) {
     this.#socket = socket;
-    socket.on('data', (chunk: Buffer) => {
-      const at = process.hrtime.bigint();
-      if (this.#rawSize < RAW_LIMIT) this.#raw.push(chunk.subarray(0, RAW_LIMIT - this.#rawSize));
-      this.#rawSize += chunk.length;
-      try {
-        for (const reply of this.#reader.push(chunk)) {
-          this.#received.push(replyText(reply));
-          this.#replies.push({ ...reply, at });
-        }
-      } catch (err) {
-        this.#failure = err as NetError;
-        socket.destroy();
-      }
-      this.#onChange?.();
-    });
-    socket.on('close', () => {
-      this.#failure ??= new NetError('closed', 'connection closed by the server');
-      this.#onChange?.();
-    });
+    socket.on('data', this.#onData);
+    socket.on('close', this.#onClose);
   }
 
   /** The connection is gone or unusable; a reply may still be queued. */
@@ -103,6 +107,13 @@ export class FtpControl {
     if (this.closed) return;
     this.send('QUIT', 'QUIT');
     await this.next(AbortSignal.any([signal, AbortSignal.timeout(QUIT_WAIT_MS)])).catch(() => undefined);
+  }
+
+  /** Stops reading the socket and leaves it open, for a protocol that takes over (AUTH TLS). */
+  release(): void {
+    this.#onChange = null;
+    this.#socket.removeListener('data', this.#onData);
+    this.#socket.removeListener('close', this.#onClose);
   }
 
   close(): void {

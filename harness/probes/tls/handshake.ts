@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { GuardedNetwork } from '../../net/network.js';
 import { NetError } from '../../net/errors.js';
 import { tlsClientHelloRecord, type ClientHelloOptions } from './client-hello.js';
+import type { StartTls } from './starttls.js';
 import {
   HANDSHAKE,
   TlsParseError,
@@ -19,7 +20,7 @@ export interface TlsEndpoint {
   timeoutMs: number;
   signal: AbortSignal;
   /** Runs on the fresh connection before the hello, e.g. FTP's AUTH TLS. */
-  upgrade?: (socket: Socket, timeoutMs: number) => Promise<void>;
+  upgrade?: StartTls;
 }
 
 export type ServerAnswer =
@@ -40,7 +41,7 @@ const MAX_FLIGHT_BYTES = 128 * 1024;
 export async function tlsHandshake(net: GuardedNetwork, endpoint: TlsEndpoint, hello: ClientHelloOptions, untilDone = false): Promise<ServerAnswer> {
   const socket = await net.connectTcp(endpoint.host, endpoint.port, { signal: endpoint.signal, timeoutMs: endpoint.timeoutMs });
   try {
-    if (endpoint.upgrade) await endpoint.upgrade(socket, endpoint.timeoutMs);
+    if (endpoint.upgrade) await endpoint.upgrade(socket, endpoint.timeoutMs, endpoint.signal);
     return await exchange(socket, endpoint, tlsClientHelloRecord(hello), untilDone);
   } finally {
     socket.destroy();

@@ -177,7 +177,10 @@ function mergeGroups(found: { g: number; v: TlsVersion }[]): GroupObservation[] 
 /** TLS 1.3 encrypts the Certificate; node:tls completes the handshake to read it (order as sent is lost). */
 async function certificatesViaNodeTls(net: GuardedNetwork, probe: TlsProbe): Promise<Buffer[] | null> {
   const socket = await net.connectTcp(probe.host, probe.port, { signal: probe.signal, timeoutMs: probe.timeoutMs });
-  if (probe.transport === 'ftp-auth-tls') await ftpAuthTls(socket, probe.timeoutMs);
+  if (probe.transport === 'ftp-auth-tls') await ftpAuthTls(socket, probe.timeoutMs, probe.signal).catch((err: unknown) => {
+    socket.destroy();
+    throw err;
+  });
   return new Promise((resolve) => {
     const tls = tlsConnect({ socket, servername: probe.serverName ?? undefined, rejectUnauthorized: false, minVersion: 'TLSv1.3' });
     const timer = setTimeout(() => done(null), probe.timeoutMs);
