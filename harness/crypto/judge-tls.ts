@@ -2,24 +2,12 @@ import type { TlsObservation } from '../probes/tls/observation.js';
 import type { EffectiveCryptoRules } from './effective.js';
 import { offending, type CryptoFinding } from './finding.js';
 import { judgeServerCertificate } from './judge-certificate.js';
+import { judgeVersions } from './judge-versions.js';
 
-/**
- * A TLS observation against the rules. Suites and groups are judged only on versions the rules allow:
- * on a forbidden version the version itself is the finding, and whatever it carries goes with it.
- */
+/** A TLS observation against the rules. Groups, like suites, are judged only on versions the rules allow. */
 export function judgeTls(observation: TlsObservation, rules: EffectiveCryptoRules): CryptoFinding[] {
   const { tls } = rules;
-  const findings: CryptoFinding[] = [];
-  for (const { version, offered, cipherSuites } of observation.versions) {
-    if (!offered) continue;
-    if (!tls.versions.includes(version)) {
-      findings.push(offending('tls.versions', `accepts ${version}`));
-      continue;
-    }
-    for (const suite of cipherSuites) {
-      if (!tls.cipherSuites.includes(suite.name)) findings.push(offending('tls.cipherSuites', `accepts ${suite.name} on ${version}`));
-    }
-  }
+  const findings = judgeVersions('tls', observation.versions, tls);
   for (const group of observation.groups) {
     const onAllowedVersion = group.versions.length === 0 || group.versions.some((v) => tls.versions.includes(v));
     if (onAllowedVersion && !tls.groups.includes(group.name)) findings.push(offending('tls.groups', `group ${group.name}`));
