@@ -5,7 +5,8 @@ import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import { fail, inconclusive, type CheckOutcome } from '../../verdicts/outcome.js';
 import { trustAnchorsOf } from './trust-anchors.js';
-import { versionTable } from './version-table.js';
+import { describeOffered, versionTable } from './version-table.js';
+import { serverNameOf } from './server-name.js';
 import { judged } from './judged.js';
 
 /**
@@ -20,7 +21,7 @@ export async function checkDtlsCrypto(ctx: CheckContext, service: Service): Prom
   const observed = await probeDtls(ctx.net, {
     host,
     port: service.port,
-    serverName: ctx.profile.target.host === host ? null : ctx.profile.target.host,
+    serverName: serverNameOf(ctx.profile) ?? null,
     timeoutMs: ctx.policy.budgets.replyTimeoutMs,
     signal: ctx.signal,
     now: new Date(),
@@ -45,7 +46,7 @@ export async function checkDtlsCrypto(ctx: CheckContext, service: Service): Prom
   const cookie = observed.helloVerifyRequest.sent ? `HelloVerifyRequest with a ${observed.helloVerifyRequest.cookieBytes}-byte cookie` : 'no HelloVerifyRequest (no cookie exchange)';
   const observation = ctx.evidence.record({
     kind: 'observation',
-    summary: `DTLS on ${service.port}/udp: ${offered.map((v) => `${v.version} (${v.cipherSuites.length} suites)`).join(', ') || 'no version accepted'}; ${cookie}; ${observed.datagrams} datagrams in ${observed.durationMs} ms`,
+    summary: `DTLS on ${service.port}/udp: ${describeOffered(observed.versions)}; ${cookie}; ${observed.datagrams} datagrams in ${observed.durationMs} ms`,
     target: ctx.target,
     data: { rules, ...observed, table: versionTable(`DTLS on ${service.port}/udp`, observed.versions) },
     artifacts: [hellos],

@@ -7,7 +7,8 @@ import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import { inconclusive, notApplicable, type CheckOutcome } from '../../verdicts/outcome.js';
 import { trustAnchorsOf } from './trust-anchors.js';
-import { versionTable } from './version-table.js';
+import { describeOffered, versionTable } from './version-table.js';
+import { serverNameOf } from './server-name.js';
 import { judged } from './judged.js';
 
 /** How TLS is reached on a service: implicit TLS, or FTP's AUTH TLS upgrade of the control channel. */
@@ -27,7 +28,7 @@ export async function checkTlsCrypto(ctx: CheckContext, service: Service): Promi
   const observed = await probeTls(ctx.net, {
     host,
     port: service.port,
-    serverName: ctx.profile.target.host === host ? null : ctx.profile.target.host,
+    serverName: serverNameOf(ctx.profile) ?? null,
     transport: tlsTransport(service),
     timeoutMs: ctx.policy.budgets.replyTimeoutMs,
     signal: ctx.signal,
@@ -55,7 +56,7 @@ export async function checkTlsCrypto(ctx: CheckContext, service: Service): Promi
   const observation = ctx.evidence.record({
     kind: 'observation',
     summary:
-      `TLS on ${service.port}/tcp: ${offered.map((v) => `${v.version} (${v.cipherSuites.length} suites)`).join(', ') || 'no version accepted'}; ` +
+      `TLS on ${service.port}/tcp: ${describeOffered(observed.versions)}; ` +
       `groups ${observed.groups.map((g) => g.name).join(' ') || 'none'}; ` +
       `certificate ${chain ? `${chain.certificates[0]?.keyType ?? '?'} ${chain.certificates[0]?.keyBits ?? '?'} bits, until ${chain.certificates[0]?.notAfter.slice(0, 10)}` : 'not seen'}; ` +
       `${observed.handshakes} hellos in ${observed.durationMs} ms`,
@@ -75,8 +76,7 @@ export async function checkTlsCrypto(ctx: CheckContext, service: Service): Promi
 
 /** HSTS is recorded, not judged: browsers ignore it on IP-literal hosts (RFC 6797 §8.1), which is how most devices are reached. */
 async function recordHsts(ctx: CheckContext, service: Service): Promise<void> {
-  const serverName = ctx.profile.target.host === ctx.profile.target.address ? undefined : ctx.profile.target.host;
-  const hsts = await probeHsts(ctx.net, { host: ctx.profile.target.address, port: service.port, path: '/', serverName, timeoutMs: ctx.policy.budgets.replyTimeoutMs, signal: ctx.signal });
+  const hsts = await probeHsts(ctx.net, { host: ctx.profile.target.address, port: service.port, path: '/', serverName: serverNameOf(ctx.profile), timeoutMs: ctx.policy.budgets.replyTimeoutMs, signal: ctx.signal });
   ctx.evidence.record({
     kind: 'exchange',
     summary:

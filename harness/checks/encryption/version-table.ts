@@ -15,3 +15,8 @@ export function versionTable(caption: string, versions: VersionObservation<TlsVe
     ]),
   };
 }
+
+/** "TLSv1.2 (6 suites), TLSv1.3 (3 suites)", for evidence summaries. */
+export function describeOffered(versions: VersionObservation<TlsVersion | DtlsVersion>[]): string {
+  return versions.filter((v) => v.offered).map((v) => `${v.version} (${v.cipherSuites.length} suites)`).join(', ') || 'no version accepted';
+}
