@@ -2,10 +2,7 @@ import { createSocket } from 'node:dgram';
 import { createServer, type IncomingMessage, type OutgoingMessage } from 'coap';
 import type { RunningService } from './tcp.js';
 
-/**
- * `coap`: a node-coap server on a UDP socket we bind ourselves (so the port is known and close() is
- * ours). `/.well-known/core` lists `</status>;rt="sim.status"`; GET /status returns {"ok":true}.
- */
+/** `coap`: `/.well-known/core` lists `</status>;rt="sim.status"`; GET /status returns {"ok":true}. */
 
 export const CORE_LINK_FORMAT = '</status>;rt="sim.status"';
 
@@ -36,31 +33,38 @@ function handle(req: IncomingMessage, res: OutgoingMessage): void {
   res.end();
 }
 
-export async function startCoapServer(options: CoapServerOptions): Promise<RunningService> {
+/**
+ * A node-coap server on a UDP socket bound here, so that the port is known and close() is ours. A
+ * handler that throws on a malformed request answers nothing; server errors never throw.
+ */
+export async function serveCoap(handler: (req: IncomingMessage, res: OutgoingMessage) => void, options: { host: string; port: number }): Promise<RunningService> {
   const socket = createSocket({ type: 'udp4' });
   socket.on('error', () => { /* ICMP unreachable and friends */ });
   await new Promise<void>((resolve, reject) => {
     socket.once('error', reject);
-    socket.bind({ port: options.port, address: options.host ?? '127.0.0.1', exclusive: true }, () => {
+    socket.bind({ port: options.port, address: options.host, exclusive: true }, () => {
       socket.off('error', reject);
       resolve();
     });
   });
   const server = createServer({ type: 'udp4' }, (req, res) => {
     try {
-      handle(req, res);
+      handler(req, res);
     } catch {
       // malformed request; nothing to answer
     }
   });
   server.on('error', () => { /* never throw */ });
   server.listen(socket);
-  const port = socket.address().port;
   return {
-    port,
+    port: socket.address().port,
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await new Promise<void>((resolve) => socket.close(() => resolve()));
     },
   };
+}
+
+export function startCoapServer(options: CoapServerOptions): Promise<RunningService> {
+  return serveCoap(handle, { host: options.host ?? '127.0.0.1', port: options.port });
 }

@@ -1,10 +1,10 @@
-import { createSocket } from 'node:dgram';
-import { createServer, type IncomingMessage, type OutgoingMessage } from 'coap';
+import type { IncomingMessage, OutgoingMessage } from 'coap';
+import { serveCoap } from '../coap-server.js';
 
 /**
  * A CoAP device whose resources answer as configured: 2.05 with a payload for an open resource,
  * 4.01 Unauthorized for one that wants credentials (which this fake never accepts). /.well-known/core
- * lists every resource in link format. Binds its own UDP socket so that the port is known.
+ * lists every resource in link format.
  */
 export interface FakeCoapResource {
   code: '2.05' | '4.01' | '4.03';
@@ -50,31 +50,6 @@ export async function startCoapFake(options: CoapFakeOptions): Promise<RunningCo
     if (resource.contentFormat) res.setOption('Content-Format', resource.contentFormat);
     res.end(resource.payload ?? '');
   };
-  const socket = createSocket({ type: 'udp4' });
-  socket.on('error', () => {});
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind({ port: options.port ?? 0, address: options.host, exclusive: true }, () => {
-      socket.off('error', reject);
-      resolve();
-    });
-  });
-  const server = createServer({ type: 'udp4' }, (req, res) => {
-    try {
-      handle(req, res);
-    } catch {
-      // a malformed request: nothing to answer
-    }
-  });
-  server.on('error', () => {});
-  server.listen(socket);
-  return {
-    host: options.host,
-    port: socket.address().port,
-    requests: () => [...requests],
-    close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await new Promise<void>((resolve) => socket.close(() => resolve()));
-    },
-  };
+  const served = await serveCoap(handle, { host: options.host, port: options.port ?? 0 });
+  return { host: options.host, port: served.port, requests: () => [...requests], close: served.close };
 }
