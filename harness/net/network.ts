@@ -1,5 +1,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { connect as tlsConnect } from 'node:tls';
 import type { ScopeGuard } from '../scope/guard.js';
 import { NetError, classifyNetError } from './errors.js';
 import { RateLimiter } from './rate-limit.js';
@@ -66,6 +68,23 @@ export class GuardedNetwork {
       });
       socket.connect({ host, port });
     });
+  }
+
+  /**
+   * connectTcp, then TLS over it when asked. The peer's certificate is not verified: S1.1-12 grades it,
+   * and no other probe may stop at it. SNI is sent only for `serverName`.
+   */
+  async connectStream(
+    host: string,
+    port: number,
+    options: { tls: boolean; serverName?: string; signal?: AbortSignal; timeoutMs?: number },
+  ): Promise<Duplex> {
+    const socket = await this.connectTcp(host, port, options);
+    if (!options.tls) return socket;
+    const secure = tlsConnect({ socket, rejectUnauthorized: false, servername: options.serverName });
+    // As for the plain socket: a quiet listener, so that a late failure cannot crash the process.
+    secure.on('error', () => {});
+    return secure;
   }
 
   /**

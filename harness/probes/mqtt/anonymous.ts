@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { connect as tlsConnect } from 'node:tls';
 import { MqttClient } from 'mqtt';
 import type { GuardedNetwork } from '../../net/network.js';
 import { classifyNetError, type NetFailure } from '../../net/errors.js';
@@ -102,9 +101,7 @@ export async function probeMqttAnonymous(net: GuardedNetwork, probe: MqttAnonymo
 
   let stream: Duplex;
   try {
-    const socket = await net.connectTcp(probe.host, probe.port, { signal: probe.signal, timeoutMs: probe.timeoutMs });
-    stream = probe.tls ? tlsConnect({ socket, rejectUnauthorized: false }) : socket;
-    stream.on('error', () => {});
+    stream = await net.connectStream(probe.host, probe.port, { tls: probe.tls, signal: probe.signal, timeoutMs: probe.timeoutMs });
   } catch (err) {
     const e = classifyNetError(err);
     return result('error', e.message, e.failure);

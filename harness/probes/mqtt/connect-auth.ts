@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
-import { connect as tlsConnect } from 'node:tls';
 import { MqttClient, ReasonCodes } from 'mqtt';
 import type { GuardedNetwork } from '../../net/network.js';
 import { classifyNetError } from '../../net/errors.js';
@@ -50,9 +49,7 @@ export async function probeMqttConnect(net: GuardedNetwork, probe: MqttConnectPr
 
   let stream: Duplex;
   try {
-    const socket = await net.connectTcp(probe.host, probe.port, { signal: probe.signal, timeoutMs: probe.timeoutMs });
-    stream = probe.tls ? tlsConnect({ socket, rejectUnauthorized: false }) : socket;
-    stream.on('error', () => {});
+    stream = await net.connectStream(probe.host, probe.port, { tls: probe.tls, signal: probe.signal, timeoutMs: probe.timeoutMs });
   } catch (err) {
     const e = classifyNetError(err);
     return observe('error', e.message, '', e.failure);
