@@ -5,6 +5,7 @@ import { GuardedNetwork } from '../../harness/net/network.js';
 import { probeDtls, type DtlsProbe } from '../../harness/probes/dtls/probe.js';
 import type { DtlsObservation, DtlsProbeError } from '../../harness/probes/tls/observation.js';
 import { ScopeGuard, ScopeViolation } from '../../harness/scope/guard.js';
+import { dtlsRecord, handshakeFragment } from '../support/dtls-wire.js';
 
 const HOST = '127.0.98.201';
 const net = new GuardedNetwork(new ScopeGuard(['127.0.98.0/24']), { connectionsPerSecond: 1000, authAttemptsPerSecond: 1000, connectTimeoutMs: 2000 });
@@ -31,24 +32,7 @@ const ECDHE_ECDSA_AES_128_GCM_SHA256 = 0xc02b;
 
 // --- the server's side of the wire, built by hand ---
 
-function record(type: number, versionCode: number, sequence: number, fragment: Buffer): Buffer {
-  const header = Buffer.alloc(13);
-  header[0] = type;
-  header.writeUInt16BE(versionCode, 1);
-  header.writeUIntBE(sequence, 5, 6);
-  header.writeUInt16BE(fragment.length, 11);
-  return Buffer.concat([header, fragment]);
-}
-
-function fragment(type: number, messageSeq: number, body: Buffer, offset = 0, length = body.length - offset): Buffer {
-  const header = Buffer.alloc(12);
-  header[0] = type;
-  header.writeUIntBE(body.length, 1, 3);
-  header.writeUInt16BE(messageSeq, 4);
-  header.writeUIntBE(offset, 6, 3);
-  header.writeUIntBE(length, 9, 3);
-  return Buffer.concat([header, body.subarray(offset, offset + length)]);
-}
+const record = (type: number, versionCode: number, sequence: number, fragment: Buffer) => dtlsRecord(type, versionCode, 0, sequence, fragment);
 
 const u16 = (n: number) => Buffer.from([n >> 8, n & 0xff]);
 const u24 = (n: number) => Buffer.from([n >> 16, (n >> 8) & 0xff, n & 0xff]);
@@ -97,7 +81,7 @@ interface FakeServer {
 /** The answer of a fake DTLS server to one hello, as a list of datagrams. */
 function answer(server: FakeServer, hello: SeenHello): Buffer[] {
   if (server.cookie && !hello.cookie.equals(server.cookie)) {
-    return [record(22, DTLS10, 0, fragment(3, hello.messageSeq, helloVerifyRequest(server.cookie)))];
+    return [record(22, DTLS10, 0, handshakeFragment(3, hello.messageSeq, helloVerifyRequest(server.cookie)))];
   }
   if (!server.versions.includes(hello.versionCode)) return [record(21, DTLS10, 0, alert(70))];
   const suite = server.suites.find((s) => hello.suites.includes(s));
@@ -110,7 +94,7 @@ function answer(server: FakeServer, hello: SeenHello): Buffer[] {
     const seq = hello.messageSeq + i;
     const size = server.fragmentBytes ?? Math.max(body.length, 1);
     const pieces: Buffer[] = [];
-    for (let offset = 0; offset < Math.max(body.length, 1); offset += size) pieces.push(fragment(type, seq, body, offset, Math.min(size, body.length - offset)));
+    for (let offset = 0; offset < Math.max(body.length, 1); offset += size) pieces.push(handshakeFragment(type, seq, body, offset, Math.min(size, body.length - offset)));
     return pieces;
   });
   if (!server.fragmentBytes) return [Buffer.concat(fragments.map((f, i) => record(22, version, i, f)))];
@@ -317,7 +301,7 @@ describe('DTLS probe against fake UDP peers', function () {
   it('is a protocol error when the server refuses the cookie it just issued', async () => {
     const peer = await start(FakePeer.start((datagram) => {
       const hello = parseHello(datagram)!;
-      return [record(22, DTLS10, 0, fragment(3, hello.messageSeq, helloVerifyRequest(randomBytes(8))))];
+      return [record(22, DTLS10, 0, handshakeFragment(3, hello.messageSeq, helloVerifyRequest(randomBytes(8))))];
     }));
     expect(await probe(peer)).to.include({ outcome: 'error', failure: 'protocol', detail: 'sent a second HelloVerifyRequest: it refused the cookie it had just issued' });
   });
@@ -325,7 +309,7 @@ describe('DTLS probe against fake UDP peers', function () {
   it('stops reading a peer that floods fragments that never complete a message', async () => {
     const peer = await start(FakePeer.start((datagram) => {
       const hello = parseHello(datagram)!;
-      return Array.from({ length: 80 }, (_, i) => record(22, DTLS12, i, fragment(2, hello.messageSeq, Buffer.alloc(1000), 0, 10)));
+      return Array.from({ length: 80 }, (_, i) => record(22, DTLS12, i, handshakeFragment(2, hello.messageSeq, Buffer.alloc(1000), 0, 10)));
     }));
     expect(await probe(peer)).to.include({ outcome: 'error', failure: 'protocol', detail: 'more than 64 datagrams without a complete answer to the ClientHello' });
   });
