@@ -21,7 +21,7 @@ import { ScopeGuard } from '../harness/scope/guard.js';
 import { testCertificates } from '../test/support/certificates.js';
 import { startOpenSsh } from '../test/support/openssh.js';
 import { tempDir } from '../test/support/run-profile.js';
-import { pairKey, testsslCipherPairs } from '../test/support/testssl.js';
+import { observedPairs, testsslCipherPairs } from '../test/support/testssl.js';
 import { startTlsNginx, type TlsConfig } from '../test/support/tls-servers.js';
 
 const HOST = '127.0.91.2';
@@ -42,7 +42,7 @@ async function jcstarTls(port: number): Promise<{ seconds: number; pairs: Set<st
   if (observed.outcome !== 'observed') throw new Error(`jcstar: ${observed.failure}: ${observed.detail}`);
   const findings = judgeTls(observed, rules);
   const time = seconds(started);
-  const pairs = new Set(observed.versions.flatMap((v) => v.cipherSuites.map((s) => pairKey(v.version, s.code))));
+  const pairs = observedPairs(observed);
   return { seconds: time, pairs, findings: findings.length, handshakes: observed.handshakes };
 }
 

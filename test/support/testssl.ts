@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { TlsObservation } from '../../harness/probes/tls/observation.js';
 import { tempDir } from './run-profile.js';
 
 /** testssl.sh's protocol tokens in `cipher-<proto>_x<hex>` finding IDs, as jcstar names the versions. */
@@ -34,4 +35,9 @@ export async function testsslCipherPairs(host: string, port: number, options: { 
 
 export function pairKey(version: string, code: number): string {
   return `${version} 0x${code.toString(16).padStart(4, '0')}`;
+}
+
+/** jcstar's observation in the same form as the oracle's pairs. */
+export function observedPairs(observation: Pick<TlsObservation, 'versions'>): Set<string> {
+  return new Set(observation.versions.flatMap((v) => v.cipherSuites.map((s) => pairKey(v.version, s.code))));
 }
