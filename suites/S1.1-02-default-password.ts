@@ -5,7 +5,8 @@
  * scheme is then tested: unique-per-device passwords across the units of a fleet, or a factory-fresh unit
  * that refuses to work until the user sets a password.
  */
-import { attemptLogin, randomCredential, type Attempt } from '../harness/checks/login-attempts.js';
+import { isHeldOff, PacedLogin } from '../harness/checks/hold-off/paced.js';
+import { randomCredential, type Attempt } from '../harness/checks/login-attempts.js';
 import { recordDeclaration } from '../harness/checks/declarations.js';
 import { assessFleet, initialPasswords } from '../harness/checks/default-password/fleet.js';
 import { judgeFirstUse, type FirstUseObservation } from '../harness/checks/default-password/first-use.js';
@@ -33,6 +34,8 @@ export default requirementSuite(REQUIREMENT, (suite) => {
         id: `${REQUIREMENT}/default-credentials/${service.name}`,
         title: `No universal default credential accepted on ${service.name} (${service.protocol}/${service.port}, ${service.auth})`,
         target: serviceTarget(profile, service),
+        // Room to wait out the device's hold-offs on top of the attempts themselves.
+        budgetMs: profile.policy.budgets.checkMs + profile.policy.holdOff.budgetMs,
       },
       (ctx) => (isLoginProbe(probe) ? checkDefaultCredentials(ctx, service, probe) : noProbe(ctx, probe.missing)),
     );
@@ -81,7 +84,8 @@ async function checkFleet(ctx: CheckContext, scheme: string | undefined): Promis
   });
   if (findings.length > 0) return fail(`${findings.join('; ')} (evidence #${evidence.seq})`);
   if (units < 2) {
-    return inconclusive(`only ${units} unit's initial password is known, so uniqueness cannot be shown; add fleet[] with another unit of the same model (its rules were met: evidence #${evidence.seq})`);
+    // Evidence that cannot be gathered is not a doubt about the device: the other rules were met.
+    return notApplicable(`uniqueness needs at least two units, and only ${units} unit's initial password is known; its rules were met (evidence #${evidence.seq}); add fleet[] with another unit of the same model to test uniqueness`);
   }
   return pass(`${units} units have distinct initial passwords, none derived from MAC, serial number or model, none a universal default, all meeting the strength rule (evidence #${evidence.seq})`);
 }
@@ -111,7 +115,10 @@ async function noProbe(ctx: CheckContext, missing: string): Promise<CheckOutcome
 }
 
 async function checkDefaultCredentials(ctx: CheckContext, service: Service, probe: LoginProbe): Promise<CheckOutcome> {
-  const control = await attemptLogin(ctx, probe, 'negative-control', 'random', randomCredential());
+  // Every attempt paces itself to the device: a hold-off is waited out and the same credential tried again.
+  const paced = new PacedLogin(ctx, probe, ctx.policy.holdOff.budgetMs);
+  const control = await paced.attempt('negative-control', 'random', randomCredential());
+  if (isHeldOff(control)) return inconclusive(`negative control could not be tried on ${service.name}: ${control.reason}`);
   if (control.observation.outcome === 'accepted') {
     return inconclusive(`${service.name} accepted a random credential: it does not enforce authentication, so defaults prove nothing here (an S1.1-01 finding)`);
   }
@@ -121,7 +128,8 @@ async function checkDefaultCredentials(ctx: CheckContext, service: Service, prob
 
   const declared = service.credential ? ctx.profile.credentials[service.credential] : undefined;
   if (declared?.username !== undefined && declared.password) {
-    const positive = await attemptLogin(ctx, probe, 'positive-control', service.credential!, { username: declared.username, password: declared.password });
+    const positive = await paced.attempt('positive-control', service.credential!, { username: declared.username, password: declared.password });
+    if (isHeldOff(positive)) return inconclusive(`the declared credential "${service.credential}" could not be tried on ${service.name}: ${positive.reason}`);
     if (positive.observation.outcome !== 'accepted') {
       return inconclusive(`the declared credential "${service.credential}" was not accepted on ${service.name} (${positive.observation.detail}); check the profile, since a service that refuses everything cannot be told apart from a secure one`);
     }
@@ -131,23 +139,24 @@ async function checkDefaultCredentials(ctx: CheckContext, service: Service, prob
   const candidates = defaultsFor(list, probe.family, ctx.policy.defaultCredentials.maxAttemptsPerService);
   const attempts: Attempt[] = [];
   let consecutiveErrors = 0;
+  const paceNote = () => (paced.waitedMs > 0 ? `; it held jcstar off, which waited ${(paced.waitedMs / 1000).toFixed(0)} s in all` : '');
   for (const entry of candidates) {
-    const attempt = await attemptLogin(ctx, probe, 'default', entry.id, entry);
+    const attempt = await paced.attempt('default', entry.id, entry);
+    if (isHeldOff(attempt)) {
+      return inconclusive(`${service.name}: ${attempts.length} of ${candidates.length} defaults tried, none accepted; the rest could not be tried: ${attempt.reason}`);
+    }
     attempts.push(attempt);
     if (attempt.observation.outcome === 'accepted') {
       return fail(`${service.name} accepted the universal default credential ${entry.id} (user "${entry.username}"; source: ${entry.source}); see evidence #${attempt.evidence.seq}`);
     }
-    if (attempt.observation.outcome === 'locked') {
-      return inconclusive(`${service.name} locked the client out after ${attempts.length} of ${candidates.length} defaults (${attempt.observation.lockoutSignal}); the rest were not tried, so no default can be ruled out`);
-    }
     consecutiveErrors = attempt.observation.outcome === 'error' ? consecutiveErrors + 1 : 0;
     if (consecutiveErrors >= MAX_CONSECUTIVE_ERRORS) {
-      return inconclusive(`${service.name} stopped answering after ${attempts.length} of ${candidates.length} defaults (${attempt.observation.detail}); possible lockout or rate limit, so the rest were not tried`);
+      return inconclusive(`${service.name} stopped answering after ${attempts.length} of ${candidates.length} defaults (${attempt.observation.detail}), none accepted; the rest were not tried`);
     }
   }
-  const errors = attempts.filter((a) => a.observation.outcome === 'error');
+  const errors = attempts.filter((a) => a.observation.outcome !== 'rejected');
   if (errors.length > 0) {
     return inconclusive(`${errors.length} of ${candidates.length} default credentials could not be tried on ${service.name} (${errors[0]!.observation.detail})`);
   }
-  return pass(`${service.name} refused a random credential and all ${candidates.length} universal ${probe.family} defaults of list ${list.version}`);
+  return pass(`${service.name} refused a random credential and all ${candidates.length} universal ${probe.family} defaults of list ${list.version}${paceNote()}`);
 }

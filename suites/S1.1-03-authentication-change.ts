@@ -5,6 +5,7 @@
  * one accepted, then put the original back.
  */
 import { recordDeclaration } from '../harness/checks/declarations.js';
+import { isHeldOff, PacedLogin } from '../harness/checks/hold-off/paced.js';
 import { judgeChange, restoreNeeded, type Restore } from '../harness/checks/credential-change/judge.js';
 import { runProcedure } from '../harness/checks/credential-change/procedure.js';
 import { withScrubbedEvidence } from '../harness/checks/credential-change/scrubbed-evidence.js';
@@ -57,7 +58,7 @@ export default requirementSuite(REQUIREMENT, (suite) => {
 /** Every step bounded by its own timeout, so the budget never cuts the test between change and restore. */
 function worstCaseMs(profile: DeviceProfile): number {
   const reply = profile.policy.budgets.replyTimeoutMs + profile.policy.budgets.connectTimeoutMs;
-  return Math.max(profile.policy.budgets.checkMs, LOGINS * reply + PROCEDURES * PROCEDURE_TIMEOUT_FACTOR * reply);
+  return Math.max(profile.policy.budgets.checkMs, LOGINS * reply + PROCEDURES * PROCEDURE_TIMEOUT_FACTOR * reply) + profile.policy.holdOff.maxWaitMs;
 }
 
 async function checkCredentialChange(ctx: CheckContext, service: Service, change: CredentialChange): Promise<CheckOutcome> {
@@ -78,6 +79,11 @@ async function checkCredentialChange(ctx: CheckContext, service: Service, change
     return inconclusive(`the username or password of credential "${service.credential}" holds a quote, "$", "\\" or a line break, which jcstar will not put into a command line; nothing was changed`);
   }
   const scrubbed = withScrubbedEvidence(ctx, [temporary], [username]);
+  if (ctx.holdOffs.current(service.name)) {
+    // An earlier check left the login held off: wait until the current value works again before changing anything.
+    const recovered = await new PacedLogin(scrubbed, probe, ctx.policy.holdOff.maxWaitMs).attempt('positive-control', 'before-change-wait', { username, password: original });
+    if (isHeldOff(recovered)) return inconclusive(`${service.name}: ${recovered.reason}; nothing was changed`);
+  }
 
   const before = await loginStep(scrubbed, probe, 'before-change', { username, password: original });
   if (before.outcome !== 'accepted') {

@@ -1,16 +1,18 @@
 /**
  * S1.1-04 総当たり攻撃への対策 — brute force over the network made difficult (EN 303 645 5.1-5).
- * ★1 evaluates it on the device. For every password login, jcstar sends a bounded burst of wrong
- * passwords (TS 103 701 5.1-5-2b), classifies what held it back, confirms a lockout with the correct
- * credential, waits the lockout out, and judges the guesses a day an attacker could achieve.
+ * ★1 evaluates it on the device. For every password login, jcstar first shows that the declared
+ * credential is accepted, then sends a bounded burst of wrong passwords (TS 103 701 5.1-5-2b), classifies
+ * what held it back, confirms a lockout with the correct credential, waits the lockout out, and judges
+ * the guesses a day an attacker could achieve.
  */
 import { classifyBurst } from '../harness/checks/brute-force/classify.js';
 import { attemptsCsv } from '../harness/checks/brute-force/csv.js';
-import { retryAfterMs, runBurst, runParallelBurst, type BurstLimits } from '../harness/checks/brute-force/burst.js';
+import { runBurst, runParallelBurst, type BurstLimits } from '../harness/checks/brute-force/burst.js';
 import type { BruteForceAttempt, BruteForceClassification } from '../harness/checks/brute-force/observation.js';
 import { projectFromLockout, projectFromThroughput } from '../harness/checks/brute-force/project.js';
-import { awaitRecovery, type Recovery } from '../harness/checks/brute-force/recovery.js';
-import { attemptLogin, type Attempt } from '../harness/checks/login-attempts.js';
+import { awaitRecovery, recoveryPoll, retryAfterMs, type Recovery } from '../harness/checks/hold-off/recovery.js';
+import { isHeldOff, PacedLogin } from '../harness/checks/hold-off/paced.js';
+import { attemptLogin, randomPassword, type Attempt } from '../harness/checks/login-attempts.js';
 import { isLoginProbe, loginProbeFor, PASSWORD_MECHANISMS, type LoginProbe } from '../harness/probes/login.js';
 import type { TrialCredential } from '../harness/probes/auth-observation.js';
 import type { Service } from '../harness/profile/types.js';
@@ -38,7 +40,7 @@ export default requirementSuite(REQUIREMENT, (suite) => {
         id: `${REQUIREMENT}/brute-force/${service.name}`,
         title: `Brute force made difficult on ${service.name} (${service.protocol}/${service.port}, ${service.auth})`,
         target: serviceTarget(profile, service),
-        budgetMs: maxDurationMs + maxUnlockWaitMs + BUDGET_MARGIN_MS,
+        budgetMs: profile.policy.holdOff.maxWaitMs + maxDurationMs + maxUnlockWaitMs + BUDGET_MARGIN_MS,
       },
       async (ctx) => {
         if (!isLoginProbe(probe)) {
@@ -73,8 +75,23 @@ function asAttempt(a: Attempt, phase: BruteForceAttempt['phase'], index: number,
 async function checkBruteForce(ctx: CheckContext, service: Service, probe: LoginProbe): Promise<CheckOutcome> {
   const policy = ctx.policy.bruteForce;
   const correct = correctCredential(ctx, service);
+  if (!correct) {
+    const why = `${service.name}: the profile declares no credential for it (services[].credential), so jcstar cannot show that the login works at all; without that, a refusal cannot be told from a lockout, nor a secure login from one that accepts nothing. Nothing was sent`;
+    ctx.evidence.record({ kind: 'note', summary: why, target: ctx.target });
+    return inconclusive(why);
+  }
+  // Positive control first: only a credential seen accepted can later show a lockout by being refused.
+  // It waits out whatever an earlier check left held off, so the burst measures this check alone.
+  const baseline = await new PacedLogin(ctx, probe, ctx.policy.holdOff.maxWaitMs).attempt('positive-control', 'baseline', correct);
+  if (isHeldOff(baseline)) return inconclusive(`${baseline.reason}; no wrong guess was sent`);
+  if (baseline.observation.outcome !== 'accepted') {
+    const seen = `${baseline.observation.detail}, evidence #${baseline.evidence.seq}`;
+    return inconclusive(baseline.observation.outcome === 'rejected'
+      ? `${service.name}: the declared credential "${service.credential}" was refused before any wrong guess (${seen}); check the profile. A login that refuses everything cannot be told from a locked one, so no wrong guess was sent`
+      : `${service.name}: the declared credential "${service.credential}" could not be tried before any wrong guess (${seen}); no wrong guess was sent`);
+  }
   // Lockouts are usually per account, so the burst aims at the account the vendor declared.
-  const username = correct?.username ?? 'admin';
+  const username = correct.username;
   const origin = Date.now();
   const limits: BurstLimits = {
     maxAttempts: policy.maxAttempts - policy.parallelAttempts,
@@ -83,7 +100,7 @@ async function checkBruteForce(ctx: CheckContext, service: Service, probe: Login
     maxBackoffMs: MAX_BACKOFF_MS,
   };
   let burst = await runBurst(ctx, probe, username, limits, origin);
-  const timeline: BruteForceAttempt[] = [...burst];
+  const timeline: BruteForceAttempt[] = [asAttempt(baseline, 'baseline', 0, origin), ...burst];
   let classification: BruteForceClassification | null = null;
   let projected: number | null = null;
   let recovery: Recovery | null = null;
@@ -96,45 +113,48 @@ async function checkBruteForce(ctx: CheckContext, service: Service, probe: Login
     return finish(inconclusive(`${service.name} accepted a random password for "${username}": it does not check passwords, which is an S1.1-01 finding`));
   }
   if (!burst.some((a) => a.outcome === 'rejected')) {
-    return finish(inconclusive(`${service.name} never refused a wrong password (${burst[0]?.detail ?? 'no attempt made'}); nothing to measure`));
+    return finish(inconclusive(`${service.name} stopped answering after ${burst.length} attempt(s) (${burst.at(-1)?.detail ?? 'no attempt made'}), although it had just accepted the declared credential; nothing to measure`));
   }
   classification = classifyBurst(burst);
 
-  if (correct) {
-    // The correct credential after the burst tells a real lockout (even it is refused) from noise, and
-    // catches a silent lockout that keeps answering "wrong password" to everything.
-    const lockedAt = Date.now();
-    const confirmation = await attemptLogin(ctx, probe, 'lockout-confirmation', service.credential!, correct);
-    timeline.push(asAttempt(confirmation, 'confirm', timeline.length + 1, origin));
-    if (confirmation.observation.outcome !== 'accepted') {
-      const holdOff = classification.holdOffAt === null ? null : burst[classification.holdOffAt]!;
-      const declared = ctx.profile.declarations.bruteForceMitigation?.unlockAfterSeconds;
-      const firstPause = declared !== undefined ? declared * 1000 + 500 : (retryAfterMs(holdOff?.lockoutSignal ?? null) ?? 1000);
-      recovery = await awaitRecovery(ctx, probe, correct, lockedAt, firstPause, policy.maxUnlockWaitMs);
-      recovery.attempts.forEach((a) => timeline.push(asAttempt(a, 'recovery', timeline.length + 1, origin)));
-      const guesses = classification.guessesBeforeHoldOff;
-      const meanLatency = burst.reduce((sum, a) => sum + a.latencyMs, 0) / burst.length;
-      // A silent lockout hides when it began, so every guess of the burst counts as useful: an upper bound.
-      projected = projectFromLockout(guesses, recovery.recovered ? recovery.windowMs : policy.maxUnlockWaitMs, meanLatency);
-      const how = holdOff === null
-        ? `silent lockout: every wrong guess was answered alike, but after ${guesses} of them the correct credential was refused too (${confirmation.observation.detail}); counting all ${guesses} as useful guesses`
-        : `held off after ${guesses} wrong guess(es), and the correct credential was refused too (${confirmation.observation.detail})`;
-      const after = recovery.recovered
-        ? `it cleared after ${(recovery.windowMs / 1000).toFixed(1)} s`
-        : `it had not cleared after ${(recovery.windowMs / 1000).toFixed(0)} s: the device may need a manual unlock`;
-      // A hold-off that clears within seconds paces guessing rather than locking anyone out.
-      const mechanism = recovery.recovered && recovery.windowMs <= RATE_LIMIT_MAX_HOLD_MS ? 'rate-limit' : 'lockout';
-      classification = { ...classification, mechanism, basis: `${how}; ${after}` };
-      return finish(judge(ctx, service, mechanism, classification.basis, projected));
+  // The correct credential after the burst tells a real lockout (even it is refused) from noise, and
+  // catches a silent lockout that keeps answering "wrong password" to everything.
+  const lockedAt = Date.now();
+  const confirmation = await attemptLogin(ctx, probe, 'lockout-confirmation', service.credential!, correct);
+  timeline.push(asAttempt(confirmation, 'confirm', timeline.length, origin));
+  if (confirmation.observation.outcome !== 'accepted') {
+    const holdOff = classification.holdOffAt === null ? null : burst[classification.holdOffAt]!;
+    const declared = ctx.profile.declarations.bruteForceMitigation?.unlockAfterSeconds;
+    const firstPause = declared !== undefined ? declared * 1000 + 500 : (retryAfterMs(holdOff?.lockoutSignal ?? null) ?? 1000);
+    recovery = await awaitRecovery(ctx, probe, recoveryPoll(correct, username, () => randomPassword('recovery')), lockedAt, firstPause, policy.maxUnlockWaitMs);
+    recovery.attempts.forEach((a) => timeline.push(asAttempt(a, 'recovery', timeline.length, origin)));
+    const guesses = classification.guessesBeforeHoldOff;
+    const silent = confirmation.observation.outcome === 'error';
+    if (!recovery.recovered) {
+      ctx.holdOffs.mark(service.name, { kind: silent ? 'unanswered' : confirmation.observation.outcome === 'locked' ? 'locked' : 'silent-lockout', signal: confirmation.observation.detail, account: username, checkId: ctx.checkId, since: lockedAt });
+      if (silent) {
+        return finish(inconclusive(`${service.name} stopped answering after ${burst.length} wrong guess(es) (${confirmation.observation.detail}) and had not answered again after ${(recovery.windowMs / 1000).toFixed(0)} s: a lockout cannot be told from a device that hung; check the device`));
+      }
     }
-    if (classification.holdOffAt !== null) {
-      // The correct credential still worked: a hold-off aimed at guessing, not a lockout. Measure on.
-      burst = burst.concat(await runBurst(ctx, probe, username, { ...limits, stopAtHoldOff: false }, origin, burst.length));
-      timeline.splice(0, timeline.length, ...burst, asAttempt(confirmation, 'confirm', burst.length + 1, origin));
-      classification = { ...classifyBurst(burst), mechanism: 'rate-limit' };
-    }
-  } else if (classification.holdOffAt !== null) {
-    return finish(inconclusive(`${service.name} held the client off (${classification.basis}), but the profile declares no credential for it, so a lockout cannot be told from noise (declare services[].credential)`));
+    const meanLatency = burst.reduce((sum, a) => sum + a.latencyMs, 0) / burst.length;
+    // A silent lockout hides when it began, so every guess of the burst counts as useful: an upper bound.
+    projected = projectFromLockout(guesses, recovery.recovered ? recovery.windowMs : policy.maxUnlockWaitMs, meanLatency);
+    const how = holdOff === null
+      ? `silent lockout: every wrong guess was answered alike, but after ${guesses} of them the correct credential, accepted just before the burst, was refused (${confirmation.observation.detail}); counting all ${guesses} as useful guesses`
+      : `held off after ${guesses} wrong guess(es), and the correct credential, accepted just before the burst, was refused too (${confirmation.observation.detail})`;
+    const after = recovery.recovered
+      ? `it cleared after ${(recovery.windowMs / 1000).toFixed(1)} s`
+      : `it had not cleared after ${(recovery.windowMs / 1000).toFixed(0)} s: the device may need a manual unlock`;
+    // A hold-off that clears within seconds paces guessing rather than locking anyone out.
+    const mechanism = recovery.recovered && recovery.windowMs <= RATE_LIMIT_MAX_HOLD_MS ? 'rate-limit' : 'lockout';
+    classification = { ...classification, mechanism, basis: `${how}; ${after}` };
+    return finish(judge(ctx, service, mechanism, classification.basis, projected));
+  }
+  if (classification.holdOffAt !== null) {
+    // The correct credential still worked: a hold-off aimed at guessing, not a lockout. Measure on.
+    burst = burst.concat(await runBurst(ctx, probe, username, { ...limits, stopAtHoldOff: false }, origin, burst.length));
+    timeline.splice(1, timeline.length - 1, ...burst, asAttempt(confirmation, 'confirm', burst.length + 1, origin));
+    classification = { ...classifyBurst(burst), mechanism: 'rate-limit' };
   }
 
   // The same guessing over several connections at once: a delay per connection does not slow that down.
@@ -156,15 +176,11 @@ async function checkBruteForce(ctx: CheckContext, service: Service, probe: Login
     basis += `; at jcstar's own limit of ${ctx.policy.rateLimit.authAttemptsPerSecond} attempts/s, so the figure is a lower bound`;
   }
   classification = { ...classification, basis };
-  const outcome = judge(ctx, service, classification.mechanism, basis, projected);
   // Refusals met at jcstar's own pace, when that pace is itself under the limit, show nothing either way.
   if (classification.mechanism === 'none' && (86_400_000 / ownSpacingMs) <= policy.maxGuessesPerDay) {
     return finish(inconclusive(`jcstar's own limit of ${ctx.policy.rateLimit.authAttemptsPerSecond} attempts/s is too low to show more than ${policy.maxGuessesPerDay} guesses a day; raise policy.rateLimit.authAttemptsPerSecond to judge ${service.name}`));
   }
-  if (outcome.verdict === 'FAIL' && !correct) {
-    return finish(inconclusive(`${service.name}: ${basis}; without a declared credential jcstar cannot rule out a silent lockout (declare services[].credential)`));
-  }
-  return finish(outcome);
+  return finish(judge(ctx, service, classification.mechanism, basis, projected));
 }
 
 function meanInterval(burst: BruteForceAttempt[]): number {

@@ -28,6 +28,7 @@ export interface Attempt {
 export async function attemptLogin(ctx: CheckContext, probe: LoginProbe, role: Attempt['role'], label: string, credential: TrialCredential): Promise<Attempt> {
   await ctx.net.authAttempt(ctx.signal);
   const observation = await probe.attempt(ctx.net, ctx.profile.target.address, credential, ctx.signal, ctx.policy.budgets.replyTimeoutMs);
+  ctx.holdOffs.observe(probe.service, credential.username, ctx.checkId, observation);
   const evidence = ctx.evidence.record({
     kind: 'exchange',
     summary: `${role} ${label}: ${probe.mechanism} as "${credential.username}" → ${observation.outcome} (${observation.detail}, ${observation.latencyMs.toFixed(0)} ms)`,

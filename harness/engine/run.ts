@@ -6,6 +6,7 @@ import { cryptoRulesRef, describeCryptoChanges } from '../crypto/effective.js';
 import { Redactor } from '../evidence/redactor.js';
 import type { RunRecord } from '../evidence/records.js';
 import { EvidenceStore, readRecords } from '../evidence/store.js';
+import { HoldOffLedger } from '../checks/hold-off/ledger.js';
 import { GuardedNetwork } from '../net/network.js';
 import type { DeviceProfile } from '../profile/types.js';
 import { buildResults } from '../results/build.js';
@@ -111,7 +112,7 @@ export async function runChecks(options: RunOptions): Promise<RunOutcome> {
       statusReason = unreachable;
       emit({ type: 'aborted', reason: unreachable });
     } else {
-      await runUnderMocha(planned, { profile, net, store, signal, write, emit });
+      await runUnderMocha(planned, { profile, net, holdOffs: new HoldOffLedger(), store, signal, write, emit });
     }
   } catch (err) {
     // A fault in the harness still leaves a finished, honest run folder (exit code 3), not a bare log.
@@ -136,6 +137,7 @@ export async function runChecks(options: RunOptions): Promise<RunOutcome> {
 interface MochaRunContext {
   profile: DeviceProfile;
   net: GuardedNetwork;
+  holdOffs: HoldOffLedger;
   store: EvidenceStore;
   signal: AbortSignal;
   write: (record: RunRecord) => void;
@@ -181,7 +183,7 @@ async function runOne(check: PlannedCheck, index: number, total: number, run: Mo
     },
   };
   const budgetMs = spec.budgetMs ?? run.profile.policy.budgets.checkMs;
-  const outcome = await executeCheck(check, { checkId: spec.id, requirement, target: spec.target, profile: run.profile, policy: run.profile.policy, crypto: run.profile.crypto, net: run.net, evidence }, budgetMs, run.signal);
+  const outcome = await executeCheck(check, { checkId: spec.id, requirement, target: spec.target, profile: run.profile, policy: run.profile.policy, crypto: run.profile.crypto, net: run.net, holdOffs: run.holdOffs, evidence }, budgetMs, run.signal);
   open = false;
   const durationMs = Date.now() - started;
   // Progress is a log too: it shows the reason as recorded, redacted.

@@ -17,6 +17,7 @@ export function effectivePolicy(overrides: PolicyOverrides = {}): Policy {
     defaultCredentials: { ...base.defaultCredentials, ...overrides.defaultCredentials },
     defaultPassword: { ...base.defaultPassword, ...overrides.defaultPassword },
     bruteForce: { ...base.bruteForce, ...overrides.bruteForce },
+    holdOff: { ...base.holdOff, ...overrides.holdOff },
     portScan: { ...base.portScan, ...overrides.portScan },
   };
   return CheckedPolicy.parse(merged);

@@ -30,6 +30,11 @@ export const Policy = z.strictObject({
     parallelConnections: count.max(16).describe('Connections at once in the parallel phase'),
     parallelAttempts: z.number().int().nonnegative().describe('Part of maxAttempts spent in the parallel phase'),
   }),
+  holdOff: z.strictObject({
+    firstPollMs: count.describe('First pause before polling a held-off login again; polls then double'),
+    maxWaitMs: count.describe('Longest wait for one held-off login to recover'),
+    budgetMs: count.describe('Most time one check may spend waiting for hold-offs to clear (default-credential trials)'),
+  }),
   portScan: z.strictObject({
     ports: z.array(z.number().int().min(1).max(65535)).describe('TCP ports probed besides the declared ones'),
     concurrency: count.max(256),
@@ -52,6 +57,7 @@ export const PolicyOverrides = z
     defaultCredentials: Policy.shape.defaultCredentials.partial(),
     defaultPassword: Policy.shape.defaultPassword.partial(),
     bruteForce: Policy.shape.bruteForce.partial(),
+    holdOff: Policy.shape.holdOff.partial(),
     portScan: Policy.shape.portScan.partial(),
   })
   .partial()

@@ -13,6 +13,8 @@ import { probeSshPassword } from './ssh/password-auth.js';
 import { probeTelnetLogin } from './telnet/login.js';
 
 export interface LoginProbe {
+  /** The profile's service it logs in to: hold-offs are tracked per service. */
+  service: string;
   family: CredentialFamily;
   mechanism: string;
   attempt(net: GuardedNetwork, host: string, credential: TrialCredential, signal: AbortSignal, timeoutMs: number): Promise<AuthObservation>;
@@ -25,7 +27,7 @@ export function loginProbeFor(service: Service): LoginProbe | { missing: string 
   const { protocol, auth, port } = service;
   const tls = protocol.endsWith('s') && protocol !== 'ssh';
   const path = service.paths?.[0] ?? '/';
-  const probe = (family: CredentialFamily, mechanism: string, attempt: Attempt): LoginProbe => ({ family, mechanism, attempt });
+  const probe = (family: CredentialFamily, mechanism: string, attempt: Attempt): LoginProbe => ({ service: service.name, family, mechanism, attempt });
 
   if (protocol === 'http' || protocol === 'https') {
     if (auth === 'basic') return probe('http', `HTTP Basic on ${path}`, (net, host, credential, signal, timeoutMs) => probeHttpBasic(net, { host, port, tls, path, credential, signal, timeoutMs }));

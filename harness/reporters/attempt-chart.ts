@@ -24,7 +24,7 @@ function points(timeline: unknown): Point[] {
     const latencyMs = Number(p.latencyMs);
     if (!Number.isFinite(startMs) || !Number.isFinite(latencyMs)) return [];
     const outcome = OUTCOMES.includes(String(p.outcome)) ? String(p.outcome) : 'error';
-    const phase = ['burst', 'parallel', 'confirm', 'recovery'].includes(String(p.phase)) ? String(p.phase) : 'burst';
+    const phase = ['baseline', 'burst', 'parallel', 'confirm', 'recovery'].includes(String(p.phase)) ? String(p.phase) : 'burst';
     return [{ startMs: Math.max(0, startMs), latencyMs: Math.max(0, latencyMs), outcome, phase }];
   });
 }

@@ -1,3 +1,4 @@
+import type { HoldOffLedger } from '../checks/hold-off/ledger.js';
 import type { EffectiveCryptoRules } from '../crypto/effective.js';
 import type { EvidenceInput, EvidenceRecord } from '../evidence/records.js';
 import type { GuardedNetwork } from '../net/network.js';
@@ -21,6 +22,8 @@ export interface CheckContext {
   /** The crypto rules of this run (base rule set with the profile's changes); record its version with every crypto verdict. */
   crypto: EffectiveCryptoRules;
   net: GuardedNetwork;
+  /** Logins some check left held off (locked, rate-limited), shared by every check of the run. */
+  holdOffs: HoldOffLedger;
   evidence: CheckEvidence;
   /** Aborted when the check's budget runs out or the run is interrupted. */
   signal: AbortSignal;

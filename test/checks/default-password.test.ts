@@ -214,11 +214,11 @@ describe('S1.1-02/unique-per-device/fleet in a run', function () {
     expectNoPasswordIn(run.runDir, Object.values(env));
   });
 
-  it('is INCONCLUSIVE with the unit under test alone, asking for fleet[]', async () => {
+  it('is NOT_APPLICABLE with the unit under test alone, asking for fleet[], and does not hold S1.1-02 back', async () => {
     const run = await runProfile(profile([]), { env: { UUT_PASSWORD }, only: ['S1.1-02'] });
     const fleet = check(run);
-    expect(fleet.verdict).to.equal('INCONCLUSIVE');
-    expect(fleet.reason).to.match(/^only 1 unit's initial password is known, so uniqueness cannot be shown; add fleet\[\] with another unit/);
+    expect(fleet.verdict).to.equal('NOT_APPLICABLE');
+    expect(fleet.reason).to.match(/^uniqueness needs at least two units, and only 1 unit's initial password is known; its rules were met \(evidence #\d+\); add fleet\[\] with another unit/);
   });
 
   it('is NOT_APPLICABLE, with the reason, when the declared scheme sets no per-unit password', async () => {

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { LoginProbe } from '../../probes/login.js';
 import type { TrialCredential } from '../../probes/auth-observation.js';
 import type { CheckContext } from '../../suite/context.js';
+import { retryAfterMs } from '../hold-off/recovery.js';
 import { attemptLogin, randomPassword } from '../login-attempts.js';
 import { isHoldOff } from './classify.js';
 import type { BruteForceAttempt } from './observation.js';
@@ -15,16 +16,10 @@ export interface BurstLimits {
   maxBackoffMs: number;
 }
 
-/** Milliseconds of the Retry-After in a lockout signal, if any. */
-export function retryAfterMs(signal: string | null): number | null {
-  const match = signal?.match(/Retry-After:\s*(\d+)/i);
-  return match ? Number(match[1]) * 1000 : null;
-}
+/** Attempts in a row without any answer after which the service is taken to have stopped answering. */
+const MAX_UNANSWERED = 3;
 
-/**
- * Wrong passwords for one username, one after another within the auth rate limit, until the attempt or
- * time budget is spent, the device accepts (it checks nothing), or it holds the client off.
- */
+/** One wrong password for `username`, within the auth rate limit, as a timeline entry. */
 async function wrongGuess(ctx: CheckContext, probe: LoginProbe, username: string, index: number, phase: BruteForceAttempt['phase'], origin: number): Promise<BruteForceAttempt> {
   const credential: TrialCredential = { username, password: randomPassword('brute-force') };
   const startMs = Date.now() - origin;
@@ -42,18 +37,31 @@ async function wrongGuess(ctx: CheckContext, probe: LoginProbe, username: string
   };
 }
 
+/**
+ * Wrong passwords for one username, one after another within the auth rate limit, until the attempt or
+ * time budget is spent, the device accepts (it checks nothing), holds the client off, or stops answering.
+ */
 export async function runBurst(ctx: CheckContext, probe: LoginProbe, username: string, limits: BurstLimits, origin: number, from = 0): Promise<BruteForceAttempt[]> {
   const attempts: BruteForceAttempt[] = [];
   let answeredYet = from > 0;
+  let unanswered = 0;
   for (let i = from; i < limits.maxAttempts && Date.now() - origin < limits.maxDurationMs; i++) {
     const attempt = await wrongGuess(ctx, probe, username, i + 1, 'burst', origin);
     attempts.push(attempt);
     if (attempt.outcome === 'accepted') break;
     if (attempt.outcome === 'rejected') answeredYet = true;
+    // Spending the rest of the budget into silence shows nothing and may keep a struggling device down.
+    unanswered = attempt.outcome === 'error' ? unanswered + 1 : 0;
+    if (unanswered >= MAX_UNANSWERED) break;
+    const pause = () => sleep(Math.min(retryAfterMs(attempt.lockoutSignal) ?? 1000, limits.maxBackoffMs), undefined, { signal: ctx.signal });
+    if (!answeredYet && attempt.outcome === 'locked') {
+      // Still held off by the positive control or an earlier check: no guess has counted yet.
+      await pause();
+      continue;
+    }
     if (answeredYet && isHoldOff(attempt)) {
       if (limits.stopAtHoldOff) break;
-      const wait = Math.min(retryAfterMs(attempt.lockoutSignal) ?? 1000, limits.maxBackoffMs);
-      await sleep(wait, undefined, { signal: ctx.signal });
+      await pause();
     }
   }
   return attempts;

@@ -3,7 +3,7 @@ import type { AuthObservation } from '../../probes/auth-observation.js';
 /** One wrong-credential attempt of a burst, as measured. */
 export interface BruteForceAttempt {
   index: number;
-  phase: 'burst' | 'parallel' | 'confirm' | 'recovery';
+  phase: 'baseline' | 'burst' | 'parallel' | 'confirm' | 'recovery';
   /** Milliseconds from the start of the burst to the start of this attempt. */
   startMs: number;
   latencyMs: number;

@@ -35,6 +35,7 @@ export interface LoginStep {
 export async function loginStep(ctx: CheckContext, probe: LoginProbe, step: Step, credential: TrialCredential): Promise<LoginStep> {
   await ctx.net.authAttempt(ctx.signal);
   const observation = await probe.attempt(ctx.net, ctx.profile.target.address, credential, ctx.signal, ctx.policy.budgets.replyTimeoutMs);
+  ctx.holdOffs.observe(probe.service, credential.username, ctx.checkId, observation);
   const evidence = ctx.evidence.record({
     kind: 'exchange',
     summary: `${STEPS[step]}: ${probe.mechanism} as "${credential.username}" with ${credential.password} → ${observation.outcome} (${observation.detail})`,
