@@ -264,3 +264,38 @@ describe('S1.1-01 unauthenticated access: Telnet ports and services without a pr
     expect(check.evidence.map((e) => e.kind)).to.deep.equal(['note']);
   });
 });
+
+describe('S1.1-01 unauthenticated access: an HTTP port that only redirects to HTTPS', function () {
+  this.timeout(30000);
+  const HOST = '127.0.87.32';
+
+  async function redirecting(location: (path: string) => string) {
+    const server = createServer((req, res) => res.writeHead(301, { Location: location(req.url ?? '/') }).end());
+    await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+    return { port: (server.address() as { port: number }).port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  }
+
+  it('PASSes: nothing is served when every path redirects to HTTPS on the device itself', async () => {
+    const web = await redirecting((path) => `https://${HOST}:8443${path}`);
+    try {
+      const run = await runProfile(profile(HOST, [{ name: 'redirect', protocol: 'http', port: web.port, auth: 'none' }]), { only: ['S1.1-01'] });
+      const check = accessCheck(run, 'redirect');
+      expect(check.verdict, check.reason).to.equal('PASS');
+      expect(check.reason).to.match(/^redirect: nothing served without credentials: every one of the \d+ path\(s\) tried redirects to HTTPS on the device \(e\.g\. \/admin: HTTP 301 Moved Permanently, redirect to https:\/\/127\.0\.87\.32:8443\/admin: nothing served here; evidence #\d+\)$/);
+    } finally {
+      await web.close();
+    }
+  });
+
+  it('credits no redirect to HTTPS on another host', async () => {
+    const web = await redirecting((path) => `https://198.51.100.9${path}`);
+    try {
+      const run = await runProfile(profile(HOST, [{ name: 'redirect', protocol: 'http', port: web.port, auth: 'none' }]), { only: ['S1.1-01'] });
+      const check = accessCheck(run, 'redirect');
+      expect(check.verdict, check.reason).to.equal('INCONCLUSIVE');
+      expect(check.reason).to.match(/^redirect: nothing refused access without credentials/);
+    } finally {
+      await web.close();
+    }
+  });
+});

@@ -1,16 +1,21 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { classifyNetError } from '../../net/errors.js';
 import { showsLoginForm } from '../../probes/http/csrf.js';
-import { describeRequest, describeResponse, httpExchange, maskRawCookies, originOf, type HttpResponse } from '../../probes/http/exchange.js';
+import { describeRequest, describeResponse, holdOffSignal, httpExchange, maskRawCookies, originOf, type HttpResponse } from '../../probes/http/exchange.js';
 import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
-import type { CheckOutcome } from '../../verdicts/outcome.js';
+import { pass, type CheckOutcome } from '../../verdicts/outcome.js';
+import { isHttpsOnDevice } from '../device-redirect.js';
+import { retryAfterMs } from '../hold-off/recovery.js';
 import { loadAdminPaths } from './admin-paths.js';
 import { judgeAccess, subjectOf, type Reach, type Trial } from './judge.js';
 
 /** Paths fetched per service, declared ones first. */
 const MAX_PATHS = 32;
 const MAX_REDIRECTS = 3;
+/** Times a request held off by the device (429, 503) is asked again. */
+const MAX_HOLD_OFF_RETRIES = 3;
 /** Requests in a row without an answer after which the service is taken to have stopped answering. */
 const MAX_UNANSWERED = 3;
 const HEADERS = { Accept: '*/*' };
@@ -24,8 +29,23 @@ interface Fetched {
   error: string | null;
 }
 
-/** GET without credentials, following same-origin redirects (a login redirect, a trailing slash). */
+/**
+ * GET without credentials, following same-origin redirects (a login redirect, a trailing slash). A device
+ * that holds the client off (429, 503) is asked again after a doubling pause, a few times.
+ */
 async function getWithoutCredentials(ctx: CheckContext, service: Service, path: string): Promise<Fetched> {
+  let fetched = await getOnce(ctx, service, path);
+  for (let retry = 0, pause = ctx.policy.holdOff.firstPollMs; retry < MAX_HOLD_OFF_RETRIES && fetched.final && holdOffSignal(fetched.final); retry++, pause *= 2) {
+    const signal = holdOffSignal(fetched.final)!;
+    ctx.evidence.record({ kind: 'note', summary: `GET ${path} was held off (${signal}); asking again in ${(retryAfterMs(signal) ?? pause) / 1000} s`, target: ctx.target });
+    await sleep(retryAfterMs(signal) ?? pause, undefined, { signal: ctx.signal });
+    const again = await getOnce(ctx, service, path);
+    fetched = { ...again, requests: [...fetched.requests, ...again.requests], responses: [...fetched.responses, ...again.responses] };
+  }
+  return fetched;
+}
+
+async function getOnce(ctx: CheckContext, service: Service, path: string): Promise<Fetched> {
   const host = ctx.profile.target.address;
   const tls = service.protocol === 'https';
   const origin = originOf({ host, port: service.port, tls });
@@ -54,9 +74,11 @@ async function getWithoutCredentials(ctx: CheckContext, service: Service, path: 
 interface Classified {
   reach: Reach;
   answer: string;
+  /** The answer was a redirect to HTTPS on the device itself: nothing served here. */
+  toHttps?: boolean;
 }
 
-function classify(service: Service, fetched: Fetched, declared: boolean, catchAll: Buffer | null): Classified {
+function classify(ctx: CheckContext, service: Service, fetched: Fetched, declared: boolean, catchAll: Buffer | null): Classified {
   const res = fetched.final;
   if (!res) return { reach: 'unanswered', answer: fetched.error ?? 'no answer' };
   const status = `HTTP ${res.status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`;
@@ -74,6 +96,10 @@ function classify(service: Service, fetched: Fetched, declared: boolean, catchAl
   }
   if ([401, 403, 407].includes(res.status)) return { reach: 'refused', answer: `${status}${via}` };
   if ([404, 410].includes(res.status)) return { reach: 'absent', answer: `${status}${via}` };
+  const location = res.headers.location ? URL.parse(String(res.headers.location), `${originOf({ host: ctx.profile.target.address, port: service.port, tls: service.protocol === 'https' })}/`) : null;
+  if (res.status >= 300 && res.status < 400 && isHttpsOnDevice(ctx, location)) {
+    return { reach: 'refused', answer: `${status}${via}, redirect to ${location!.href}: nothing served here`, toHttps: true };
+  }
   if (res.status >= 300 && res.status < 400) return { reach: 'other', answer: `${status}, redirect to ${String(res.headers.location ?? '(no Location)')} not followed` };
   return { reach: 'other', answer: `${status}${via}` };
 }
@@ -105,6 +131,7 @@ export async function checkHttpAccess(ctx: CheckContext, service: Service): Prom
   record(ctx, randomPath, 'negative control', control, { reach: catchAll ? 'other' : 'absent', answer: control.final ? `HTTP ${controlStatus}` : (control.error ?? 'no answer') });
 
   const trials: Trial[] = [];
+  let allToHttps = true;
   let unanswered = control.final ? 0 : 1;
   for (const { path, declared: isDeclared } of paths) {
     if (ctx.signal.aborted) break;
@@ -115,11 +142,15 @@ export async function checkHttpAccess(ctx: CheckContext, service: Service): Prom
     }
     const fetched = await getWithoutCredentials(ctx, service, path);
     unanswered = fetched.final ? 0 : unanswered + 1;
-    const classified = classify(service, fetched, isDeclared, catchAll);
+    const classified = classify(ctx, service, fetched, isDeclared, catchAll);
+    allToHttps &&= classified.toHttps === true;
     const evidence = record(ctx, path, isDeclared ? 'declared protected path' : `common admin path (${catalogue.version})`, fetched, classified);
     // Common paths that are absent or unreachable say nothing about this device's access control.
     if (!isDeclared && classified.reach !== 'reached' && classified.reach !== 'refused') continue;
     trials.push({ resource: path, reach: classified.reach, protected: isDeclared, answer: classified.answer, seq: evidence.seq });
+  }
+  if (allToHttps && trials.length > 0 && !ctx.signal.aborted) {
+    return pass(`${service.name}: nothing served without credentials: every one of the ${trials.length} path(s) tried redirects to HTTPS on the device (e.g. ${trials[0]!.resource}: ${trials[0]!.answer}; evidence #${trials[0]!.seq})`);
   }
   return judgeAccess(ctx, subjectOf(service), trials, declared.length ? '' : 'declare the protected paths under services[].paths');
 }

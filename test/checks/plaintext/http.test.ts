@@ -131,4 +131,20 @@ describe('S1.1-12 plaintext HTTP', function () {
       await web.close();
     }
   });
+  it('credits a redirect to HTTPS only when its target is the device itself (an address in scope)', async () => {
+    const host = '127.0.97.20';
+    const elsewhere = await serve(host, (req, res) => res.writeHead(301, { Location: `https://203.0.113.7${req.url}` }).end());
+    const byName = await serve(host, (req, res) => res.writeHead(302, { Location: `https://portal.example.com${req.url}` }).end());
+    try {
+      for (const web of [elsewhere, byName]) {
+        const { check } = await runPlaintextCheck(host, [{ name: 'web', protocol: 'http', port: web.port, auth: 'basic', paths: ['/admin/'] }]);
+        expect(check.verdict, check.reason).to.equal('INCONCLUSIVE');
+        expect(check.reason).to.match(/^web: neither served in plaintext nor redirected to HTTPS, so the plaintext exposure is undecided: \/admin\/ \(30[12] → https:\/\/(203\.0\.113\.7|portal\.example\.com)\/admin\/, HTTPS on another host than the device; evidence #\d+\)$/);
+      }
+      expect(elsewhere.paths).to.deep.equal(['/admin/']);
+    } finally {
+      await elsewhere.close();
+      await byName.close();
+    }
+  });
 });

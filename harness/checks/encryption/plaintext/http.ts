@@ -1,4 +1,5 @@
 import { classifyNetError } from '../../../net/errors.js';
+import { isHttpsOnDevice } from '../../device-redirect.js';
 import { describeRequest, describeResponse, httpExchange, originOf, type HttpResponse } from '../../../probes/http/exchange.js';
 import type { Service } from '../../../profile/types.js';
 import type { CheckContext } from '../../../suite/context.js';
@@ -57,7 +58,8 @@ async function fetchPlain(ctx: CheckContext, service: Service, path: string, rol
     const via = hop ? ` after ${hop} redirect(s)` : '';
     const location: URL | null = res.headers.location ? URL.parse(res.headers.location, `${origin}${next}`) : null;
     next = null;
-    if (REDIRECTS.has(res.status) && location?.protocol === 'https:') [finding, answer] = ['redirected', `${res.status} → ${location.href}${via}`];
+    if (REDIRECTS.has(res.status) && isHttpsOnDevice(ctx, location)) [finding, answer] = ['redirected', `${res.status} → ${location!.href}${via}`];
+    else if (REDIRECTS.has(res.status) && location?.protocol === 'https:') [finding, answer] = ['unclear', `${res.status} → ${location.href}${via}, HTTPS on another host than the device`];
     else if (REDIRECTS.has(res.status) && location?.origin === origin && hop < MAX_REDIRECTS) next = `${location.pathname}${location.search}`;
     else if (REDIRECTS.has(res.status) && location?.origin === origin) [finding, answer] = ['unclear', `${res.status}${via}, still redirecting in plaintext`];
     else if (REDIRECTS.has(res.status)) [finding, answer] = ['unclear', `${res.status} → ${res.headers.location ?? '(no Location)'}${via}, not to HTTPS`];
