@@ -184,6 +184,10 @@ async function runOne(check: PlannedCheck, index: number, total: number, run: Mo
   };
   const budgetMs = spec.budgetMs ?? run.profile.policy.budgets.checkMs;
   const outcome = await executeCheck(check, { checkId: spec.id, requirement, target: spec.target, profile: run.profile, policy: run.profile.policy, crypto: run.profile.crypto, net: run.net, holdOffs: run.holdOffs, evidence }, budgetMs, run.signal);
+  // The next check on the same login waits for it; this says why it will.
+  for (const { service, holdOff } of run.holdOffs.leftBy(spec.id)) {
+    evidence.record({ kind: 'note', summary: `${spec.id} leaves ${service} held off (${holdOff.kind}: ${holdOff.signal}); the next check on it waits for it to recover`, target: spec.target, data: { service, holdOff } });
+  }
   open = false;
   const durationMs = Date.now() - started;
   // Progress is a log too: it shows the reason as recorded, redacted.

@@ -57,4 +57,9 @@ export class HoldOffLedger {
   clear(service: string): void {
     this.#holdOffs.delete(service);
   }
+
+  /** The logins a check leaves held off when it ends, for its evidence. */
+  leftBy(checkId: string): Array<{ service: string; holdOff: HoldOff }> {
+    return [...this.#holdOffs].filter(([, h]) => h.checkId === checkId).map(([service, holdOff]) => ({ service, holdOff }));
+  }
 }
