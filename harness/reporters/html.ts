@@ -97,7 +97,7 @@ function summary(r: Results): Markup {
 
 function requirementRow(q: RequirementResult, warningsOf: Map<string, string[]>): Markup {
   const links = [
-    ...q.checks.map((id) => html`<li><a href="#${anchor('check', id)}">${id}</a></li>`),
+    ...q.checks.map((id) => html`<li><a href="#${anchor('check', id)}">${id}</a>${warningBadge(warningsOf.get(id) ?? [])}</li>`),
     ...q.declarations.map((key) => html`<li><a href="#${anchor('decl', key)}">declared: ${key}</a></li>`),
   ];
   return html`<tr id="${anchor('req', q.id)}">
