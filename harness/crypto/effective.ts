@@ -22,7 +22,7 @@ export interface EffectiveCryptoRules extends RuleSections {
 const NO_CHANGES: CryptoProfile = { restrict: {}, permit: [] };
 const USE_PERMIT = 'add a crypto.permit entry with a justification';
 /** The reason quoted for an item a profile's restriction removed. */
-export const RESTRICTED = "removed by the profile's crypto.restrict";
+const RESTRICTED = "removed by the profile's crypto.restrict";
 
 /**
  * Applies a profile's restrictions, then its permits, to the base rules. Problems come back with paths
@@ -86,7 +86,7 @@ export function describeCryptoChanges(rules: EffectiveCryptoRules): string {
 }
 
 /** Every item a judged list accepts, with or without a warning. */
-export function acceptable(list: SeverityList): string[] {
+function acceptable(list: SeverityList): string[] {
   return [...list.allow, ...list.warn.flatMap((g) => g.items)];
 }
 

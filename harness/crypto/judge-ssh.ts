@@ -28,7 +28,7 @@ export function judgeSsh(algorithms: SshAlgorithms, hostKeys: HostKeyObservation
  * The key type behind a host key algorithm whose size can vary (RSA, DSA, ECDSA on its curve), as the key
  * blob names it; null for the fixed-size ones (Ed25519, Ed448, security keys). Certificates carry the same key.
  */
-export function sizedKeyType(algorithm: string): string | null {
+function sizedKeyType(algorithm: string): string | null {
   const plain = algorithm.replace(/-cert-v01@openssh\.com$/, '');
   if (plain === 'ssh-rsa' || plain === 'rsa-sha2-256' || plain === 'rsa-sha2-512') return 'ssh-rsa';
   if (plain === 'ssh-dss' || plain.startsWith('ecdsa-sha2-')) return plain;
