@@ -134,8 +134,8 @@ const nameList = (names: string[]) => Buffer.concat([u32(Buffer.byteLength(names
 export const GARBAGE_SSH_HOST_KEYS = ['ecdsa-sha2-nistp256', 'rsa-sha2-512', 'ssh-ed25519'];
 
 /**
- * An SSH server that sends a clean identification and KEXINIT, then answers the client's key exchange
- * with random bytes, a little at a time, until the client goes away.
+ * An SSH server that sends a clean identification and KEXINIT with random bytes right behind it, then
+ * answers the client's key exchange with more random bytes, a little at a time, until the client goes away.
  */
 export function startKexinitThenGarbage(host: string): Promise<HostileServer> {
   return serve(host, (socket) => {
@@ -155,7 +155,7 @@ export function startKexinitThenGarbage(host: string): Promise<HostileServer> {
       Buffer.from([0]),
       u32(0),
     ]);
-    socket.write(Buffer.concat([Buffer.from('SSH-2.0-Hostile_1.0\r\n'), sshPacket(kexinit)]));
+    socket.write(Buffer.concat([Buffer.from('SSH-2.0-Hostile_1.0\r\n'), sshPacket(kexinit), randomBytes(64)]));
     let timer: NodeJS.Timeout | undefined;
     socket.once('data', () => {
       timer = setInterval(() => socket.writable && socket.write(randomBytes(256)), 50);
