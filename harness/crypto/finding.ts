@@ -1,17 +1,21 @@
 import type { RuleId } from './schema.js';
 
 /**
- * One thing a server offers that the crypto rules do not allow, named the way a report reads it
- * ("accepts TLSv1.0", "kex diffie-hellman-group1-sha1"). `review` findings need a human (MANUAL).
+ * One thing about a server that the crypto rules judge, named the way a report reads it ("accepts
+ * TLSv1.0 (…)", "kex diffie-hellman-group1-sha1 (…)"). `fail` fails the check; `warn` is named in a PASS;
+ * `review` needs a human (MANUAL); `unread` is a fact the rules need that jcstar could not establish
+ * (INCONCLUSIVE).
  */
 export interface CryptoFinding {
   /**
-   * The rule offended. Two are fixed: certificate.validity (expired or not yet valid always fails) and
-   * certificate.readable (a certificate jcstar could not parse needs a person).
+   * The rule concerned. Four are fixed: certificate.validity (expired or not yet valid always fails),
+   * certificate.readable (a certificate jcstar could not parse), certificate.sent (a certificate-based
+   * suite without a certificate) and ssh.hostKeySizes (a host key whose size was not read).
    */
-  rule: RuleId | 'certificate.validity' | 'certificate.readable';
+  rule: RuleId | 'certificate.validity' | 'certificate.readable' | 'certificate.sent' | 'ssh.hostKeySizes';
   item: string;
-  severity: 'fail' | 'review';
+  severity: 'fail' | 'warn' | 'review' | 'unread';
 }
 
 export const offending = (rule: CryptoFinding['rule'], item: string): CryptoFinding => ({ rule, item, severity: 'fail' });
+export const unread = (rule: CryptoFinding['rule'], item: string): CryptoFinding => ({ rule, item, severity: 'unread' });

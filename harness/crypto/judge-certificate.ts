@@ -1,11 +1,36 @@
-import type { CertificateChainObservation, CertificateObservation } from '../probes/tls/observation.js';
+import { authenticatesWithCertificate } from '../probes/tls/cipher-suites.js';
+import type { CertificateChainObservation, CertificateMessageObservation, CertificateObservation, VersionObservation } from '../probes/tls/observation.js';
+import type { DtlsVersion, TlsVersion } from '../probes/tls/registry.js';
 import type { EffectiveCryptoRules } from './effective.js';
-import { offending, type CryptoFinding } from './finding.js';
+import { offending, unread, type CryptoFinding } from './finding.js';
 
-/** The certificate part of a TLS or DTLS observation: the chain's findings, or a review when it could not be read. */
-export function judgeServerCertificate(observation: { certificateChain: CertificateChainObservation | null; certificateError: string | null; host: string }, rules: EffectiveCryptoRules): CryptoFinding[] {
-  if (observation.certificateError) return [{ rule: 'certificate.readable', item: `certificate unreadable (${observation.certificateError})`, severity: 'review' }];
-  return observation.certificateChain ? judgeCertificate(observation.certificateChain, rules, observation.host) : [];
+interface ServerCertificateFacts {
+  host: string;
+  versions: VersionObservation<TlsVersion | DtlsVersion>[];
+  certificateChain: CertificateChainObservation | null;
+  certificateError: string | null;
+  certificateMessage: CertificateMessageObservation | null;
+}
+
+/**
+ * The certificate part of a TLS or DTLS observation. A server that accepts a certificate-based suite must
+ * show a certificate the rules can judge: none at all on such a suite fails (nobody can authenticate the
+ * server); one jcstar could not read or parse leaves the verdict open. PSK- or anonymous-only servers
+ * have no certificate to judge (anonymous suites fail on their own).
+ */
+export function judgeServerCertificate(observation: ServerCertificateFacts, rules: EffectiveCryptoRules): CryptoFinding[] {
+  const message = observation.certificateMessage;
+  if (observation.certificateError) return [unread('certificate.readable', `certificate unreadable (${observation.certificateError})`)];
+  if (observation.certificateChain) return judgeCertificate(observation.certificateChain, rules, observation.host);
+  if (message?.suite && authenticatesWithCertificate(message.suite) && (message.content === 'empty' || message.content === 'absent')) {
+    const what = message.content === 'empty' ? 'an empty Certificate message' : 'no Certificate message';
+    return [offending('certificate.sent', `the server sent no certificate on ${message.suite} (${what} on ${message.version}), so clients cannot authenticate it`)];
+  }
+  const certificateSuite = observation.versions.flatMap((v) => (v.offered ? v.cipherSuites : [])).find((s) => authenticatesWithCertificate(s.name));
+  if (!certificateSuite) return [];
+  if (message?.content === 'malformed') return [unread('certificate.readable', `the Certificate message on ${message.suite} could not be parsed (${message.detail})`)];
+  const why = message?.detail ? `: ${message.detail}` : '';
+  return [unread('certificate.readable', `the server accepts ${certificateSuite.name}, but its certificate was not read${why}`)];
 }
 
 /**
@@ -55,11 +80,11 @@ export function judgeCertificate(chain: CertificateChainObservation, rules: Effe
 
 function judgeKey(leaf: CertificateObservation, rules: EffectiveCryptoRules): CryptoFinding[] {
   const { certificate } = rules;
-  if (leaf.keyType === 'unknown') return [{ rule: 'certificate.keyTypes', item: 'certificate key of an unknown type', severity: 'review' }];
+  if (leaf.keyType === 'unknown') return [unread('certificate.keyTypes', 'certificate key of a type jcstar cannot read')];
   if (!certificate.keyTypes.includes(leaf.keyType)) return [offending('certificate.keyTypes', `certificate ${leaf.keyType} key`)];
   const minimum = leaf.keyType === 'RSA' ? { rule: 'certificate.minRsaBits' as const, bits: certificate.minRsaBits } : leaf.keyType === 'EC' ? { rule: 'certificate.minEcBits' as const, bits: certificate.minEcBits } : null;
   if (minimum === null) return [];
-  if (leaf.keyBits === null) return [{ rule: minimum.rule, item: `certificate ${leaf.keyType} key of unknown size`, severity: 'review' }];
+  if (leaf.keyBits === null) return [unread(minimum.rule, `certificate ${leaf.keyType} key of a size jcstar could not read`)];
   if (leaf.keyBits >= minimum.bits) return [];
   return [offending(minimum.rule, `certificate ${leaf.keyType} key of ${leaf.keyBits} bits${leaf.curve ? ` (${leaf.curve})` : ''}`)];
 }

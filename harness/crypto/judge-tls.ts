@@ -1,6 +1,7 @@
 import type { TlsObservation } from '../probes/tls/observation.js';
 import type { EffectiveCryptoRules } from './effective.js';
 import { offending, type CryptoFinding } from './finding.js';
+import { grade, judgeList } from './grade.js';
 import { judgeServerCertificate } from './judge-certificate.js';
 import { judgeVersions } from './judge-versions.js';
 
@@ -8,10 +9,8 @@ import { judgeVersions } from './judge-versions.js';
 export function judgeTls(observation: TlsObservation, rules: EffectiveCryptoRules): CryptoFinding[] {
   const { tls } = rules;
   const findings = judgeVersions('tls', observation.versions, tls);
-  for (const group of observation.groups) {
-    const onAllowedVersion = group.versions.length === 0 || group.versions.some((v) => tls.versions.includes(v));
-    if (onAllowedVersion && !tls.groups.includes(group.name)) findings.push(offending('tls.groups', `group ${group.name}`));
-  }
+  const onAllowedVersion = observation.groups.filter((g) => g.versions.length === 0 || g.versions.some((v) => grade(tls.versions, v).severity === 'allow'));
+  findings.push(...judgeList('tls.groups', 'group', onAllowedVersion.map((g) => g.name), tls.groups));
   for (const bits of [...new Set(observation.dhePrimeBits)].sort((a, b) => a - b)) {
     if (bits < tls.minDhePrimeBits) findings.push(offending('tls.minDhePrimeBits', `DHE prime of ${bits} bits`));
   }

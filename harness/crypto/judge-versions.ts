@@ -1,6 +1,8 @@
 import type { VersionObservation } from '../probes/tls/observation.js';
 import type { DtlsVersion, TlsVersion } from '../probes/tls/registry.js';
-import { offending, type CryptoFinding } from './finding.js';
+import type { CryptoFinding } from './finding.js';
+import { grade } from './grade.js';
+import type { SeverityList } from './schema.js';
 
 /**
  * Versions and their suites, for TLS and DTLS alike. Suites are judged only on versions the rules allow:
@@ -9,18 +11,42 @@ import { offending, type CryptoFinding } from './finding.js';
 export function judgeVersions<V extends TlsVersion | DtlsVersion>(
   section: 'tls' | 'dtls',
   observed: VersionObservation<V>[],
-  allowed: { versions: readonly string[]; cipherSuites: readonly string[] },
+  rules: { versions: SeverityList; cipherSuites: SeverityList },
 ): CryptoFinding[] {
   const findings: CryptoFinding[] = [];
-  for (const { version, offered, cipherSuites } of observed) {
-    if (!offered) continue;
-    if (!allowed.versions.includes(version)) {
-      findings.push(offending(`${section}.versions`, `accepts ${version}`));
-      continue;
+  for (const version of observed) {
+    if (!version.offered) continue;
+    const graded = grade(rules.versions, version.version);
+    if (graded.severity !== 'allow') {
+      // No version is a warning today; one listed as such would still need a clean version beside it.
+      const cleanVersion = observed.some((v) => v.offered && grade(rules.versions, v.version).severity === 'allow');
+      const severity = graded.severity === 'warn' && cleanVersion ? 'warn' : 'fail';
+      findings.push({ rule: `${section}.versions`, item: `accepts ${version.version} (${graded.why})`, severity });
+      if (severity === 'fail') continue;
     }
-    for (const suite of cipherSuites) {
-      if (!allowed.cipherSuites.includes(suite.name)) findings.push(offending(`${section}.cipherSuites`, `accepts ${suite.name} on ${version}`));
-    }
+    findings.push(...judgeSuites(section, version, rules.cipherSuites));
   }
   return findings;
+}
+
+/**
+ * A warn suite is safe only while a clean one is negotiated first. When the server imposes its order,
+ * every suite it prefers to its first clean one is what a client offering both gets: those fail. When the
+ * client chooses, a clean suite on offer is enough.
+ */
+function judgeSuites<V extends TlsVersion | DtlsVersion>(section: 'tls' | 'dtls', version: VersionObservation<V>, list: SeverityList): CryptoFinding[] {
+  const rule = `${section}.cipherSuites` as const;
+  const names = version.cipherSuites.map((s) => s.name);
+  const firstClean = names.findIndex((name) => grade(list, name).severity === 'allow');
+  return names.flatMap((name, at): CryptoFinding[] => {
+    const graded = grade(list, name);
+    if (graded.severity === 'allow') return [];
+    const item = `accepts ${name} on ${version.version} (${graded.why})`;
+    if (graded.severity === 'fail') return [{ rule, item, severity: 'fail' }];
+    if (firstClean < 0) return [{ rule, item: `${item}, and no clean suite is offered on ${version.version}`, severity: 'fail' }];
+    if (version.serverPreference === true && at < firstClean) {
+      return [{ rule, item: `${item}, and the server prefers it to its clean suites (first clean: ${names[firstClean]})`, severity: 'fail' }];
+    }
+    return [{ rule, item, severity: 'warn' }];
+  });
 }

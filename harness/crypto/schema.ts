@@ -12,6 +12,34 @@ const bits = z.number().int().positive();
 const sshName = z.string().regex(/^[\x21-\x2b\x2d-\x7e]{1,64}$/, { message: 'expected an SSH algorithm name (printable ASCII, no comma)' });
 const names = <T extends z.ZodType>(item: T) => z.array(item).min(1);
 
+/** Items that share a severity for one reason; the reason is quoted in every verdict that names them. */
+const severityGroup = <T extends z.ZodType>(item: T) =>
+  z.strictObject({
+    why: z.string().min(3).describe('Why these items are judged so, quoted in the verdict'),
+    items: z.array(item).min(1),
+  });
+
+/**
+ * One judged list: `allow` is clean; `warn` is not recommended but safe while a clean item is negotiated
+ * first (the check verifies that it is, or fails the item); `fail` lists what allows eavesdropping or
+ * forgery now, with why. Anything on no list fails too: `fail` only names the reason.
+ */
+const severityList = <T extends z.ZodType>(item: T, what: string) =>
+  z
+    .strictObject({
+      allow: names(item).describe(`Clean ${what}`),
+      warn: z.array(severityGroup(item)).default([]).describe(`${what} that are a warning while a clean one is negotiated first, and a failure otherwise`),
+      fail: z.array(severityGroup(item)).default([]).describe(`${what} that fail, grouped by reason (anything unlisted fails too)`),
+    })
+    .describe(`${what}: allowed, warn or fail`);
+
+/** One judged list as loaded; the profile's changes keep the shape (harness/crypto/effective.ts). */
+export interface SeverityList {
+  allow: string[];
+  warn: Array<{ why: string; items: string[] }>;
+  fail: Array<{ why: string; items: string[] }>;
+}
+
 /** Strictest first: a restriction may only move towards the start, a permit only towards the end. */
 export const LEVELS = {
   compression: ['forbidden', 'allowed'],
@@ -20,9 +48,9 @@ export const LEVELS = {
 } as const;
 
 export const TlsRules = z.strictObject({
-  versions: names(z.enum(TLS_VERSIONS)).describe('Protocol versions a server may accept'),
-  cipherSuites: names(z.string().min(1)).describe('IANA cipher suite names a server may accept, on any allowed version'),
-  groups: names(z.string().min(1)).describe('Key-exchange groups (IANA names) a server may agree to'),
+  versions: severityList(z.enum(TLS_VERSIONS), 'Protocol versions a server may accept'),
+  cipherSuites: severityList(z.string().min(1), 'IANA cipher suite names a server may accept, on any allowed version'),
+  groups: severityList(z.string().min(1), 'Key-exchange groups (IANA names) a server may agree to'),
   minDhePrimeBits: bits.describe('Smallest finite-field DHE prime a server may use'),
   compression: z.enum(LEVELS.compression).describe('Whether a server may agree to TLS compression (CRIME)'),
   secureRenegotiation: z.enum(LEVELS.secureRenegotiation).describe('Whether a TLS ≤ 1.2 server must send renegotiation_info (RFC 5746)'),
@@ -40,16 +68,18 @@ export const CertificateRules = z.strictObject({
 });
 
 export const DtlsRules = z.strictObject({
-  versions: names(z.enum(DTLS_VERSIONS)),
-  cipherSuites: names(z.string().min(1)),
+  versions: severityList(z.enum(DTLS_VERSIONS), 'DTLS versions a server may accept'),
+  cipherSuites: severityList(z.string().min(1), 'IANA cipher suite names a DTLS server may accept'),
 });
 
 export const SshRules = z.strictObject({
-  kex: names(sshName),
-  hostKey: names(sshName),
-  encryption: names(sshName),
-  mac: names(sshName),
-  compression: names(sshName),
+  kex: severityList(sshName, 'Key exchange methods'),
+  /** Names a KEXINIT carries in its kex list that are not key exchanges: never judged, never a clean option. */
+  kexMarkers: z.array(sshName).describe('Signalling names in the kex list (ext-info-s, strict kex): not key exchanges, not judged'),
+  hostKey: severityList(sshName, 'Host key algorithms'),
+  encryption: severityList(sshName, 'Ciphers'),
+  mac: severityList(sshName, 'MACs'),
+  compression: severityList(sshName, 'Compression methods'),
   minRsaHostKeyBits: bits,
 });
 
@@ -68,11 +98,26 @@ export const CryptoRules = z
     ...RULE_SECTIONS,
   })
   .superRefine((rules, ctx) => {
-    const unknown = (path: Array<string | number>, known: Set<string>, list: string[], what: string) =>
-      list.forEach((name, i) => known.has(name) || ctx.addIssue({ code: 'custom', path: [...path, i], message: `unknown ${what} "${name}"` }));
+    const unknown = (path: Array<string | number>, known: Set<string>, list: SeverityList, what: string) => {
+      const check = (at: Array<string | number>, items: string[]) =>
+        items.forEach((name, i) => known.has(name) || ctx.addIssue({ code: 'custom', path: [...path, ...at, i], message: `unknown ${what} "${name}"` }));
+      check(['allow'], list.allow);
+      for (const severity of ['warn', 'fail'] as const) list[severity].forEach((group, g) => check([severity, g, 'items'], group.items));
+    };
     unknown(['tls', 'cipherSuites'], KNOWN_SUITES, rules.tls.cipherSuites, 'cipher suite');
     unknown(['tls', 'groups'], KNOWN_GROUPS, rules.tls.groups, 'group');
     unknown(['dtls', 'cipherSuites'], KNOWN_SUITES, rules.dtls.cipherSuites, 'cipher suite');
+    for (const [section, lists] of Object.entries({ tls: rules.tls, dtls: rules.dtls, ssh: rules.ssh })) {
+      for (const [key, value] of Object.entries(lists)) {
+        if (typeof value !== 'object' || Array.isArray(value)) continue;
+        const list = value as SeverityList;
+        const seen = new Set<string>();
+        for (const name of [...list.allow, ...list.warn.flatMap((g) => g.items), ...list.fail.flatMap((g) => g.items)]) {
+          if (seen.has(name)) ctx.addIssue({ code: 'custom', path: [section, key], message: `"${name}" is listed twice: each item has one severity` });
+          seen.add(name);
+        }
+      }
+    }
     if (rules.changelog[0]?.version !== rules.version) {
       ctx.addIssue({ code: 'custom', path: ['changelog', 0, 'version'], message: `the newest changelog entry must be for ${rules.version}` });
     }
@@ -85,14 +130,14 @@ export type SshRules = z.infer<typeof SshRules>;
 export type CryptoRules = z.infer<typeof CryptoRules>;
 export type RuleSections = Pick<CryptoRules, keyof typeof RULE_SECTIONS>;
 
-/** How a rule loosens and tightens. */
-export type RuleKind = 'allow' | 'deny' | 'minimum' | 'level';
+/** How a rule loosens and tightens; a `judged` list has allowed, warn and fail items. */
+export type RuleKind = 'judged' | 'allow' | 'deny' | 'minimum' | 'level';
 
 /** Every rule a profile may name, as "section.key", with its kind and (for allow-lists) the registry of valid names. */
 export const RULES = {
-  'tls.versions': { kind: 'allow', known: TLS_VERSIONS },
-  'tls.cipherSuites': { kind: 'allow', known: [...KNOWN_SUITES] },
-  'tls.groups': { kind: 'allow', known: [...KNOWN_GROUPS] },
+  'tls.versions': { kind: 'judged', known: TLS_VERSIONS },
+  'tls.cipherSuites': { kind: 'judged', known: [...KNOWN_SUITES] },
+  'tls.groups': { kind: 'judged', known: [...KNOWN_GROUPS] },
   'tls.minDhePrimeBits': { kind: 'minimum' },
   'tls.compression': { kind: 'level', levels: LEVELS.compression },
   'tls.secureRenegotiation': { kind: 'level', levels: LEVELS.secureRenegotiation },
@@ -102,26 +147,29 @@ export const RULES = {
   'certificate.forbiddenSignatureHashes': { kind: 'deny' },
   'certificate.untrusted': { kind: 'level', levels: LEVELS.trust },
   'certificate.hostMismatch': { kind: 'level', levels: LEVELS.trust },
-  'dtls.versions': { kind: 'allow', known: DTLS_VERSIONS },
-  'dtls.cipherSuites': { kind: 'allow', known: [...KNOWN_SUITES] },
-  'ssh.kex': { kind: 'allow' },
-  'ssh.hostKey': { kind: 'allow' },
-  'ssh.encryption': { kind: 'allow' },
-  'ssh.mac': { kind: 'allow' },
-  'ssh.compression': { kind: 'allow' },
+  'dtls.versions': { kind: 'judged', known: DTLS_VERSIONS },
+  'dtls.cipherSuites': { kind: 'judged', known: [...KNOWN_SUITES] },
+  'ssh.kex': { kind: 'judged' },
+  'ssh.hostKey': { kind: 'judged' },
+  'ssh.encryption': { kind: 'judged' },
+  'ssh.mac': { kind: 'judged' },
+  'ssh.compression': { kind: 'judged' },
   'ssh.minRsaHostKeyBits': { kind: 'minimum' },
 } as const satisfies Record<string, { kind: RuleKind; known?: readonly string[]; levels?: readonly string[] }>;
 
 export type RuleId = keyof typeof RULES;
 export const RULE_IDS = Object.keys(RULES) as [RuleId, ...RuleId[]];
 
+/** A restriction of a judged list names the items to keep; every other item fails. */
+const keep = <T extends z.ZodType>(item: T) => names(item).describe('The items to keep (allowed or warn); every other item fails');
+
 /** Narrower allow-lists, longer deny-lists, higher minimums, stricter levels: no justification needed. */
 export const CryptoRestrict = z
   .strictObject({
-    tls: TlsRules.partial(),
+    tls: TlsRules.extend({ versions: keep(z.enum(TLS_VERSIONS)), cipherSuites: keep(z.string().min(1)), groups: keep(z.string().min(1)) }).partial(),
     certificate: CertificateRules.partial(),
-    dtls: DtlsRules.partial(),
-    ssh: SshRules.partial(),
+    dtls: DtlsRules.extend({ versions: keep(z.enum(DTLS_VERSIONS)), cipherSuites: keep(z.string().min(1)) }).partial(),
+    ssh: SshRules.omit({ kexMarkers: true }).extend({ kex: keep(sshName), hostKey: keep(sshName), encryption: keep(sshName), mac: keep(sshName), compression: keep(sshName) }).partial(),
   })
   .partial()
   .describe('Tighten the crypto rules: each list must be a subset of the base list (deny-lists a superset), each minimum at least the base one');
@@ -134,7 +182,7 @@ export const CryptoPermit = z
       .describe('What to allow: a name the rule does not list, a lower minimum, a looser level, or a hash to stop forbidding'),
     justification: z.string().min(10).describe('Why the device needs it; recorded with every verdict judged under it'),
   })
-  .describe('Loosen one crypto rule by one item, with a justification');
+  .describe('Loosen one crypto rule by one item, with a justification (on a judged list, the item becomes allowed, without a warning)');
 
 export const CryptoProfile = z
   .strictObject({

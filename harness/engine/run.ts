@@ -192,6 +192,7 @@ async function runOne(check: PlannedCheck, index: number, total: number, run: Mo
   const durationMs = Date.now() - started;
   // Progress is a log too: it shows the reason as recorded, redacted.
   const reason = run.store.redactor.text(outcome.reason);
-  run.write({ type: 'verdict', at: new Date().toISOString(), checkId: spec.id, verdict: outcome.verdict, reason, durationMs });
+  const warnings = outcome.warnings?.length ? { warnings: outcome.warnings.map((w) => run.store.redactor.text(w)) } : {};
+  run.write({ type: 'verdict', at: new Date().toISOString(), checkId: spec.id, verdict: outcome.verdict, reason, ...warnings, durationMs });
   run.emit({ type: 'check-end', index, total, id: spec.id, verdict: outcome.verdict, reason, durationMs });
 }

@@ -59,6 +59,8 @@ export interface VerdictRecord {
   checkId: string;
   verdict: Verdict;
   reason: string;
+  /** What is not recommended but did not decide the verdict; absent when none (and in logs written before warnings). */
+  warnings?: string[];
   durationMs: number;
 }
 

@@ -2,7 +2,7 @@ import type { Artifact, CheckResult, Declaration, EvidenceItem, RequirementResul
 import { isEvidenceTable, type EvidenceTable } from '../evidence/table.js';
 import { VERDICTS, type Verdict } from '../verdicts/verdict.js';
 import { renderAttemptChart } from './attempt-chart.js';
-import { VERDICT_STYLE } from './verdict-style.js';
+import { VERDICT_STYLE, WARNING_STYLE } from './verdict-style.js';
 
 /** One self-contained HTML page over results.json: readable offline, in print, and with JavaScript off. */
 
@@ -60,6 +60,8 @@ function duration(ms: number | null): string {
 }
 
 const badge = (v: Verdict) => html`<span class="badge v-${v}">${v}</span>`;
+/** Amber, beside the verdict: warnings did not decide it, but a reader must see them. */
+const warningBadge = (warnings: string[]) => (warnings.length ? html` <span class="badge warning">${warnings.length} warning${warnings.length === 1 ? '' : 's'}</span>` : null);
 const unconfirmed = (confirmed: boolean) =>
   confirmed ? null : html`<span class="unconfirmed" title="not confirmed against the official IPA document">※</span>`;
 
@@ -93,9 +95,9 @@ function summary(r: Results): Markup {
 </section>`;
 }
 
-function requirementRow(q: RequirementResult): Markup {
+function requirementRow(q: RequirementResult, warningsOf: Map<string, string[]>): Markup {
   const links = [
-    ...q.checks.map((id) => html`<li><a href="#${anchor('check', id)}">${id}</a></li>`),
+    ...q.checks.map((id) => html`<li><a href="#${anchor('check', id)}">${id}</a>${warningBadge(warningsOf.get(id) ?? [])}</li>`),
     ...q.declarations.map((key) => html`<li><a href="#${anchor('decl', key)}">declared: ${key}</a></li>`),
   ];
   return html`<tr id="${anchor('req', q.id)}">
@@ -111,12 +113,13 @@ ${q.tags.map((t) => html` <span class="tag">${t}</span>`)}${q.confirmed.statemen
 }
 
 function requirements(r: Results): Markup {
+  const warningsOf = new Map(r.checks.map((c) => [c.id, c.warnings]));
   return html`<section id="requirements"><h2>Requirements</h2>
 <table class="requirements"><thead><tr>
 <th scope="col">ID</th><th scope="col">Title</th><th scope="col">Evaluation</th><th scope="col">ETSI EN 303 645</th>
 <th scope="col">Verdict</th><th scope="col">Reason</th><th scope="col">Checks</th>
 </tr></thead>
-<tbody>${r.requirements.map(requirementRow)}</tbody></table>
+<tbody>${r.requirements.map((q) => requirementRow(q, warningsOf))}</tbody></table>
 </section>`;
 }
 
@@ -155,11 +158,12 @@ function checkBlock(c: CheckResult): Markup {
   // Evidence of anything but a PASS is what a reader came for, so it starts expanded.
   const open = c.verdict === 'PASS' || c.verdict === 'NOT_APPLICABLE' ? '' : new Markup(' open');
   return html`<article class="check" id="${anchor('check', c.id)}">
-<h3>${badge(c.verdict)} ${c.id}: ${c.title}</h3>
+<h3>${badge(c.verdict)}${warningBadge(c.warnings)} ${c.id}: ${c.title}</h3>
 <dl class="facts">
 <dt>Requirement</dt><dd><a href="#${anchor('req', c.requirement)}">${c.requirement}</a>${c.mandatory ? '' : ' (optional check)'}</dd>
 <dt>Target</dt><dd>${target(c.target)}</dd>
 <dt>Reason</dt><dd>${c.reason}</dd>
+${c.warnings.length ? html`<dt>Warnings</dt><dd><ul class="warnings">${c.warnings.map((w) => html`<li>${w}</li>`)}</ul></dd>` : null}
 <dt>Duration</dt><dd>${duration(c.durationMs)}, from <time datetime="${c.startedAt}">${c.startedAt}</time></dd>
 </dl>
 ${c.evidence.length
@@ -227,6 +231,8 @@ dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; }
 dl.declarations > dt { font-weight: 600; margin-top: .75rem; font-family: ui-monospace, monospace; }
 .badge { display: inline-block; padding: 0 .4rem; border: 1px solid currentColor; border-radius: .25rem; font: 600 .75rem ui-monospace, monospace; white-space: nowrap; }
 ${VERDICTS.map((v) => `.v-${v} { color: ${VERDICT_STYLE[v].css.fg}; background: ${VERDICT_STYLE[v].css.bg}; }`).join('\n')}
+.badge.warning { color: ${WARNING_STYLE.fg}; background: ${WARNING_STYLE.bg}; }
+ul.warnings { margin: 0; padding-left: 1.1rem; color: ${WARNING_STYLE.fg}; background: ${WARNING_STYLE.bg}; }
 .banner { border: 3px solid #8a1111; background: #fadada; color: #8a1111; padding: .6rem .8rem; font-size: 1.1rem; }
 .tag { display: inline-block; font-size: .75rem; border: 1px solid #999; border-radius: .2rem; padding: 0 .3rem; color: #444; }
 .unconfirmed { color: #b45309; font-weight: 700; margin-left: .15rem; }

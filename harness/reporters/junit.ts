@@ -12,6 +12,7 @@ interface Case {
   reason: string;
   durationMs: number;
   detail: string;
+  warnings: string[];
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
@@ -24,12 +25,13 @@ function checkCase(c: CheckResult): Case {
     reason: c.reason,
     durationMs: c.durationMs ?? 0,
     detail: [`basis: ${c.basis}`, `reason: ${c.reason}`, ...evidence].join('\n'),
+    warnings: c.warnings,
   };
 }
 
 // CI tools drop a suite with no testcases, which would hide the requirement's verdict.
 function requirementCase(q: RequirementResult): Case {
-  return { name: `${q.id}: requirement verdict`, verdict: q.verdict, reason: q.reason, durationMs: 0, detail: q.reason };
+  return { name: `${q.id}: requirement verdict`, verdict: q.verdict, reason: q.reason, durationMs: 0, detail: q.reason, warnings: [] };
 }
 
 function counts(cases: Case[]) {
@@ -48,6 +50,8 @@ function addCase(suite: XMLBuilder, classname: string, c: Case): void {
   if (c.verdict === 'FAIL') testcase.ele('failure', { message: c.reason, type: c.verdict }).txt(c.detail);
   else if (c.verdict === 'ERROR') testcase.ele('error', { message: c.reason, type: c.verdict }).txt(c.detail);
   else if (c.verdict !== 'PASS') testcase.ele('skipped', { message: `${c.verdict}: ${c.reason}` });
+  // Jenkins, GitLab and Azure DevOps show a testcase's system-out beside a passed test; properties they hide.
+  if (c.warnings.length > 0) testcase.ele('system-out').txt(c.warnings.map((w) => `warning: ${w}`).join('\n'));
 }
 
 export function renderJunit(results: Results): string {

@@ -41,3 +41,6 @@ export const VERDICT_STYLE: Record<Verdict, VerdictStyle> = {
     meaning: 'The harness itself failed; this says nothing about the device.',
   },
 };
+
+/** Amber for warnings: apart from INCONCLUSIVE's yellow, legible in print. */
+export const WARNING_STYLE = { fg: '#7a3e00', bg: '#ffe3c2' } as const;

@@ -41,6 +41,7 @@ export function buildResults(records: RunRecord[], catalogue: Catalogue): Result
       basis: p.basis,
       verdict: v?.verdict ?? 'INCONCLUSIVE',
       reason: v?.reason ?? notRun,
+      warnings: v?.warnings ?? [],
       target: p.target,
       startedAt: started.get(p.checkId) ?? p.at,
       finishedAt: v?.at ?? null,

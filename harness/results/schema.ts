@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { VERDICTS } from '../verdicts/verdict.js';
 
 /** results.json: the machine report. Its JSON Schema (schemas/results.schema.json) is generated from this. */
-export const RESULTS_FORMAT_VERSION = 1;
+/** 2: every check carries `warnings`. */
+export const RESULTS_FORMAT_VERSION = 2;
 
 const verdict = z.enum(VERDICTS);
 
@@ -44,6 +45,7 @@ export const CheckResult = z.object({
   basis: z.enum(['observed', 'declared']),
   verdict,
   reason: z.string(),
+  warnings: z.array(z.string()).describe('What is not recommended but did not decide the verdict (a PASS with warnings is a PASS); empty when none'),
   target: Target.nullable(),
   startedAt: z.iso.datetime(),
   finishedAt: z.iso.datetime().nullable(),

@@ -1,9 +1,13 @@
 import type { Verdict } from './verdict.js';
 
-/** What a check returns. Reasons are mandatory: a verdict nobody can explain is not evidence. */
+/**
+ * What a check returns. Reasons are mandatory: a verdict nobody can explain is not evidence. Warnings name
+ * what is not recommended but did not decide the verdict (a PASS with warnings is still a PASS).
+ */
 export interface CheckOutcome {
   verdict: Verdict;
   reason: string;
+  warnings?: string[];
 }
 
 export const pass = (reason: string): CheckOutcome => ({ verdict: 'PASS', reason });

@@ -38,7 +38,7 @@ describe('crypto judge: certificate chain', () => {
     ]);
     expect(judged(chain({ certificates: [certificate({ keyType: 'DSA', keyBits: 2048, curve: null }), CA] }))).to.deep.equal([['certificate.keyTypes', 'certificate DSA key', 'fail']]);
     expect(judged(chain({ certificates: [certificate({ keyType: 'unknown', keyBits: null, curve: null }), CA] }))).to.deep.equal([
-      ['certificate.keyTypes', 'certificate key of an unknown type', 'review'],
+      ['certificate.keyTypes', 'certificate key of a type jcstar cannot read', 'unread'],
     ]);
     expect(judged(chain({ certificates: [certificate({ keyType: 'Ed25519', keyBits: 253, curve: null, signatureHash: null }), CA] }))).to.deep.equal([]);
   });

@@ -6,6 +6,9 @@ import type { DtlsObservation, TlsObservation } from '../../harness/probes/tls/o
 import { chain, rulesWith, suites } from './observations.js';
 
 const items = (findings: CryptoFinding[]) => findings.map((f) => f.item);
+/** Severity and item without the rule's reason, which the rule set words. */
+const short = (findings: CryptoFinding[]) => findings.map((f) => [f.severity, f.item.replace(/ \(.*$/, '')]);
+const CERTIFICATE_MESSAGE = { version: 'TLSv1.2' as const, suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', content: 'chain' as const, detail: null };
 
 function tls(overrides: Partial<TlsObservation> = {}): TlsObservation {
   return {
@@ -27,6 +30,7 @@ function tls(overrides: Partial<TlsObservation> = {}): TlsObservation {
     dhePrimeBits: [],
     certificateChain: chain(),
     certificateError: null,
+    certificateMessage: CERTIFICATE_MESSAGE,
     secureRenegotiation: true,
     compression: false,
     handshakes: 40,
@@ -64,38 +68,69 @@ describe('crypto judge: TLS', () => {
     expect(judgeTls(tls(), rulesWith())).to.deep.equal([]);
   });
 
-  it('names every offending item of a legacy server, in the words of a report', () => {
+  it('names every item of a legacy server, in the words of a report, with its severity', () => {
     const findings = judgeTls(LEGACY, rulesWith());
-    expect(items(findings)).to.deep.equal([
-      'accepts TLSv1.0',
-      'accepts TLSv1.1',
-      'accepts TLS_RSA_WITH_RC4_128_SHA on TLSv1.2',
-      'accepts TLS_DHE_RSA_WITH_AES_128_CBC_SHA on TLSv1.2',
-      'group secp192r1',
-      'DHE prime of 1024 bits',
-      'compression (DEFLATE) accepted',
-      'no secure renegotiation',
+    expect(short(findings)).to.deep.equal([
+      ['fail', 'accepts TLSv1.0'],
+      ['fail', 'accepts TLSv1.1'],
+      ['fail', 'accepts TLS_RSA_WITH_RC4_128_SHA on TLSv1.2'],
+      ['warn', 'accepts TLS_DHE_RSA_WITH_AES_128_CBC_SHA on TLSv1.2'],
+      ['fail', 'group secp192r1'],
+      ['fail', 'DHE prime of 1024 bits'],
+      ['fail', 'compression'],
+      ['fail', 'no secure renegotiation'],
     ]);
-    expect(findings.every((f) => f.severity === 'fail')).to.equal(true);
+    expect(findings[0]!.item).to.equal('accepts TLSv1.0 (SSL 3.0, TLS 1.0 and 1.1: deprecated by RFC 8996 (MD5/SHA-1 handshake integrity, BEAST, POODLE))');
+    expect(findings[2]!.item).to.equal('accepts TLS_RSA_WITH_RC4_128_SHA on TLSv1.2 (RC4: biased keystream, plaintext recovery (RFC 7465 prohibits it))');
     expect(findings.map((f) => f.rule)).to.deep.equal([
       'tls.versions', 'tls.versions', 'tls.cipherSuites', 'tls.cipherSuites', 'tls.groups', 'tls.minDhePrimeBits', 'tls.compression', 'tls.secureRenegotiation',
     ]);
   });
 
-  it('judges what a permitted version carries once the profile permits it', () => {
-    const rules = rulesWith({}, [{ rule: 'tls.versions', value: 'TLSv1.1', justification: 'field units on firmware 1.x cannot be upgraded' }]);
-    expect(items(judgeTls(LEGACY, rules)).slice(0, 3)).to.deep.equal(['accepts TLSv1.0', 'accepts TLS_RSA_WITH_RC4_128_SHA on TLSv1.1', 'accepts TLS_RSA_WITH_RC4_128_SHA on TLSv1.2']);
+  it('warns of a CBC or static-RSA suite only while the server negotiates a clean suite first', () => {
+    const tls12 = (names: string[], serverPreference: boolean | null) => tls({ versions: [{ version: 'TLSv1.2', offered: true, cipherSuites: suites(...names), serverPreference }] });
+    const aeadFirst = ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_RSA_WITH_AES_128_GCM_SHA256'];
+    expect(short(judgeTls(tls12(aeadFirst, true), rulesWith()))).to.deep.equal([
+      ['warn', 'accepts TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA on TLSv1.2'],
+      ['warn', 'accepts TLS_RSA_WITH_AES_128_GCM_SHA256 on TLSv1.2'],
+    ]);
+    // The client chooses: a clean suite on offer is enough.
+    expect(short(judgeTls(tls12([...aeadFirst].reverse(), false), rulesWith())).map(([severity]) => severity)).to.deep.equal(['warn', 'warn']);
+    // The server prefers CBC: a client offering both gets CBC.
+    const cbcFirst = judgeTls(tls12(['TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA'], true), rulesWith());
+    expect(short(cbcFirst)).to.deep.equal([
+      ['fail', 'accepts TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA on TLSv1.2'],
+      ['warn', 'accepts TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA on TLSv1.2'],
+    ]);
+    expect(cbcFirst[0]!.item).to.match(/, and the server prefers it to its clean suites \(first clean: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\)$/);
+    // CBC only: nothing clean to negotiate.
+    const cbcOnly = judgeTls(tls12(['TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA'], true), rulesWith());
+    expect(short(cbcOnly).map(([severity]) => severity)).to.deep.equal(['fail', 'fail']);
+    expect(cbcOnly[0]!.item).to.match(/, and no clean suite is offered on TLSv1\.2$/);
   });
 
-  it('takes a permitted suite off the list and a restricted version onto it', () => {
+  it('judges what a permitted version carries once the profile permits it', () => {
+    const rules = rulesWith({}, [{ rule: 'tls.versions', value: 'TLSv1.1', justification: 'field units on firmware 1.x cannot be upgraded' }]);
+    expect(short(judgeTls(LEGACY, rules)).slice(0, 3)).to.deep.equal([
+      ['fail', 'accepts TLSv1.0'],
+      ['fail', 'accepts TLS_RSA_WITH_RC4_128_SHA on TLSv1.1'],
+      ['fail', 'accepts TLS_RSA_WITH_RC4_128_SHA on TLSv1.2'],
+    ]);
+  });
+
+  it('allows a permitted suite without a warning, and fails what a restriction drops', () => {
     const observation = tls({
       versions: [{ version: 'TLSv1.2', offered: true, cipherSuites: suites('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_RSA_WITH_AES_128_GCM_SHA256'), serverPreference: true }],
     });
-    expect(items(judgeTls(observation, rulesWith()))).to.deep.equal(['accepts TLS_RSA_WITH_AES_128_GCM_SHA256 on TLSv1.2']);
+    expect(short(judgeTls(observation, rulesWith()))).to.deep.equal([['warn', 'accepts TLS_RSA_WITH_AES_128_GCM_SHA256 on TLSv1.2']]);
     const permitted = rulesWith({}, [{ rule: 'tls.cipherSuites', value: 'TLS_RSA_WITH_AES_128_GCM_SHA256', justification: 'legacy SCADA master without ECDHE' }]);
     expect(judgeTls(observation, permitted)).to.deep.equal([]);
+    const noStaticRsa = rulesWith({ tls: { cipherSuites: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'] } });
+    expect(judgeTls(observation, noStaticRsa)).to.deep.equal([
+      { rule: 'tls.cipherSuites', item: "accepts TLS_RSA_WITH_AES_128_GCM_SHA256 on TLSv1.2 (removed by the profile's crypto.restrict)", severity: 'fail' },
+    ]);
     const tls13Only = rulesWith({ tls: { versions: ['TLSv1.3'] } });
-    expect(items(judgeTls(tls(), tls13Only))).to.deep.equal(['accepts TLSv1.2']);
+    expect(items(judgeTls(tls(), tls13Only))).to.deep.equal(["accepts TLSv1.2 (removed by the profile's crypto.restrict)"]);
   });
 
   it('lowers the DHE floor and forgives compression and renegotiation only by permit', () => {
@@ -119,9 +154,41 @@ describe('crypto judge: TLS', () => {
     expect(findings[0]!.severity).to.equal('review');
   });
 
-  it('leaves a certificate it could not read to a person, keeping the reason', () => {
+  it('cannot judge a certificate it could not read, and keeps the reason', () => {
     const findings = judgeTls(tls({ certificateChain: null, certificateError: 'chain certificate 1 is not X.509 DER' }), rulesWith());
-    expect(findings).to.deep.equal([{ rule: 'certificate.readable', item: 'certificate unreadable (chain certificate 1 is not X.509 DER)', severity: 'review' }]);
+    expect(findings).to.deep.equal([{ rule: 'certificate.readable', item: 'certificate unreadable (chain certificate 1 is not X.509 DER)', severity: 'unread' }]);
+    const malformed = { ...CERTIFICATE_MESSAGE, content: 'malformed' as const, detail: 'certificate_list is truncated' };
+    expect(judgeTls(tls({ certificateChain: null, certificateMessage: malformed }), rulesWith())).to.deep.equal([
+      { rule: 'certificate.readable', item: 'the Certificate message on TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 could not be parsed (certificate_list is truncated)', severity: 'unread' },
+    ]);
+    const closed = { version: 'TLSv1.2' as const, suite: null, content: 'incomplete' as const, detail: 'alert handshake_failure' };
+    expect(judgeTls(tls({ certificateChain: null, certificateMessage: closed }), rulesWith())).to.deep.equal([
+      { rule: 'certificate.readable', item: 'the server accepts TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, but its certificate was not read: alert handshake_failure', severity: 'unread' },
+    ]);
+  });
+
+  it('fails a certificate-based suite on which the server sent no certificate', () => {
+    const empty = { ...CERTIFICATE_MESSAGE, suite: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', content: 'empty' as const };
+    expect(judgeTls(tls({ certificateChain: null, certificateMessage: empty }), rulesWith())).to.deep.equal([
+      {
+        rule: 'certificate.sent',
+        item: 'the server sent no certificate on TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (an empty Certificate message on TLSv1.2), so clients cannot authenticate it',
+        severity: 'fail',
+      },
+    ]);
+    const absent = { ...empty, content: 'absent' as const };
+    expect(items(judgeTls(tls({ certificateChain: null, certificateMessage: absent }), rulesWith()))).to.deep.equal([
+      'the server sent no certificate on TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (no Certificate message on TLSv1.2), so clients cannot authenticate it',
+    ]);
+  });
+
+  it('needs no certificate from a server whose suites are all PSK', () => {
+    const psk = tls({
+      versions: [{ version: 'TLSv1.2', offered: true, cipherSuites: suites('TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256'), serverPreference: null }],
+      certificateChain: null,
+      certificateMessage: { version: 'TLSv1.2', suite: 'TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256', content: 'absent', detail: null },
+    });
+    expect(judgeTls(psk, rulesWith())).to.deep.equal([]);
   });
 });
 
@@ -137,6 +204,7 @@ function dtls(overrides: Partial<DtlsObservation> = {}): DtlsObservation {
     helloVerifyRequest: { sent: true, cookieBytes: 32 },
     certificateChain: null,
     certificateError: null,
+    certificateMessage: null,
     datagrams: 12,
     durationMs: 95,
     ...overrides,
@@ -148,7 +216,7 @@ describe('crypto judge: DTLS', () => {
     expect(judgeDtls(dtls(), rulesWith())).to.deep.equal([]);
   });
 
-  it('names DTLS 1.0 and CBC PSK suites', () => {
+  it('allows both CCM_8 twins (RFC 7252) and warns of CBC beside them', () => {
     const observation = dtls({
       versions: [
         { version: 'DTLSv1.0', offered: true, cipherSuites: suites('TLS_PSK_WITH_AES_128_CBC_SHA'), serverPreference: null },
@@ -156,8 +224,14 @@ describe('crypto judge: DTLS', () => {
       ],
     });
     const findings = judgeDtls(observation, rulesWith());
-    expect(items(findings)).to.deep.equal(['accepts DTLSv1.0', 'accepts TLS_PSK_WITH_AES_128_CBC_SHA256 on DTLSv1.2', 'accepts TLS_PSK_WITH_NULL_SHA256 on DTLSv1.2']);
+    expect(short(findings)).to.deep.equal([
+      ['fail', 'accepts DTLSv1.0'],
+      ['warn', 'accepts TLS_PSK_WITH_AES_128_CBC_SHA256 on DTLSv1.2'],
+      ['fail', 'accepts TLS_PSK_WITH_NULL_SHA256 on DTLSv1.2'],
+    ]);
     expect(findings.map((f) => f.rule)).to.deep.equal(['dtls.versions', 'dtls.cipherSuites', 'dtls.cipherSuites']);
+    const twins = dtls({ versions: [{ version: 'DTLSv1.2', offered: true, cipherSuites: suites('TLS_PSK_WITH_AES_256_CCM_8', 'TLS_PSK_WITH_AES_128_CCM_8'), serverPreference: true }] });
+    expect(judgeDtls(twins, rulesWith())).to.deep.equal([]);
   });
 
   it('judges the certificate of a certificate-mode server', () => {
@@ -165,7 +239,17 @@ describe('crypto judge: DTLS', () => {
     expect(items(judgeDtls(dtls({ certificateChain: expired }), rulesWith()))).to.deep.equal(['certificate expired on 2024-01-01']);
   });
 
+  it('fails an ECDHE_ECDSA server that sent an empty Certificate message', () => {
+    const observation = dtls({
+      versions: [{ version: 'DTLSv1.2', offered: true, cipherSuites: suites('TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8'), serverPreference: null }],
+      certificateMessage: { version: 'DTLSv1.2', suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8', content: 'empty', detail: null },
+    });
+    expect(short(judgeDtls(observation, rulesWith()))).to.deep.equal([['fail', 'the server sent no certificate on TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8']]);
+  });
+
   it('narrows to the mandatory suite by restriction', () => {
-    expect(items(judgeDtls(dtls(), rulesWith({ dtls: { cipherSuites: ['TLS_PSK_WITH_AES_128_CCM_8'] } })))).to.deep.equal(['accepts TLS_PSK_WITH_AES_128_GCM_SHA256 on DTLSv1.2']);
+    expect(items(judgeDtls(dtls(), rulesWith({ dtls: { cipherSuites: ['TLS_PSK_WITH_AES_128_CCM_8'] } })))).to.deep.equal([
+      "accepts TLS_PSK_WITH_AES_128_GCM_SHA256 on DTLSv1.2 (removed by the profile's crypto.restrict)",
+    ]);
   });
 });

@@ -8,7 +8,7 @@ import { CryptoRules, type CryptoPermit, type CryptoRestrict } from '../../harne
 import { cataloguePath } from '../../harness/paths.js';
 
 const FILE = cataloguePath('crypto', 'crypto-rules.yaml');
-const VERSION = 'crypto-2026.11';
+const VERSION = 'crypto-2026.12';
 const change = (restrict: CryptoRestrict = {}, permit: CryptoPermit[] = []) => effectiveCryptoRules({ restrict, permit });
 const permit = (rule: CryptoPermit['rule'], value: string | number): CryptoPermit => ({ rule, value, justification: 'the vendor app of 2019 needs it' });
 
@@ -18,7 +18,7 @@ describe('crypto rules: the versioned rule set', () => {
   it('loads catalogue/crypto/crypto-rules.yaml with its version, changelog and the hash of its bytes', () => {
     expect(rules.id).to.equal('jcstar-crypto');
     expect(rules.version).to.equal(VERSION);
-    expect(rules.changelog[0]).to.include({ version: VERSION, date: '2026-11-21' });
+    expect(rules.changelog[0]).to.include({ version: VERSION, date: '2026-12-03' });
     expect(sha256).to.equal(createHash('sha256').update(readFileSync(FILE)).digest('hex'));
     expect(rules.bases.map((b) => b.id)).to.deep.equal(['cryptrec-list', 'cryptrec-tls', 'mozilla-intermediate', 'rfc7252', 'ssh-audit']);
   });
@@ -30,43 +30,66 @@ describe('crypto rules: the versioned rule set', () => {
       'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256', 'TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
       'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_DHE_RSA_WITH_AES_256_GCM_SHA384', 'TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
     ];
-    expect(rules.tls.cipherSuites).to.include.members(intermediate);
-    expect(rules.tls.groups).to.include.members(['x25519', 'secp256r1', 'secp384r1']);
-    expect(rules.tls.versions).to.deep.equal(['TLSv1.2', 'TLSv1.3']);
+    expect(rules.tls.cipherSuites.allow).to.include.members(intermediate);
+    expect(rules.tls.groups.allow).to.include.members(['x25519', 'secp256r1', 'secp384r1']);
+    expect(rules.tls.versions.allow).to.deep.equal(['TLSv1.2', 'TLSv1.3']);
     expect(rules.tls.minDhePrimeBits).to.equal(2048);
   });
 
-  it('allows only forward-secret AEAD suites on TLS: no CBC, no static RSA, no PSK, no truncated tags', () => {
-    const tls12 = rules.tls.cipherSuites.filter((s) => s.includes('_WITH_'));
-    expect(tls12.every((s) => /^TLS_(ECDHE_ECDSA|ECDHE_RSA|DHE_RSA)_WITH_/.test(s)), tls12.join()).to.equal(true);
-    expect(rules.tls.cipherSuites.filter((s) => /_CBC_|_CCM_8|_PSK_|RC4|3DES|NULL/.test(s))).to.deep.equal([]);
+  it('allows only forward-secret AEAD suites on TLS; CBC, static RSA, plain PSK, ARIA, Camellia and CCM_8 warn', () => {
+    const { cipherSuites } = rules.tls;
+    const tls12 = cipherSuites.allow.filter((s) => s.includes('_WITH_'));
+    expect(tls12.every((s) => /^TLS_(ECDHE_ECDSA|ECDHE_RSA|DHE_RSA|ECDHE_PSK|DHE_PSK)_WITH_/.test(s)), tls12.join()).to.equal(true);
+    expect(cipherSuites.allow.filter((s) => /_CBC_|_CCM_8|^TLS_PSK_|^TLS_RSA_|ARIA|CAMELLIA|RC4|3DES|NULL/.test(s))).to.deep.equal([]);
+    const warned = cipherSuites.warn.flatMap((g) => g.items);
+    expect(warned).to.include.members(['TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_ARIA_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_CAMELLIA_128_GCM_SHA256', 'TLS_AES_128_CCM_8_SHA256']);
+    expect(warned.filter((s) => /NULL|anon|EXPORT|RC4|DES|MD5/.test(s))).to.deep.equal([]);
   });
 
-  it('allows the CoAP mandatory DTLS suites (RFC 7252 §9.1.3) and DTLS 1.2 only', () => {
-    expect(rules.dtls.cipherSuites).to.include.members(['TLS_PSK_WITH_AES_128_CCM_8', 'TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8']);
-    expect(rules.dtls.versions).to.deep.equal(['DTLSv1.2']);
-    expect(rules.dtls.cipherSuites.filter((s) => /_CBC_|NULL|RC4/.test(s))).to.deep.equal([]);
+  it('fails what allows eavesdropping or forgery now, each group with its reason', () => {
+    const failed = (list: { fail: Array<{ why: string; items: string[] }> }) => list.fail.flatMap((g) => g.items);
+    expect(failed(rules.tls.versions)).to.deep.equal(['SSLv3', 'TLSv1.0', 'TLSv1.1']);
+    expect(failed(rules.tls.cipherSuites)).to.include.members(['TLS_RSA_WITH_NULL_SHA', 'TLS_DH_anon_WITH_AES_128_CBC_SHA', 'TLS_RSA_EXPORT_WITH_RC4_40_MD5', 'TLS_RSA_WITH_RC4_128_SHA', 'TLS_RSA_WITH_3DES_EDE_CBC_SHA', 'TLS_RSA_WITH_DES_CBC_SHA']);
+    expect(rules.tls.cipherSuites.fail.map((g) => g.why.split(':')[0])).to.deep.equal(['anonymous key exchange', 'NULL encryption', 'EXPORT grade', 'RC4', 'DES and 3DES', 'MD5 or IDEA', 'DSA server keys']);
   });
 
-  it('forbids what ssh-audit 2.5.0 fails for a weak hash, cipher or key, and keeps the strict-kex marker', () => {
+  it('treats the CCM_8 twins alike: allowed on DTLS (RFC 7252 §9.1.3), a warning on TLS', () => {
+    expect(rules.dtls.cipherSuites.allow).to.include.members(['TLS_PSK_WITH_AES_128_CCM_8', 'TLS_PSK_WITH_AES_256_CCM_8', 'TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8', 'TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8']);
+    const tlsWarned = rules.tls.cipherSuites.warn.flatMap((g) => g.items);
+    expect(tlsWarned).to.include.members(['TLS_PSK_WITH_AES_128_CCM_8', 'TLS_PSK_WITH_AES_256_CCM_8', 'TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8', 'TLS_ECDHE_ECDSA_WITH_AES_256_CCM_8']);
+    expect(rules.dtls.versions.allow).to.deep.equal(['DTLSv1.2']);
+    expect(rules.dtls.cipherSuites.allow.filter((s) => /_CBC_|NULL|RC4/.test(s))).to.deep.equal([]);
+  });
+
+  it('grades SSH as ssh-audit 2.5.0 does: its failures fail, SHA-1, CBC and ssh-rsa warn', () => {
     const { ssh } = rules;
-    expect(ssh.kex).to.not.include.members(['diffie-hellman-group1-sha1']);
-    expect(ssh.kex.filter((k) => k.endsWith('-sha1'))).to.deep.equal([]);
-    expect(ssh.hostKey.filter((k) => k === 'ssh-rsa' || k === 'ssh-dss')).to.deep.equal([]);
-    expect(ssh.encryption.filter((e) => /cbc|3des|arcfour|blowfish/.test(e))).to.deep.equal([]);
-    expect(ssh.mac.filter((m) => /sha1|md5|-96|umac-64/.test(m))).to.deep.equal([]);
-    expect(ssh.kex).to.include('kex-strict-s-v00@openssh.com');
+    const failed = (list: { fail: Array<{ items: string[] }> }) => list.fail.flatMap((g) => g.items);
+    const warned = (list: { warn: Array<{ items: string[] }> }) => list.warn.flatMap((g) => g.items);
+    expect(failed(ssh.kex)).to.include.members(['diffie-hellman-group1-sha1', 'diffie-hellman-group-exchange-sha1']);
+    expect(warned(ssh.kex)).to.deep.equal(['diffie-hellman-group14-sha1']);
+    expect(ssh.kex.allow.filter((k) => k.endsWith('-sha1'))).to.deep.equal([]);
+    expect(warned(ssh.hostKey)).to.include('ssh-rsa');
+    expect(failed(ssh.hostKey)).to.include('ssh-dss');
+    expect(warned(ssh.encryption)).to.include.members(['aes128-cbc', 'aes256-cbc']);
+    expect(failed(ssh.encryption)).to.include.members(['3des-cbc', 'arcfour', 'blowfish-cbc']);
+    expect(ssh.encryption.allow.filter((e) => /cbc|3des|arcfour|blowfish/.test(e))).to.deep.equal([]);
+    expect(warned(ssh.mac)).to.include.members(['hmac-sha1', 'hmac-sha1-etm@openssh.com', 'umac-64@openssh.com']);
+    expect(failed(ssh.mac)).to.include.members(['hmac-md5']);
+    expect(ssh.mac.allow.filter((m) => /sha1|md5|-96|umac-64/.test(m))).to.deep.equal([]);
+    expect(ssh.kexMarkers).to.include('kex-strict-s-v00@openssh.com');
     expect(ssh.minRsaHostKeyBits).to.equal(2048);
   });
 
   it('rejects a rule set naming a cipher suite or group the probes do not know, at the entry', () => {
     const data = parse(readFileSync(FILE, 'utf8'));
-    data.tls.cipherSuites[2] = 'TLS_CHACHA20_POLY1305_SHA265';
-    data.tls.groups.push('x22519');
+    data.tls.cipherSuites.allow[2] = 'TLS_CHACHA20_POLY1305_SHA265';
+    data.tls.groups.allow.push('x22519');
+    data.tls.cipherSuites.warn[0].items.push('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256');
     const issues = CryptoRules.safeParse(data).error!.issues.map((i) => [i.path.join('.'), i.message]);
     expect(issues).to.deep.equal([
-      ['tls.cipherSuites.2', 'unknown cipher suite "TLS_CHACHA20_POLY1305_SHA265"'],
-      ['tls.groups.10', 'unknown group "x22519"'],
+      ['tls.cipherSuites.allow.2', 'unknown cipher suite "TLS_CHACHA20_POLY1305_SHA265"'],
+      ['tls.groups.allow.10', 'unknown group "x22519"'],
+      ['tls.cipherSuites', '"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256" is listed twice: each item has one severity'],
     ]);
   });
 
@@ -89,7 +112,8 @@ describe('crypto rules: what a profile may change', () => {
   it('applies restrictions without a justification and records them, marking the version', () => {
     const { rules, problems } = change({ tls: { versions: ['TLSv1.3'], minDhePrimeBits: 3072 }, certificate: { untrusted: 'fail', forbiddenSignatureHashes: ['md5', 'sha1', 'sha224'] } });
     expect(problems).to.deep.equal([]);
-    expect(rules.tls.versions).to.deep.equal(['TLSv1.3']);
+    expect(rules.tls.versions.allow).to.deep.equal(['TLSv1.3']);
+    expect(rules.tls.versions.fail[0]).to.deep.equal({ why: "removed by the profile's crypto.restrict", items: ['TLSv1.2'] });
     expect(rules.tls.minDhePrimeBits).to.equal(3072);
     expect(rules.certificate.untrusted).to.equal('fail');
     expect(rules.version).to.equal(`${VERSION}+profile`);
@@ -114,22 +138,22 @@ describe('crypto rules: what a profile may change', () => {
     const { problems } = change({
       tls: { versions: ['TLSv1.2', 'TLSv1.1'], minDhePrimeBits: 1024, compression: 'allowed' },
       certificate: { forbiddenSignatureHashes: ['md5'] },
-      ssh: { mac: ['hmac-sha2-256-etm@openssh.com', 'hmac-sha1'] },
+      ssh: { mac: ['hmac-sha2-256-etm@openssh.com', 'hmac-md5'] },
     });
     expect(problems).to.deep.equal([
       { path: ['restrict', 'tls', 'versions', 1], message: `TLSv1.1 is not allowed by the base rule tls.versions (${VERSION}), and restrict can only narrow it; to allow it, add a crypto.permit entry with a justification` },
       { path: ['restrict', 'tls', 'minDhePrimeBits'], message: `1024 is below the base minimum of 2048 (tls.minDhePrimeBits, ${VERSION}), and restrict can only raise it; to lower it, add a crypto.permit entry with a justification` },
       { path: ['restrict', 'tls', 'compression'], message: `allowed is looser than the base rule's forbidden (tls.compression, ${VERSION}), and restrict can only tighten it; to loosen it, add a crypto.permit entry with a justification` },
       { path: ['restrict', 'certificate', 'forbiddenSignatureHashes'], message: `restrict cannot drop sha1 from certificate.forbiddenSignatureHashes (${VERSION}); to stop forbidding it, add a crypto.permit entry with a justification` },
-      { path: ['restrict', 'ssh', 'mac', 1], message: `hmac-sha1 is not allowed by the base rule ssh.mac (${VERSION}), and restrict can only narrow it; to allow it, add a crypto.permit entry with a justification` },
+      { path: ['restrict', 'ssh', 'mac', 1], message: `hmac-md5 is not allowed by the base rule ssh.mac (${VERSION}), and restrict can only narrow it; to allow it, add a crypto.permit entry with a justification` },
     ]);
   });
 
   it('tells a misspelt cipher suite from a forbidden one in a restriction', () => {
-    const { problems } = change({ tls: { cipherSuites: ['TLS_AES_128_GCM_SHA265', 'TLS_RSA_WITH_AES_128_GCM_SHA256'] } });
+    const { problems } = change({ tls: { cipherSuites: ['TLS_AES_128_GCM_SHA265', 'TLS_RSA_WITH_RC4_128_SHA', 'TLS_RSA_WITH_AES_128_GCM_SHA256'] } });
     expect(problems.map((p) => p.message)).to.deep.equal([
       'unknown tls.cipherSuites value "TLS_AES_128_GCM_SHA265"; did you mean "TLS_AES_128_GCM_SHA256"?',
-      `TLS_RSA_WITH_AES_128_GCM_SHA256 is not allowed by the base rule tls.cipherSuites (${VERSION}), and restrict can only narrow it; to allow it, add a crypto.permit entry with a justification`,
+      `TLS_RSA_WITH_RC4_128_SHA is not allowed by the base rule tls.cipherSuites (${VERSION}), and restrict can only narrow it; to allow it, add a crypto.permit entry with a justification`,
     ]);
   });
 
@@ -142,11 +166,13 @@ describe('crypto rules: what a profile may change', () => {
       permit('ssh.hostKey', 'ssh-rsa'),
     ]);
     expect(problems).to.deep.equal([]);
-    expect(rules.tls.cipherSuites).to.deep.equal(['TLS_AES_128_GCM_SHA256', 'TLS_RSA_WITH_AES_128_GCM_SHA256']);
+    expect(rules.tls.cipherSuites.allow).to.deep.equal(['TLS_AES_128_GCM_SHA256', 'TLS_RSA_WITH_AES_128_GCM_SHA256']);
+    expect(rules.tls.cipherSuites.warn).to.deep.equal([]);
     expect(rules.tls.minDhePrimeBits).to.equal(1024);
     expect(rules.certificate.forbiddenSignatureHashes).to.deep.equal(['md5']);
     expect(rules.tls.secureRenegotiation).to.equal('optional');
-    expect(rules.ssh.hostKey).to.include('ssh-rsa');
+    expect(rules.ssh.hostKey.allow).to.include('ssh-rsa');
+    expect(rules.ssh.hostKey.warn.flatMap((g) => g.items)).to.deep.equal(['ssh-rsa-cert-v01@openssh.com']);
     expect(rules.changes[1]).to.deep.equal({ kind: 'permit', rule: 'tls.cipherSuites', value: 'TLS_RSA_WITH_AES_128_GCM_SHA256', justification: 'the vendor app of 2019 needs it' });
     expect(describeCryptoChanges(rules)).to.match(/^restrict tls.cipherSuites to TLS_AES_128_GCM_SHA256; permit tls.cipherSuites TLS_RSA_WITH_AES_128_GCM_SHA256 \("the vendor app of 2019 needs it"\); /);
   });
@@ -163,7 +189,7 @@ describe('crypto rules: what a profile may change', () => {
       permit('ssh.kex', 2048),
     ]);
     expect(problems).to.deep.equal([
-      { path: ['permit', 0, 'value'], message: `TLSv1.3 is already allowed by tls.versions (${VERSION}); permit only what the rules forbid` },
+      { path: ['permit', 0, 'value'], message: `TLSv1.3 is already allowed by tls.versions (${VERSION}); permit only what the rules warn about or forbid` },
       { path: ['permit', 1, 'value'], message: 'unknown tls.cipherSuites value "TLS_RSA_WITH_RC4_128_SH"; did you mean "TLS_RSA_WITH_RC4_128_SHA"?' },
       { path: ['permit', 2, 'value'], message: `4096 is not below the base minimum of 2048 (tls.minDhePrimeBits, ${VERSION}); a permit only loosens; use crypto.restrict to tighten` },
       { path: ['permit', 3, 'value'], message: 'expected a number of bits for tls.minDhePrimeBits, found "small"' },

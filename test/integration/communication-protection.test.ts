@@ -22,10 +22,11 @@ const HARDENED_SSH = [
 ].join('\n');
 
 /**
- * libcoap's OpenSSL build offers every PSK AEAD suite OpenSSL has, ARIA and AES-256-CCM_8 among them,
- * and has no option to narrow them: a lab that accepts them records why, as a vendor would.
+ * libcoap's OpenSSL build offers every PSK AEAD suite OpenSSL has, ARIA among them (a warning under the
+ * rules), and has no option to narrow them: a lab that accepts them without a warning records why, as a vendor would.
  */
-const LIBCOAP_PERMITS = ['TLS_PSK_WITH_ARIA_128_GCM_SHA256', 'TLS_PSK_WITH_ARIA_256_GCM_SHA384', 'TLS_PSK_WITH_AES_256_CCM_8'].map((value) => ({
+const LIBCOAP_ARIA = ['TLS_PSK_WITH_ARIA_128_GCM_SHA256', 'TLS_PSK_WITH_ARIA_256_GCM_SHA384'];
+const LIBCOAP_PERMITS = LIBCOAP_ARIA.map((value) => ({
   rule: 'dtls.cipherSuites',
   value,
   justification: 'AEAD suite that libcoap 4.3 with OpenSSL enables and cannot switch off; accepted for this fixture',
@@ -81,18 +82,26 @@ describe('S1.1-12 protection against eavesdropping, on real daemons', function (
     ], { permit: LIBCOAP_PERMITS });
     for (const name of ['web', 'telemetry', 'shell', 'sensors']) {
       expect(check(name).verdict, `${name}: ${check(name).reason}`).to.equal('PASS');
-      expect(check(name).reason).to.match(/\(rules crypto-2026\.11\+profile\)$/);
+      expect(check(name).reason).to.match(/\(rules crypto-2026\.12\+profile\)$/);
+      expect(check(name).warnings, name).to.deep.equal([]);
     }
     expect(requirement.verdict).to.equal('PASS');
   });
 
-  it('FAILs a DTLS server for each suite the rules do not allow, unless the profile permits it with a reason', async () => {
+  it('PASSes a DTLS server with warnings for its ARIA suites, and FAILs them once the profile restricts them away', async () => {
     const coaps = await startCoapServer({ host: HOST, security: 'psk' });
     daemons.push(coaps);
-    const strict = await protection([{ name: 'sensors', protocol: 'coaps', port: coaps.port, auth: 'psk' }]);
+    const service = [{ name: 'sensors', protocol: 'coaps', port: coaps.port, auth: 'psk' }];
+    const base = await protection(service);
+    expect(base.check('sensors').verdict, base.check('sensors').reason).to.equal('PASS');
+    expect(base.check('sensors').warnings.map((w) => w.replace(/ \(.*$/, ''))).to.deep.equal(LIBCOAP_ARIA.map((s) => `accepts ${s} on DTLSv1.2`));
+    expect(base.check('sensors').reason).to.match(/, with 2 warning\(s\): accepts TLS_PSK_WITH_ARIA_128_GCM_SHA256 on DTLSv1\.2 \(ARIA and Camellia: .*\(rules crypto-2026\.12\)$/);
+    const observed = base.check('sensors').evidence.find((e) => e.kind === 'observation')!.data!.versions as Array<{ version: string; cipherSuites: Array<{ name: string }> }>;
+    const kept = observed.find((v) => v.version === 'DTLSv1.2')!.cipherSuites.map((s) => s.name).filter((name) => !LIBCOAP_ARIA.includes(name));
+    const strict = await protection(service, { restrict: { dtls: { cipherSuites: kept } } });
     expect(strict.check('sensors').verdict).to.equal('FAIL');
     expect(strict.check('sensors').reason).to.equal(
-      'accepts TLS_PSK_WITH_ARIA_128_GCM_SHA256 on DTLSv1.2; accepts TLS_PSK_WITH_ARIA_256_GCM_SHA384 on DTLSv1.2; accepts TLS_PSK_WITH_AES_256_CCM_8 on DTLSv1.2 (rules crypto-2026.11)',
+      "accepts TLS_PSK_WITH_ARIA_128_GCM_SHA256 on DTLSv1.2 (removed by the profile's crypto.restrict); accepts TLS_PSK_WITH_ARIA_256_GCM_SHA384 on DTLSv1.2 (removed by the profile's crypto.restrict) (rules crypto-2026.12+profile)",
     );
   });
 
@@ -104,7 +113,7 @@ describe('S1.1-12 protection against eavesdropping, on real daemons', function (
     const graded = await protection([{ name: 'files', protocol: 'ftp', port: forced.port, auth: 'password' }]);
     // vsftpd's certificate is self-signed and no anchor is declared: TLS itself passes, trust goes to a person.
     expect(graded.check('files').verdict).to.equal('MANUAL');
-    expect(graded.check('files').reason).to.match(/^to review: no trust anchor declared .* self-signed certificate is unknown; certificate does not name 127\.0\.0\.1 .*\(rules crypto-2026\.11\)$/);
+    expect(graded.check('files').reason).to.match(/^to review: no trust anchor declared .* self-signed certificate is unknown; certificate does not name 127\.0\.0\.1 .*\(rules crypto-2026\.12\)$/);
     expect(graded.check('files', 'plaintext').verdict).to.equal('PASS');
     const plain = await startVsftpd(HOST, { ftpuser: 'unused-Pw-1' });
     daemons.push(plain);
@@ -119,10 +128,42 @@ describe('S1.1-12 protection against eavesdropping, on real daemons', function (
     daemons.push(web);
     const { requirement, check } = await protection([{ name: 'web', protocol: 'https', port: web.port, auth: 'basic', trustAnchors: [certs.root.certFile] }]);
     expect(check('web').verdict).to.equal('FAIL');
-    for (const item of ['accepts TLSv1.0', 'accepts TLSv1.1', 'accepts TLS_RSA_WITH_AES_128_GCM_SHA256 on TLSv1.2', 'accepts TLS_ECDH_anon_WITH_AES_128_CBC_SHA on TLSv1.2', 'DHE prime of 1024 bits']) {
+    for (const item of ['accepts TLSv1.0 (', 'accepts TLSv1.1 (', 'accepts TLS_ECDH_anon_WITH_AES_128_CBC_SHA on TLSv1.2 (anonymous key exchange', 'DHE prime of 1024 bits']) {
       expect(check('web').reason).to.include(item);
     }
+    // Static RSA is a warning where the server prefers a clean suite to it, a failure where it prefers it.
+    const staticRsa = [...check('web').warnings, check('web').reason].join('; ');
+    expect(staticRsa).to.include('accepts TLS_RSA_WITH_AES_128_GCM_SHA256 on TLSv1.2 (no forward secrecy');
     expect(requirement.verdict).to.equal('FAIL');
+  });
+
+  it('PASSes ECDHE AEAD preferred to ECDHE CBC, naming each CBC suite as a warning; FAILs CBC once restricted away', async () => {
+    const web = await startTlsNginx(HOST, certs.leaf, 'cbc-after-aead');
+    daemons.push(web);
+    const service = [{ name: 'web', protocol: 'https', port: web.port, auth: 'basic', trustAnchors: [certs.root.certFile] }];
+    const { requirement, check } = await protection(service);
+    expect(check('web').verdict, check('web').reason).to.equal('PASS');
+    const cbc = check('web').warnings.map((w) => w.replace(/ \(.*$/, ''));
+    expect(cbc.length).to.be.greaterThan(0);
+    expect(cbc.every((w) => /^accepts TLS_ECDHE_(RSA|ECDSA)_WITH_AES_(128|256)_CBC_SHA(384)? on TLSv1\.2$/.test(w)), cbc.join('; ')).to.equal(true);
+    expect(check('web').reason).to.include(`with ${cbc.length} warning(s): accepts TLS_ECDHE_`);
+    expect(requirement.verdict).to.equal('PASS');
+
+    const aeadOnly = (check('web').evidence.find((e) => e.kind === 'observation')!.data!.versions as Array<{ version: string; cipherSuites: Array<{ name: string }> }>)
+      .find((v) => v.version === 'TLSv1.2')!.cipherSuites.map((s) => s.name).filter((name) => !name.includes('_CBC_'));
+    const restricted = await protection(service, { restrict: { tls: { cipherSuites: aeadOnly } } });
+    expect(restricted.check('web').verdict).to.equal('FAIL');
+    expect(restricted.check('web').reason).to.match(/^accepts TLS_ECDHE_\w+_CBC_\w+ on TLSv1\.2 \(removed by the profile's crypto\.restrict\)/);
+    expect(restricted.check('web').warnings).to.deep.equal([]);
+  });
+
+  it('FAILs ECDHE CBC alone: no clean suite is negotiated first', async () => {
+    const web = await startTlsNginx(HOST, certs.leaf, 'cbc-only');
+    daemons.push(web);
+    const { check } = await protection([{ name: 'web', protocol: 'https', port: web.port, auth: 'basic', trustAnchors: [certs.root.certFile] }]);
+    expect(check('web').verdict).to.equal('FAIL');
+    expect(check('web').reason).to.match(/^accepts TLS_ECDHE_\w+_CBC_\w+ on TLSv1\.2 \(CBC .*\), and no clean suite is offered on TLSv1\.2; /);
+    expect(check('web').warnings).to.deep.equal([]);
   });
 
   it('FAILs an expired certificate with the date it expired', async () => {

@@ -60,7 +60,8 @@ describe('S1.1-12 SSH crypto check against real OpenSSH and Dropbear', function 
       const { run, check } = await judge(daemon.host, daemon.port);
       expect(check.verdict, check.reason).to.equal('PASS');
       const observation = observationOf(check);
-      expect(check.reason).to.equal(`ssh: every SSH algorithm offered and every host key read is allowed (evidence #${observation.seq}) (rules ${VERSION})`);
+      expect(check.reason).to.equal(`ssh: every SSH algorithm offered and every host key size passes the rules (evidence #${observation.seq}) (rules ${VERSION})`);
+      expect(check.warnings).to.deep.equal([]);
       expect(observation.data).to.deep.include({
         kex: ['sntrup761x25519-sha512@openssh.com', 'curve25519-sha256', 'kex-strict-s-v00@openssh.com'],
         hostKey: ['ecdsa-sha2-nistp256'],
@@ -73,18 +74,16 @@ describe('S1.1-12 SSH crypto check against real OpenSSH and Dropbear', function 
       expect((observation.data!.hostKeys as Array<Record<string, unknown>>).map((k) => [k.algorithm, k.outcome, k.bits])).to.deep.equal([['ecdsa-sha2-nistp256', 'observed', 256]]);
       expect(observation.received).to.contain('KEXINIT kex=');
       expect(observation.artifacts[0]).to.include({ name: `ssh-${daemon.port}-kexinit.bin`, mediaType: 'application/octet-stream' });
-      expect(check.evidence.find((e) => e.kind === 'note')!.summary).to.equal(`judged under ${VERSION}: nothing offending (evidence #${observation.seq})`);
+      expect(check.evidence.find((e) => e.kind === 'note')!.summary).to.equal(`judged under ${VERSION}: nothing to report (evidence #${observation.seq})`);
       expect(run.results.rules.crypto).to.equal(VERSION);
     });
 
     it('FAILs the same server once the profile restricts the kex list below what it offers', async () => {
-      const { check, run } = await judge(daemon.host, daemon.port, { crypto: { restrict: { ssh: { kex: ['curve25519-sha256', 'kex-strict-s-v00@openssh.com'] } } } });
+      const { check, run } = await judge(daemon.host, daemon.port, { crypto: { restrict: { ssh: { kex: ['curve25519-sha256'] } } } });
       expect(check.verdict).to.equal('FAIL');
-      expect(check.reason).to.equal(`kex sntrup761x25519-sha512@openssh.com (rules ${VERSION}+profile)`);
+      expect(check.reason).to.equal(`kex sntrup761x25519-sha512@openssh.com (removed by the profile's crypto.restrict) (rules ${VERSION}+profile)`);
       expect(run.results.rules.crypto).to.equal(`${VERSION}+profile`);
-      expect(run.results.runEvidence.map((e) => e.summary)).to.include(
-        `crypto rules ${VERSION}+profile: restrict ssh.kex to curve25519-sha256, kex-strict-s-v00@openssh.com`,
-      );
+      expect(run.results.runEvidence.map((e) => e.summary)).to.include(`crypto rules ${VERSION}+profile: restrict ssh.kex to curve25519-sha256`);
     });
   });
 
@@ -108,21 +107,19 @@ describe('S1.1-12 SSH crypto check against real OpenSSH and Dropbear', function 
     });
     after(() => daemon?.stop());
 
-    it('FAILs naming every offending algorithm and the small RSA key, in the server\'s order', async () => {
+    it('FAILs naming every failing algorithm and the small RSA key, in the server\'s order, and warns of the rest', async () => {
       const { check } = await judge(daemon.host, daemon.port);
       expect(check.verdict).to.equal('FAIL');
       expect(check.reason).to.equal(
         [
-          'kex diffie-hellman-group1-sha1',
-          'kex diffie-hellman-group14-sha1',
-          'host key ssh-rsa',
-          'encryption aes128-cbc',
-          'encryption 3des-cbc',
-          'mac hmac-sha1',
-          'mac hmac-md5',
+          'kex diffie-hellman-group1-sha1 (1024-bit Oakley group 2 with SHA-1 (Logjam range))',
+          'encryption 3des-cbc (64-bit block ciphers (Sweet32) and DES)',
+          'mac hmac-md5 (MD5: broken hash)',
           'RSA host key of 1024 bits',
         ].join('; ') + ` (rules ${VERSION})`,
       );
+      // Each beside a clean item of its list (curve25519, rsa-sha2, aes256-ctr, hmac-sha2-256-etm).
+      expect(check.warnings.map((w) => w.replace(/ \(.*$/, ''))).to.deep.equal(['kex diffie-hellman-group14-sha1', 'host key ssh-rsa', 'encryption aes128-cbc', 'mac hmac-sha1']);
       const hostKeys = observationOf(check).data!.hostKeys as Array<Record<string, unknown>>;
       expect(hostKeys.filter((k) => k.keyType === 'ssh-rsa').map((k) => k.bits)).to.deep.equal([1024, 1024, 1024]);
       const note = check.evidence.find((e) => e.kind === 'note')!;
@@ -149,6 +146,30 @@ describe('S1.1-12 SSH crypto check against real OpenSSH and Dropbear', function 
     });
   });
 
+  describe('OpenSSH offering hmac-sha1 beside SHA-2 MACs', () => {
+    let daemon: Daemon & { host: string; port: number };
+    before(async () => {
+      daemon = await startOpenSsh(
+        '127.0.96.4',
+        {},
+        ['KexAlgorithms curve25519-sha256', 'Ciphers aes256-gcm@openssh.com,aes128-ctr', 'MACs hmac-sha2-256-etm@openssh.com,hmac-sha1', 'HostKeyAlgorithms ecdsa-sha2-nistp256'].join('\n'),
+      );
+    });
+    after(() => daemon?.stop());
+
+    it('PASSes with hmac-sha1 named as a warning, and FAILs it once the profile restricts the MACs', async () => {
+      const { check } = await judge(daemon.host, daemon.port);
+      expect(check.verdict, check.reason).to.equal('PASS');
+      const warning = 'mac hmac-sha1 (HMAC-SHA1: no practical forgery, deprecated; a warning beside a SHA-2 or UMAC-128 MAC)';
+      expect(check.warnings).to.deep.equal([warning]);
+      expect(check.reason).to.match(new RegExp(`passes the rules \\(evidence #\\d+\\), with 1 warning\\(s\\): mac hmac-sha1 \\(HMAC-SHA1: .*\\) \\(rules ${VERSION.replace('.', '\\.')}\\)$`));
+      const restricted = await judge(daemon.host, daemon.port, { crypto: { restrict: { ssh: { mac: ['hmac-sha2-256-etm@openssh.com', 'hmac-sha2-512-etm@openssh.com'] } } } });
+      expect(restricted.check.verdict).to.equal('FAIL');
+      expect(restricted.check.reason).to.equal(`mac hmac-sha1 (removed by the profile's crypto.restrict) (rules ${VERSION}+profile)`);
+      expect(restricted.check.warnings).to.deep.equal([]);
+    });
+  });
+
   describe('Dropbear with Debian defaults', () => {
     let daemon: Daemon & { host: string; port: number };
     before(async () => {
@@ -156,10 +177,13 @@ describe('S1.1-12 SSH crypto check against real OpenSSH and Dropbear', function 
     });
     after(() => daemon?.stop());
 
-    it('FAILs on its SHA-1 leftovers, and records the RSA algorithms it offers without a key', async () => {
+    it('warns of its SHA-1 leftovers, and cannot PASS: it offers RSA host key algorithms but shows no RSA key', async () => {
       const { check } = await judge(daemon.host, daemon.port);
-      expect(check.verdict).to.equal('FAIL');
-      expect(check.reason).to.equal(`kex diffie-hellman-group14-sha1; host key ssh-rsa; mac hmac-sha1 (rules ${VERSION})`);
+      expect(check.verdict).to.equal('INCONCLUSIVE');
+      expect(check.reason).to.equal(
+        `host key rsa-sha2-256, ssh-rsa offered, but its size was not read: closed: connection closed before the rsa-sha2-256 host key arrived (rules ${VERSION})`,
+      );
+      expect(check.warnings.map((w) => w.replace(/ \(.*$/, ''))).to.deep.equal(['kex diffie-hellman-group14-sha1', 'host key ssh-rsa', 'mac hmac-sha1']);
       const observation = observationOf(check);
       expect(observation.data!.software).to.match(/^dropbear_/);
       expect(observation.summary).to.match(/host keys ecdsa-sha2-nistp256 256 bits, rsa-sha2-256 unread \(closed\), ssh-rsa unread \(closed\)$/);

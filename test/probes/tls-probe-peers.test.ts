@@ -61,6 +61,7 @@ describe('probeTls against peers that are not well-behaved TLS servers', () => {
       ['SSLv3', false], ['TLSv1.0', false], ['TLSv1.1', false], ['TLSv1.2', false], ['TLSv1.3', false],
     ]);
     expect(observation.certificateChain).to.equal(null);
+    expect(observation.certificateMessage).to.equal(null);
     // One refused hello per chunk of legacy suites (3 chunks) per legacy version, one for TLS 1.3.
     expect(observation.handshakes).to.equal(4 * 3 + 1);
   });
@@ -101,6 +102,7 @@ describe('probeTls against a TLS 1.3-only server', function () {
       expect(observation.versions.filter((v) => v.offered).map((v) => v.version)).to.deep.equal(['TLSv1.3']);
       expect(observation.certificateChain).to.include({ order: 'unknown', anchored: true, hostMatches: true });
       expect(observation.certificateChain!.certificates.map((c) => c.keyType)).to.deep.equal(['EC', 'EC']);
+      expect(observation.certificateMessage).to.deep.equal({ version: 'TLSv1.3', suite: 'TLS_AES_256_GCM_SHA384', content: 'chain', detail: null });
       expect([observation.secureRenegotiation, observation.compression]).to.deep.equal([null, null]);
     } finally {
       server.close();

@@ -297,9 +297,9 @@ describe('profile loader: crypto rule changes', () => {
     );
     expect(error.message).to.equal(
       [
-        'cam.yaml:7:27: crypto.restrict.tls.versions[1]: TLSv1.1 is not allowed by the base rule tls.versions (crypto-2026.11), and restrict can only narrow it; to allow it, add a crypto.permit entry with a justification',
-        'cam.yaml:8:24: crypto.restrict.tls.minDhePrimeBits: 1024 is below the base minimum of 2048 (tls.minDhePrimeBits, crypto-2026.11), and restrict can only raise it; to lower it, add a crypto.permit entry with a justification',
-        'cam.yaml:10:36: crypto.permit[0].value: TLSv1.3 is already allowed by tls.versions (crypto-2026.11); permit only what the rules forbid',
+        'cam.yaml:7:27: crypto.restrict.tls.versions[1]: TLSv1.1 is not allowed by the base rule tls.versions (crypto-2026.12), and restrict can only narrow it; to allow it, add a crypto.permit entry with a justification',
+        'cam.yaml:8:24: crypto.restrict.tls.minDhePrimeBits: 1024 is below the base minimum of 2048 (tls.minDhePrimeBits, crypto-2026.12), and restrict can only raise it; to lower it, add a crypto.permit entry with a justification',
+        'cam.yaml:10:36: crypto.permit[0].value: TLSv1.3 is already allowed by tls.versions (crypto-2026.12); permit only what the rules warn about or forbid',
       ].join('\n'),
     );
   });

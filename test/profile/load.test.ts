@@ -101,9 +101,9 @@ describe('profile loader: valid profiles', () => {
     ].join('\n');
     const profile = await parseProfile(text, { file: 'mem.yaml' });
     expect(profile.crypto.version).to.equal(`${loadBaseCryptoRules().rules.version}+profile`);
-    expect(profile.crypto.tls.versions).to.deep.equal(['TLSv1.3']);
+    expect(profile.crypto.tls.versions.allow).to.deep.equal(['TLSv1.3']);
     expect(profile.crypto.certificate.untrusted).to.equal('fail');
-    expect(profile.crypto.ssh.mac).to.include('hmac-sha1');
+    expect(profile.crypto.ssh.mac.allow).to.include('hmac-sha1');
     expect(profile.crypto.changes).to.deep.equal([
       { kind: 'restrict', rule: 'tls.versions', value: ['TLSv1.3'] },
       { kind: 'restrict', rule: 'certificate.untrusted', value: 'fail' },

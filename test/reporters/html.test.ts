@@ -26,6 +26,16 @@ describe('renderHtml', () => {
     }
   });
 
+  it('shows warnings in amber beside a PASS, in the check and in its requirement row', () => {
+    const start = page.indexOf('id="check-S1.1-12.tls-versions"');
+    const block = page.slice(start, page.indexOf('</article>', start));
+    expect(block).to.include('<span class="badge v-PASS">PASS</span> <span class="badge warning">1 warning</span>');
+    expect(block).to.include('<dt>Warnings</dt><dd><ul class="warnings"><li>accepts TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA on TLSv1.2 (CBC)</li></ul></dd>');
+    expect(page).to.match(/\.badge\.warning \{ color: #7a3e00; background: #ffe3c2; \}/);
+    expect(section(page, 'requirements')).to.include('S1.1-12.tls-versions</a> <span class="badge warning">1 warning</span>');
+    expect(page.split('class="badge warning"').length - 1).to.equal(2);
+  });
+
   it('loads nothing from the network', () => {
     const urls = [...page.matchAll(/\b(?:src|href)\s*=\s*"([^"]*)"/gi)].map((m) => m[1]);
     expect(urls).not.to.be.empty;

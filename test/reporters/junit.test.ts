@@ -48,6 +48,13 @@ describe('renderJunit', () => {
     );
   });
 
+  it('passes a check with warnings, listing each warning in its system-out', () => {
+    const tls = children(root, 'testcase').find((t) => t.getAttribute('name')!.startsWith('S1.1-12.tls-versions'))!;
+    expect(children(tls, 'failure')).to.have.lengthOf(0);
+    expect(children(tls, 'system-out').map((o) => o.textContent)).to.deep.equal(['warning: accepts TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA on TLSv1.2 (CBC)']);
+    expect(children(root, 'system-out')).to.have.lengthOf(1);
+  });
+
   it('carries the requirement verdict when a requirement has no checks', () => {
     const s103 = suites[2];
     const cases = children(s103, 'testcase');

@@ -53,5 +53,5 @@ export async function checkDtlsCrypto(ctx: CheckContext, service: Service): Prom
   });
   if (offered.length === 0) return inconclusive(`${service.name}: the port answered but accepted no DTLS version (evidence #${observation.seq})`);
   const findings = judgeDtls(observed, ctx.crypto);
-  return judged(ctx, findings, observation.seq, `${service.name}: every DTLS version and suite accepted is allowed; ${cookie} (evidence #${observation.seq})`);
+  return judged(ctx, findings, observation.seq, `${service.name}: every DTLS version and suite accepted passes the rules; ${cookie} (evidence #${observation.seq})`);
 }

@@ -1,5 +1,5 @@
 import type { EvidenceTable } from '../../evidence/table.js';
-import type { VersionObservation } from '../../probes/tls/observation.js';
+import type { CertificateMessageObservation, VersionObservation } from '../../probes/tls/observation.js';
 import type { DtlsVersion, TlsVersion } from '../../probes/tls/registry.js';
 
 /** One row per protocol version, with its suites in the server's order when it imposes one. */
@@ -19,4 +19,12 @@ export function versionTable(caption: string, versions: VersionObservation<TlsVe
 /** "TLSv1.2 (6 suites), TLSv1.3 (3 suites)", for evidence summaries. */
 export function describeOffered(versions: VersionObservation<TlsVersion | DtlsVersion>[]): string {
   return versions.filter((v) => v.offered).map((v) => `${v.version} (${v.cipherSuites.length} suites)`).join(', ') || 'no version accepted';
+}
+
+/** Why no chain was judged, for evidence summaries: "not sent on TLS_ECDHE_RSA_… (empty Certificate message)". */
+export function describeMissingCertificate(message: CertificateMessageObservation | null): string {
+  if (message === null) return 'not asked for';
+  const on = message.suite ? ` on ${message.suite}` : '';
+  const detail = message.detail ? `: ${message.detail}` : '';
+  return `not read${on} (${message.content} Certificate message${detail})`;
 }

@@ -1,9 +1,9 @@
 import type { GuardedNetwork } from '../../net/network.js';
 import { NetError } from '../../net/errors.js';
 import { readCertificateChain } from '../tls/certificate.js';
-import { CIPHER_SUITES, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS_FALLBACK_SCSV, cipherSuiteName } from '../tls/cipher-suites.js';
+import { CIPHER_SUITES, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS_FALLBACK_SCSV, authenticatesWithCertificate, cipherSuiteName } from '../tls/cipher-suites.js';
 import { ChoiceNotOfferedError, enumerateSuites, type HelloAnswer } from '../tls/enumerate-suites.js';
-import type { DtlsObservation, DtlsProbeError, VersionObservation } from '../tls/observation.js';
+import type { CertificateMessageObservation, DtlsObservation, DtlsProbeError, VersionObservation } from '../tls/observation.js';
 import { DTLS_VERSIONS, versionName, type DtlsVersion } from '../tls/registry.js';
 import { TlsParseError } from '../tls/server-messages.js';
 import type { DatagramTally } from './datagram-channel.js';
@@ -43,6 +43,8 @@ interface Sightings {
   serverHelloCookie: CookieExchange | null;
   /** From the first ServerHello flight that carried a Certificate; DTLS 1.2 is asked first. */
   certificates: Buffer[] | null;
+  /** The Certificate message of the first ServerHello on a certificate-based suite. */
+  certificateMessage: CertificateMessageObservation | null;
 }
 
 /** Ends the whole probe: the port answers, but not in DTLS. */
@@ -59,7 +61,7 @@ export async function probeDtls(net: GuardedNetwork, probe: DtlsProbe): Promise<
   const started = Date.now();
   const tally: DatagramTally = { sent: 0 };
   const endpoint: DtlsEndpoint = { host: probe.host, port: probe.port, timeoutMs: probe.timeoutMs, signal: probe.signal, tally };
-  const seen: Sightings = { answered: false, firstCookie: null, serverHelloCookie: null, certificates: null };
+  const seen: Sightings = { answered: false, firstCookie: null, serverHelloCookie: null, certificates: null, certificateMessage: null };
   const failed = (failure: DtlsProbeError['failure'], detail: string): DtlsProbeError => ({
     outcome: 'error',
     host: probe.host,
@@ -87,6 +89,12 @@ export async function probeDtls(net: GuardedNetwork, probe: DtlsProbe): Promise<
     seen.serverHelloCookie ??= answer.cookie;
     if (answer.serverHello.version !== version) return { outcome: 'refused', detail: `answered ${answer.serverHello.version ?? 'an unknown version'}` };
     if (answer.certificates?.length) seen.certificates ??= answer.certificates;
+    const suite = cipherSuiteName(answer.serverHello.cipherSuite);
+    if (authenticatesWithCertificate(suite)) {
+      // The flight may have been cut short, so a missing Certificate message is not read as absent.
+      const content = answer.certificates === null ? 'incomplete' : answer.certificates.length > 0 ? 'chain' : 'empty';
+      seen.certificateMessage ??= { version, suite, content, detail: content === 'incomplete' ? 'no Certificate message in the flight' : null };
+    }
     return { outcome: 'chose', suite: answer.serverHello.cipherSuite };
   };
 
@@ -106,6 +114,7 @@ export async function probeDtls(net: GuardedNetwork, probe: DtlsProbe): Promise<
       ...(seen.certificates
         ? readCertificateChain(seen.certificates, { host: probe.serverName ?? probe.host, now: probe.now, trustAnchors: probe.trustAnchors, orderVisible: true })
         : { certificateChain: null, certificateError: null }),
+      certificateMessage: seen.certificateMessage,
       datagrams: tally.sent,
       durationMs: Date.now() - started,
     };

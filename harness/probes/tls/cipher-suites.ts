@@ -374,3 +374,18 @@ export const TLS13_CIPHER_SUITES: readonly number[] = [0x1301, 0x1302, 0x1303, 0
 export function cipherSuiteName(code: number): string {
   return CIPHER_SUITES.get(code) ?? `0x${code.toString(16).padStart(4, '0')}`;
 }
+
+/**
+ * Whether a suite authenticates the server with a certificate, so that the server must send one
+ * (RFC 5246 §7.4.2, RFC 8446 §4.4.2): all but anonymous, plain and (EC)DHE PSK, SRP without a
+ * signature, Kerberos and NULL_WITH_NULL. TLS 1.3 suites name no key exchange and, without a
+ * resumed PSK (which jcstar never offers), always use a certificate.
+ */
+export function authenticatesWithCertificate(name: string): boolean {
+  if (!name.includes('_WITH_')) return /^TLS_(AES|CHACHA20|SM4)_/.test(name);
+  const exchange = name.slice('TLS_'.length, name.indexOf('_WITH_'));
+  if (exchange === 'NULL' || exchange.includes('anon') || exchange.startsWith('KRB5')) return false;
+  if (exchange === 'PSK' || exchange === 'DHE_PSK' || exchange === 'ECDHE_PSK' || exchange === 'PSK_DHE') return false;
+  if (exchange === 'SRP_SHA') return false;
+  return true;
+}

@@ -24,7 +24,16 @@ export interface TlsEndpoint {
 }
 
 export type ServerAnswer =
-  | { kind: 'server-hello'; serverHello: ServerHello; certificates: Buffer[] | null; serverKeyExchange: Buffer | null }
+  | {
+      kind: 'server-hello';
+      serverHello: ServerHello;
+      /** Null when no Certificate message came, or it could not be parsed (then `certificateProblem` says why). */
+      certificates: Buffer[] | null;
+      certificateProblem: string | null;
+      serverKeyExchange: Buffer | null;
+      /** ServerHelloDone arrived: every cleartext message of the flight was seen. */
+      flightComplete: boolean;
+    }
   | { kind: 'alert'; alert: Alert }
   | { kind: 'closed' };
 
@@ -55,6 +64,7 @@ function exchange(socket: Socket, endpoint: TlsEndpoint, record: Buffer, untilDo
     let received = 0;
     let serverHello: ServerHello | null = null;
     let certificates: Buffer[] | null = null;
+    let certificateProblem: string | null = null;
     let serverKeyExchange: Buffer | null = null;
     const finish = (err: Error | null, answer?: ServerAnswer) => {
       clearTimeout(timer);
@@ -67,7 +77,7 @@ function exchange(socket: Socket, endpoint: TlsEndpoint, record: Buffer, untilDo
     const onAbort = () => finish(new NetError('aborted', 'aborted'));
     const timer = setTimeout(() => finish(new NetError('timeout', `no TLS answer within ${endpoint.timeoutMs} ms`)), endpoint.timeoutMs);
     endpoint.signal.addEventListener('abort', onAbort, { once: true });
-    const answered = () => serverHello && { kind: 'server-hello' as const, serverHello, certificates, serverKeyExchange };
+    const answered = (flightComplete = false) => serverHello && { kind: 'server-hello' as const, serverHello, certificates, certificateProblem, serverKeyExchange, flightComplete };
 
     socket.on('data', (chunk: Buffer) => {
       received += chunk.length;
@@ -98,9 +108,16 @@ function exchange(socket: Socket, endpoint: TlsEndpoint, record: Buffer, untilDo
               serverHello = parseServerHello(message.body);
               const tls13 = serverHello.version === 'TLSv1.3' || serverHello.helloRetryRequest;
               if (!untilDone || tls13) return finish(null, answered()!);
-            } else if (message.type === HANDSHAKE.certificate) certificates = parseCertificateMessage(message.body);
-            else if (message.type === HANDSHAKE.serverKeyExchange) serverKeyExchange = Buffer.from(message.body);
-            else if (message.type === HANDSHAKE.serverHelloDone) return finish(null, answered() ?? { kind: 'closed' });
+            } else if (message.type === HANDSHAKE.certificate) {
+              // A Certificate that does not parse is a fact about the server, not the end of the observation.
+              try {
+                certificates = parseCertificateMessage(message.body);
+              } catch (err) {
+                if (!(err instanceof TlsParseError)) throw err;
+                certificateProblem = err.message;
+              }
+            } else if (message.type === HANDSHAKE.serverKeyExchange) serverKeyExchange = Buffer.from(message.body);
+            else if (message.type === HANDSHAKE.serverHelloDone) return finish(null, answered(true) ?? { kind: 'closed' });
           }
         }
         if (received > MAX_FLIGHT_BYTES) throw new TlsParseError(`more than ${MAX_FLIGHT_BYTES} bytes without a complete answer`);

@@ -66,6 +66,21 @@ export interface CertificateChainObservation {
   anchored: boolean | null;
 }
 
+/** The server's Certificate message on the handshake that read it. */
+export interface CertificateMessageObservation {
+  version: TlsVersion | DtlsVersion;
+  /** The suite the server chose on that handshake; null when the handshake failed before one was known. */
+  suite: string | null;
+  /**
+   * 'chain': one or more certificates (see certificateChain/certificateError); 'empty': an empty list;
+   * 'absent': no Certificate message before ServerHelloDone; 'malformed': it could not be parsed;
+   * 'incomplete': the handshake ended before the message could be seen.
+   */
+  content: 'chain' | 'empty' | 'absent' | 'malformed' | 'incomplete';
+  /** Why, for 'malformed' and 'incomplete'. */
+  detail: string | null;
+}
+
 export interface TlsObservation {
   outcome: 'observed';
   host: string;
@@ -79,6 +94,8 @@ export interface TlsObservation {
   certificateChain: CertificateChainObservation | null;
   /** Why a certificate the server sent could not be read; null when none was sent or all were read. */
   certificateError: string | null;
+  /** Null when no handshake was made to read the certificate (no version accepted). */
+  certificateMessage: CertificateMessageObservation | null;
   /** renegotiation_info in the ServerHello (RFC 5746); null when no TLS ≤ 1.2 handshake succeeded. */
   secureRenegotiation: boolean | null;
   /** The server chose DEFLATE when offered (CRIME); null when no TLS ≤ 1.2 handshake succeeded. */
@@ -106,6 +123,8 @@ export interface DtlsObservation {
   certificateChain: CertificateChainObservation | null;
   /** Why a certificate the server sent could not be read; null when none was sent or all were read. */
   certificateError: string | null;
+  /** From the first ServerHello on a certificate-based suite; null when the server chose none. */
+  certificateMessage: CertificateMessageObservation | null;
   datagrams: number;
   durationMs: number;
 }

@@ -3,11 +3,11 @@ import { connect as tlsConnect } from 'node:tls';
 import type { GuardedNetwork } from '../../net/network.js';
 import { classifyNetError } from '../../net/errors.js';
 import { readCertificateChain } from './certificate.js';
-import { CIPHER_SUITES, TLS13_CIPHER_SUITES, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS_FALLBACK_SCSV, cipherSuiteName } from './cipher-suites.js';
+import { CIPHER_SUITES, TLS13_CIPHER_SUITES, authenticatesWithCertificate, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS_FALLBACK_SCSV, cipherSuiteName } from './cipher-suites.js';
 import type { ClientHelloOptions, KeyShare } from './client-hello.js';
 import { ChoiceNotOfferedError, enumerateSuites, type HelloAnswer } from './enumerate-suites.js';
 import { tlsHandshake, type ServerAnswer, type TlsEndpoint } from './handshake.js';
-import type { GroupObservation, TlsObservation, TlsProbeError, VersionObservation } from './observation.js';
+import type { CertificateMessageObservation, GroupObservation, TlsObservation, TlsProbeError, VersionObservation } from './observation.js';
 import { NAMED_GROUPS, TLS_VERSIONS, groupName, type TlsVersion } from './registry.js';
 import { TlsParseError, parseServerKeyExchange } from './server-messages.js';
 import { ftpAuthTls } from './starttls.js';
@@ -79,10 +79,10 @@ export async function probeTls(net: GuardedNetwork, probe: TlsProbe): Promise<Tl
       legacy ? hello({ version: legacy.version, cipherSuites: legacy.cipherSuites.map((s) => s.code) }, true) : Promise.resolve(null),
       legacy ? hello({ version: legacy.version, cipherSuites: legacy.cipherSuites.map((s) => s.code), offerCompression: true }) : Promise.resolve(null),
     ]);
-    const fromHandshake = chainAnswer?.kind === 'server-hello' ? chainAnswer.certificates : null;
-    const ders = fromHandshake ?? (tls13 ? await certificatesViaNodeTls(net, probe) : null);
-    const chain = ders?.length
-      ? readCertificateChain(ders, { host: probe.serverName ?? probe.host, now: probe.now, trustAnchors: probe.trustAnchors, orderVisible: fromHandshake !== null })
+    let read = legacy ? fromLegacyHandshake(legacy.version, chainAnswer!) : null;
+    if (tls13 && needsTls13Read(read)) read = await certificatesViaNodeTls(net, probe);
+    const chain = read?.ders?.length
+      ? readCertificateChain(read.ders, { host: probe.serverName ?? probe.host, now: probe.now, trustAnchors: probe.trustAnchors, orderVisible: read.orderVisible })
       : { certificateChain: null, certificateError: null };
     return {
       outcome: 'observed',
@@ -93,6 +93,7 @@ export async function probeTls(net: GuardedNetwork, probe: TlsProbe): Promise<Tl
       groups: mergeGroups([...groups13.map((g) => ({ g, v: 'TLSv1.3' as TlsVersion })), ...ecGroups.map((g) => ({ g, v: legacy!.version }))]),
       dhePrimeBits: dheBits,
       ...chain,
+      certificateMessage: read?.message ?? null,
       secureRenegotiation: chainAnswer?.kind === 'server-hello' ? chainAnswer.serverHello.secureRenegotiation : null,
       compression: compressionAnswer?.kind === 'server-hello' ? compressionAnswer.serverHello.compression === 1 : null,
       handshakes,
@@ -174,8 +175,40 @@ function mergeGroups(found: { g: number; v: TlsVersion }[]): GroupObservation[] 
   return [...byCode.values()].sort((a, b) => a.code - b.code);
 }
 
+/** The certificates a handshake showed, and what its Certificate message held. */
+interface CertificateRead {
+  ders: Buffer[] | null;
+  message: CertificateMessageObservation;
+  /** The chain came as the server ordered it (TLS ≤ 1.2 by hand), not rebuilt by node:tls. */
+  orderVisible: boolean;
+}
+
+/** TLS 1.3 is asked when TLS ≤ 1.2 showed no certificate it should have: a missing one on a certificate suite stands as found. */
+function needsTls13Read(read: CertificateRead | null): boolean {
+  if (read === null || read.message.content === 'incomplete') return true;
+  return read.message.content === 'absent' && read.message.suite !== null && !authenticatesWithCertificate(read.message.suite);
+}
+
+/** TLS ≤ 1.2: the Certificate message of the hello that offered every accepted suite, read up to ServerHelloDone. */
+function fromLegacyHandshake(version: TlsVersion, answer: ServerAnswer): CertificateRead {
+  if (answer.kind !== 'server-hello') {
+    const detail = answer.kind === 'alert' ? `alert ${answer.alert.name}` : 'closed without a ServerHello';
+    return { ders: null, message: { version, suite: null, content: 'incomplete', detail }, orderVisible: true };
+  }
+  const suite = cipherSuiteName(answer.serverHello.cipherSuite);
+  const read = (content: CertificateMessageObservation['content'], detail: string | null = null, ders: Buffer[] | null = null): CertificateRead => ({
+    ders,
+    message: { version, suite, content, detail },
+    orderVisible: true,
+  });
+  if (answer.certificateProblem !== null) return read('malformed', answer.certificateProblem);
+  if (answer.certificates !== null) return read(answer.certificates.length > 0 ? 'chain' : 'empty', null, answer.certificates);
+  return answer.flightComplete ? read('absent') : read('incomplete', 'the flight ended before ServerHelloDone');
+}
+
 /** TLS 1.3 encrypts the Certificate; node:tls completes the handshake to read it (order as sent is lost). */
-async function certificatesViaNodeTls(net: GuardedNetwork, probe: TlsProbe): Promise<Buffer[] | null> {
+async function certificatesViaNodeTls(net: GuardedNetwork, probe: TlsProbe): Promise<CertificateRead> {
+  const incomplete = (detail: string): CertificateRead => ({ ders: null, message: { version: 'TLSv1.3', suite: null, content: 'incomplete', detail }, orderVisible: false });
   const socket = await net.connectTcp(probe.host, probe.port, { signal: probe.signal, timeoutMs: probe.timeoutMs });
   if (probe.transport === 'ftp-auth-tls') await ftpAuthTls(socket, probe.timeoutMs, probe.signal).catch((err: unknown) => {
     socket.destroy();
@@ -183,20 +216,21 @@ async function certificatesViaNodeTls(net: GuardedNetwork, probe: TlsProbe): Pro
   });
   return new Promise((resolve) => {
     const tls = tlsConnect({ socket, servername: probe.serverName ?? undefined, rejectUnauthorized: false, minVersion: 'TLSv1.3' });
-    const timer = setTimeout(() => done(null), probe.timeoutMs);
-    const done = (ders: Buffer[] | null) => {
+    const timer = setTimeout(() => done(incomplete(`no TLS 1.3 handshake within ${probe.timeoutMs} ms`)), probe.timeoutMs);
+    const done = (read: CertificateRead) => {
       clearTimeout(timer);
       tls.destroy();
       socket.destroy();
-      resolve(ders);
+      resolve(read);
     };
-    tls.once('error', () => done(null));
+    tls.once('error', (err) => done(incomplete(`the TLS 1.3 handshake failed: ${err.message}`)));
     tls.once('secureConnect', () => {
       const ders: Buffer[] = [];
       for (let cert = tls.getPeerCertificate(true); cert?.raw && !ders.some((d) => d.equals(cert.raw)); cert = cert.issuerCertificate) {
         ders.push(cert.raw);
       }
-      done(ders);
+      const suite = tls.getCipher().standardName;
+      done({ ders, message: { version: 'TLSv1.3', suite, content: ders.length > 0 ? 'chain' : 'empty', detail: null }, orderVisible: false });
     });
   });
 }
