@@ -21,7 +21,7 @@ export interface SnmpdUser {
 
 export interface SnmpdOptions {
   host: string;
-  /** Read-only v1/v2c communities (rocommunity); none: no community is answered. */
+  /** Read-only v1/v2c communities (rocommunity, from any loopback source: Linux sends from 127.0.0.1); none: no community is answered. */
   communities?: string[];
   /** Read-only v3 users (createUser + rouser at their level). */
   users?: SnmpdUser[];
@@ -39,7 +39,7 @@ export interface Snmpd extends Daemon {
 export async function startSnmpd(options: SnmpdOptions): Promise<Snmpd> {
   const dir = tempDir('jcstar-snmpd-');
   const lines = [
-    ...(options.communities ?? []).map((c) => `rocommunity ${c} ${options.host}`),
+    ...(options.communities ?? []).map((c) => `rocommunity ${c} 127.0.0.0/8`),
     ...(options.users ?? []).flatMap((u) => [
       `createUser ${u.name} ${u.auth} ${u.authPassword}${u.priv ? ` ${u.priv} ${u.privPassword}` : ''}`,
       `rouser ${u.name} ${u.priv ? 'priv' : 'auth'}`,
