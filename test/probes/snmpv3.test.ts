@@ -1,7 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { createSocket, type RemoteInfo } from 'node:dgram';
 import { expect } from 'chai';
 import { GuardedNetwork } from '../../harness/net/network.js';
 import type { Snmpv3User } from '../../harness/profile/types.js';
 import { probeSnmpEngineDiscovery } from '../../harness/probes/snmp/engine-discovery.js';
+import { AUTH_FLAG, decodeSnmpDatagram, encodeV3 } from '../../harness/probes/snmp/message.js';
 import { localizeKey, passwordToKey } from '../../harness/probes/snmp/usm-keys.js';
 import { probeSnmpv3Get, type SnmpEngine } from '../../harness/probes/snmp/v3-get.js';
 import { ScopeGuard } from '../../harness/scope/guard.js';
@@ -96,5 +99,60 @@ describe('probeSnmpv3Get against real net-snmp snmpd', function () {
     const stale = { ...engine, engineBoots: engine.engineBoots + 1, engineTime: 0 };
     const reply = await probeSnmpv3Get(net, { ...target(), engine: stale, user: userOf(USERS[3]!) });
     expect(reply).to.deep.include({ outcome: 'answered', resynchronised: true });
+  });
+});
+
+type Hostility = 'wrong-tag' | 'plaintext-response' | 'junk-flood';
+
+/** An agent that answers every request with something jcstar must not accept, on 127.0.97.82. */
+async function startHostileAgent(hostility: Hostility): Promise<{ port: number; close(): Promise<void> }> {
+  const socket = createSocket('udp4');
+  socket.on('message', (datagram: Buffer, from: RemoteInfo) => {
+    if (hostility === 'junk-flood') {
+      for (let i = 0; i < 200; i++) socket.send(randomBytes(64), from.port, from.address);
+      return;
+    }
+    const request = decodeSnmpDatagram(datagram);
+    if (request.version !== 'v3') return;
+    const pdu = { type: 'get-response' as const, requestId: 1, errorStatus: 0, errorIndex: 0, varbinds: [{ oid: '1.3.6.1.2.1.1.1.0', value: { type: 'octet-string' as const, bytes: Buffer.from('forged') } }] };
+    const usm = { ...request.usm, ...(hostility === 'wrong-tag' ? { authParameters: randomBytes(24) } : {}), privacyParameters: undefined };
+    const flags = hostility === 'wrong-tag' ? AUTH_FLAG : 0;
+    socket.send(encodeV3({ ...request, flags, usm }, { contextEngineId: request.usm.engineId, contextName: '', pdu }), from.port, from.address);
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.97.82', resolve));
+  return { port: socket.address().port, close: () => new Promise<void>((resolve) => socket.close(() => resolve())) };
+}
+
+describe('probeSnmpv3Get against hostile agents', function () {
+  this.timeout(20000);
+  const net = new GuardedNetwork(new ScopeGuard(['127.0.97.82/32']), { connectionsPerSecond: 1000, authAttemptsPerSecond: 1000, connectTimeoutMs: 2000 });
+  const engine: SnmpEngine = { engineId: Buffer.from('80001f8880aabbccdd', 'hex'), engineBoots: 1, engineTime: 10, readAt: Date.now() };
+  const user = userOf(USERS[3]!);
+
+  async function against(hostility: Hostility) {
+    const agent = await startHostileAgent(hostility);
+    try {
+      return await probeSnmpv3Get(net, { host: '127.0.97.82', port: agent.port, signal: new AbortController().signal, timeoutMs: 800, engine, user });
+    } finally {
+      await agent.close();
+    }
+  }
+
+  it('calls a GetResponse whose tag does not verify garbage, not an answer', async () => {
+    const reply = await against('wrong-tag');
+    expect(reply).to.deep.include({ outcome: 'garbage', pdu: null, detail: 'a reply whose authentication tag does not verify with the user\'s key' });
+  });
+
+  it('calls a plaintext, unauthenticated GetResponse to an authPriv request garbage', async () => {
+    const reply = await against('plaintext-response');
+    expect(reply).to.deep.include({ outcome: 'garbage', detail: 'a GetResponse without authentication to an authenticated request' });
+    expect(reply.received).to.contain('OCTET STRING "forged"');
+  });
+
+  it('keeps at most 32 notes of a flood of unreadable datagrams, and calls it garbage', async () => {
+    const reply = await against('junk-flood');
+    expect(reply.outcome).to.equal('garbage');
+    expect(reply.ignored).to.have.length(32);
+    expect(reply.detail).to.match(/^no reply it could read within 800 ms; 32 datagram\(s\) it could not: 64 bytes: /);
   });
 });
