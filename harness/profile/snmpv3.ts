@@ -1,10 +1,10 @@
+import type { z } from 'zod';
 import type { Secret } from '../secrets/secret.js';
 import { formatPath } from './errors.js';
 import type { Finding } from './finding.js';
 import { resolveSecret, type SecretSources } from './resolve-secrets.js';
 import type { ProfileDocument, ServiceSpec, Snmpv3Credential } from './schema.js';
 import type { Snmpv3User } from './types.js';
-import type { z } from 'zod';
 
 /** RFC 3414 §11.2: a USM passphrase shorter than this is refused (net-snmp refuses it too). */
 const MIN_PASSPHRASE = 8;

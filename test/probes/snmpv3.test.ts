@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import { expect } from 'chai';
 import { GuardedNetwork } from '../../harness/net/network.js';
@@ -10,6 +12,7 @@ import { probeSnmpv3Get, type SnmpEngine } from '../../harness/probes/snmp/v3-ge
 import { ScopeGuard } from '../../harness/scope/guard.js';
 import { Secret } from '../../harness/secrets/secret.js';
 import { requireBinaries } from '../support/daemons.js';
+import { tempDir } from '../support/run-profile.js';
 import { SNMPD_BINARIES, startSnmpd, type Snmpd, type SnmpdUser } from '../support/snmpd.js';
 
 /** SNMPv3 USM: key localisation against RFC 3414's vectors, then every protocol against real net-snmp snmpd on 127.0.97.8x. */
@@ -54,7 +57,7 @@ describe('probeSnmpv3Get against real net-snmp snmpd', function () {
   const target = () => ({ host: HOST, port: agent.port, signal: new AbortController().signal, timeoutMs: 1500 });
 
   before(async function () {
-    requireBinaries(this, SNMPD_BINARIES);
+    requireBinaries(this, { ...SNMPD_BINARIES, snmpget: 'snmp' });
     agent = await startSnmpd({ host: HOST, users: USERS });
     const discovery = await probeSnmpEngineDiscovery(net, target());
     expect(discovery.engine, discovery.detail).to.not.equal(null);
@@ -72,6 +75,18 @@ describe('probeSnmpv3Get against real net-snmp snmpd', function () {
       expect(reply.sent).to.not.contain(u.authPassword);
     });
   }
+
+  it('reads what net-snmp\'s own snmpget -v3 reads, for every user (the oracle)', async () => {
+    for (const u of USERS) {
+      const level = u.priv ? ['-l', 'authPriv', '-x', u.priv, '-X', u.privPassword!] : ['-l', 'authNoPriv'];
+      const args = ['-v3', '-u', u.name, '-a', u.auth, '-A', u.authPassword, ...level, '-r', '0', '-t', '2', '-Ov', '-Oq', `${HOST}:${agent.port}`, '1.3.6.1.2.1.1.1.0'];
+      const env = { ...process.env, SNMP_PERSISTENT_DIR: tempDir('jcstar-snmpget-'), MIBS: '' };
+      const { stdout } = await promisify(execFile)('snmpget', args, { env });
+      const reply = await probeSnmpv3Get(net, { ...target(), engine, user: userOf(u) });
+      const value = reply.pdu?.varbinds[0]?.value;
+      expect(value?.type === 'octet-string' && value.bytes.toString('utf8'), u.name).to.equal(stdout.trim().replace(/^"|"$/g, ''));
+    }
+  });
 
   it('is refused with usmStatsWrongDigests for a wrong authentication passphrase', async () => {
     const reply = await probeSnmpv3Get(net, { ...target(), engine, user: userOf(USERS[3]!, { authPassword: 'not-the-auth-pass' }) });

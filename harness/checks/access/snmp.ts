@@ -46,10 +46,11 @@ export async function checkSnmpAccess(ctx: CheckContext, service: Service): Prom
     const declared = await tryCommunity(ctx, service, credential.password, 'declared community');
     if (declared.answered.length) alive = `the declared community was answered (evidence ${evidenceOf(declared)})`;
   }
+  const unknownTrial = unknown && unknownUserTrial(unknown);
   const trials = [
     ...communityTrials(randomTrial, 'a random community', alive),
     ...communityTrials(anonymousTrial, `the community "${ANONYMOUS_COMMUNITY}"`, alive),
-    ...(unknown ? [unknownUserTrial(unknown)] : []),
+    ...(unknownTrial ? [unknownTrial] : []),
   ];
   const subject = subjectOf(service);
   if (trials.some((t) => t.reach === 'reached')) return judgeAccess(ctx, subject, trials);
@@ -61,9 +62,8 @@ export async function checkSnmpAccess(ctx: CheckContext, service: Service): Prom
         'Over UDP, silence is a refusal only from an agent that is shown to answer',
     );
   }
-  const odd = unknown && unknownUserTrial(unknown).reach !== 'refused' ? unknown : null;
-  if (odd) {
-    return inconclusive(`${service.name}: SNMPv3 answered a GetRequest as an unknown user with ${odd.reply.detail} (evidence #${odd.seq}), not with the usmStatsUnknownUserNames Report that shows USM refused it`);
+  if (unknownTrial && unknownTrial.reach !== 'refused') {
+    return inconclusive(`${service.name}: SNMPv3 answered a GetRequest as an unknown user with ${unknownTrial.answer} (evidence #${unknownTrial.seq}), not with the usmStatsUnknownUserNames Report that shows USM refused it`);
   }
   return judgeAccess(ctx, subject, trials);
 }

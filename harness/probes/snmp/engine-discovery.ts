@@ -2,10 +2,10 @@ import { randomInt } from 'node:crypto';
 import type { GuardedNetwork } from '../../net/network.js';
 import { exchangeSnmp, type SnmpTarget } from './exchange.js';
 import { REPORTABLE, USM_SECURITY_MODEL, describeSnmpMessage, encodeSnmpMessage, type V3Message } from './message.js';
-import type { SnmpEngine } from './v3-get.js';
+import { USM_STATS, type SnmpEngine } from './v3-get.js';
 
 /** The counter a USM agent reports when a request names no engine it knows (RFC 3414 §3.2 step 3). */
-export const USM_STATS_UNKNOWN_ENGINE_IDS = '1.3.6.1.6.3.15.1.1.4.0';
+export const USM_STATS_UNKNOWN_ENGINE_IDS = USM_STATS.unknownEngineIDs;
 /** Largest message jcstar accepts: a UDP datagram's payload. */
 const MAX_SIZE = 65507;
 

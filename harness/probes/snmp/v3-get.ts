@@ -166,10 +166,10 @@ async function exchangeOnce(net: GuardedNetwork, probe: Snmpv3GetProbe, level: S
     if (answer.outcome === 'no-answer' && answer.ignored.length) return none('garbage', `no reply it could read within ${probe.timeoutMs} ms; ${answer.ignored.length} datagram(s) it could not: ${answer.ignored[0]}`);
     return none(answer.outcome === 'aborted' ? 'aborted' : 'no-answer', answer.detail);
   }
-  return judgeReply(answer.message as V3Message | EncryptedV3Message, answer.datagram, keys, protocols, base);
+  return readReply(answer.message as V3Message | EncryptedV3Message, answer.datagram, keys, protocols, base);
 }
 
-function judgeReply(
+function readReply(
   message: V3Message | EncryptedV3Message,
   datagram: Buffer,
   keys: Keys,
