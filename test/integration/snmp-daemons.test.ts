@@ -96,13 +96,18 @@ describe('SNMP access and default communities against real net-snmp snmpd', func
     expect(access.verdict, access.reason).to.equal('PASS');
   });
 
-  it('PASSes S1.1-01 and -02 on a v2c agent with a strong community, shown alive by the declared one and by discovery', async () => {
+  it('PASSes S1.1-01 and -02 on a v2c agent with a strong community, shown alive by the declared one, within the policy\'s bound on defaults', async () => {
     const community = `c-${randomBytes(9).toString('hex')}`;
     agent = await startSnmpd({ host: '127.0.91.4', communities: [community] });
-    const { access, defaults, plaintext } = await run(document(agent, { auth: 'community', credential: 'ro' }, { ro: { password: '${env:SNMP_COMMUNITY}' } }), { SNMP_COMMUNITY: community });
+    const doc = document(agent, { auth: 'community', credential: 'ro' }, { ro: { password: '${env:SNMP_COMMUNITY}' } });
+    const { access, defaults, plaintext } = await run({ ...doc, policy: { ...QUIET, defaultCredentials: { maxAttemptsPerService: 3 } } }, { SNMP_COMMUNITY: community });
     expect(access.verdict, access.reason).to.equal('PASS');
     expect(defaults.verdict, defaults.reason).to.equal('PASS');
-    expect(defaults.reason).to.contain('no answer, while the declared community was answered over SNMPv1 and SNMPv2c');
+    expect(defaults.reason).to.match(/^snmp refused a random community and all 3 universal SNMP communities .* \(no answer, while the declared community was answered over SNMPv1 and SNMPv2c/);
+    // The policy bounds the communities tried; each goes out over v1 and v2c.
+    expect(defaults.evidence.filter((e) => String(e.data?.role).startsWith('default ')).map((e) => e.data?.role).sort()).to.deep.equal(
+      ['default snmp-private', 'default snmp-private', 'default snmp-public', 'default snmp-public', 'default snmp-snmpd', 'default snmp-snmpd'],
+    );
     expect(plaintext.verdict, plaintext.reason).to.equal('FAIL');
   });
 
