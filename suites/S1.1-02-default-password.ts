@@ -11,6 +11,7 @@ import { recordDeclaration } from '../harness/checks/declarations.js';
 import { assessFleet, initialPasswords } from '../harness/checks/default-password/fleet.js';
 import { judgeFirstUse, type FirstUseObservation } from '../harness/checks/default-password/first-use.js';
 import { requestAtFirstUse } from '../harness/checks/default-password/first-use-request.js';
+import { checkSnmpDefaultCredentials } from '../harness/checks/default-password/snmp.js';
 import { defaultsFor, loadUniversalDefaults } from '../harness/credentials/universal-defaults.js';
 import { isLoginProbe, loginProbeFor, PASSWORD_MECHANISMS } from '../harness/probes/login.js';
 import type { CheckContext } from '../harness/suite/context.js';
@@ -38,6 +39,17 @@ export default requirementSuite(REQUIREMENT, (suite) => {
         budgetMs: profile.policy.budgets.checkMs + profile.policy.holdOff.budgetMs,
       },
       (ctx) => (isLoginProbe(probe) ? checkDefaultCredentials(ctx, service, probe) : noProbe(ctx, probe.missing)),
+    );
+  }
+  // SNMP communities and USM users are no password login: harness/checks/default-password/snmp.ts tries them.
+  for (const service of profile.services.filter((s) => s.protocol === 'snmp' && (s.auth === 'community' || s.auth === 'usm'))) {
+    suite.check(
+      {
+        id: `${REQUIREMENT}/default-credentials/${service.name}`,
+        title: `No universal default community answered on ${service.name} (snmp/${service.port}, ${service.auth})`,
+        target: serviceTarget(profile, service),
+      },
+      (ctx) => checkSnmpDefaultCredentials(ctx, service),
     );
   }
   suite.check(

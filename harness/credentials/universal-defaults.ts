@@ -5,7 +5,7 @@ import { cataloguePath } from '../paths.js';
 import { Secret } from '../secrets/secret.js';
 import type { TrialCredential } from '../probes/auth-observation.js';
 
-export const CREDENTIAL_FAMILIES = ['http', 'ssh', 'telnet', 'mqtt', 'ftp', 'rtsp'] as const;
+export const CREDENTIAL_FAMILIES = ['http', 'ssh', 'telnet', 'mqtt', 'ftp', 'rtsp', 'snmp'] as const;
 export type CredentialFamily = (typeof CREDENTIAL_FAMILIES)[number];
 
 const DefaultsFile = z.strictObject({

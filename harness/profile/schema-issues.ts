@@ -123,6 +123,7 @@ function kindOf(schema: z.ZodType | undefined): string | undefined {
 }
 
 function isSecretPath(path: readonly PropertyKey[]): boolean {
+  if (path.length === 4 && path[0] === 'credentials' && path[2] === 'snmpv3' && (path[3] === 'authPassword' || path[3] === 'privPassword')) return true;
   return path.length === 3 && path[0] === 'credentials' && (path[2] === 'password' || path[2] === 'key');
 }
 

@@ -14,6 +14,7 @@ export const PROTOCOLS = [
 ] as const;
 export const AUTH_MECHANISMS = [
   'none', 'basic', 'digest', 'form', 'token', 'password', 'keyboard-interactive', 'publickey', 'certificate', 'psk', 'community',
+  'usm',
 ] as const;
 export const DEVICE_CATEGORIES = [
   'network-camera', 'router', 'smart-speaker', 'smart-home-hub', 'smart-appliance', 'sensor', 'gateway', 'printer', 'other',
@@ -112,10 +113,24 @@ export const ServiceSpec = z.strictObject({
     .describe('PEM files (relative to the profile) that clients of this TLS/DTLS service trust: the vendor CA, or the pinned device certificate'),
 });
 
+export const SNMP_AUTH_PROTOCOLS = ['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
+export const SNMP_PRIV_PROTOCOLS = ['des', 'aes'] as const;
+/** An SNMPv3 USM user (RFC 3414, RFC 7860, RFC 3826): authNoPriv without privProtocol, authPriv with it. */
+export const Snmpv3Credential = z
+  .strictObject({
+    user: nonEmpty.describe('USM user name (not secret)'),
+    authProtocol: z.enum(SNMP_AUTH_PROTOCOLS),
+    authPassword: secretRef.describe('Authentication passphrase (at least 8 characters, RFC 3414 §11.2)'),
+    privProtocol: z.enum(SNMP_PRIV_PROTOCOLS).optional().describe('des (CBC-DES) or aes (CFB128-AES-128); absent: authNoPriv'),
+    privPassword: secretRef.optional().describe('Privacy passphrase, with privProtocol'),
+  })
+  .describe('SNMPv3 user-based security, for services with auth: usm');
+
 export const CredentialSpec = z.strictObject({
   username: z.string().optional(),
   password: secretRef.optional(),
   key: secretRef.optional().describe('Private key or token'),
+  snmpv3: Snmpv3Credential.optional(),
 });
 
 const days = z.number().int().positive();

@@ -9,6 +9,7 @@ import { formatPath } from './errors.js';
 import type { Finding } from './finding.js';
 import type { SourceMap } from './locate.js';
 import { resolveSecret, type SecretSources } from './resolve-secrets.js';
+import { checkUsmService, resolveSnmpv3 } from './snmpv3.js';
 import { defaultTransport, type CredentialChange, type ProfileDocument, type ServiceSpec } from './schema.js';
 import { didYouMean } from './suggest.js';
 import type { Credential, FleetUnit, Service } from './types.js';
@@ -70,6 +71,7 @@ export function checkServices(doc: ProfileDocument, source: SourceMap, findings:
       findings.push({ path: ['services', i, 'credential'], message: `no credential named "${spec.credential}"${hint}` });
     }
     if (spec.credentialChange) checkChangeProcedure(spec, spec.credentialChange, ['services', i, 'credentialChange'], findings);
+    checkUsmService(spec, i, doc.credentials, findings);
     return service;
   });
 }
@@ -110,6 +112,8 @@ export async function resolveCredentials(specs: ProfileDocument['credentials'], 
         secrets.push(result.secret);
       } else findings.push({ path, message: result.message });
     }
+    const snmpv3 = spec.snmpv3 && (await resolveSnmpv3(name, spec.snmpv3, sources, findings, secrets));
+    if (snmpv3) credential.snmpv3 = snmpv3;
     credentials[name] = credential;
   }
   return { credentials, secrets };

@@ -1,7 +1,7 @@
 import type { EffectiveCryptoRules } from '../crypto/effective.js';
 import type { Policy } from '../policy/schema.js';
 import type { Secret } from '../secrets/secret.js';
-import type { Declarations, ProfileDocument, ServiceSpec } from './schema.js';
+import type { Declarations, ProfileDocument, SNMP_AUTH_PROTOCOLS, SNMP_PRIV_PROTOCOLS, ServiceSpec } from './schema.js';
 
 /** A service with its transport settled. */
 export interface Service extends ServiceSpec {
@@ -20,6 +20,16 @@ export interface Credential {
   username?: string;
   password?: Secret;
   key?: Secret;
+  snmpv3?: Snmpv3User;
+}
+
+/** An SNMPv3 USM user with its passphrases resolved. */
+export interface Snmpv3User {
+  user: string;
+  authProtocol: (typeof SNMP_AUTH_PROTOCOLS)[number];
+  authPassword: Secret;
+  /** Absent: authNoPriv. */
+  privacy?: { protocol: (typeof SNMP_PRIV_PROTOCOLS)[number]; password: Secret };
 }
 
 /** A validated profile with secrets resolved and the policy merged: what the engine runs on. */

@@ -257,10 +257,10 @@ describe('S1.1-01 unauthenticated access: Telnet ports and services without a pr
   });
 
   it('is INCONCLUSIVE "no probe" for a protocol it cannot try, and sends nothing', async () => {
-    const run = await runProfile(profile('127.0.87.42', [{ name: 'mgmt', protocol: 'snmp', port: 161, auth: 'community' }]), { only: ['S1.1-01'] });
+    const run = await runProfile(profile('127.0.87.42', [{ name: 'mgmt', protocol: 'upnp', port: 1900, auth: 'none' }]), { only: ['S1.1-01'] });
     const check = accessCheck(run, 'mgmt');
     expect(check.verdict).to.equal('INCONCLUSIVE');
-    expect(check.reason).to.equal('jcstar has no unauthenticated-access probe for snmp yet; try mgmt without credentials by hand');
+    expect(check.reason).to.equal('jcstar has no unauthenticated-access probe for upnp yet; try mgmt without credentials by hand');
     expect(check.evidence.map((e) => e.kind)).to.deep.equal(['note']);
   });
 });

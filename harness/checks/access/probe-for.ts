@@ -5,6 +5,7 @@ import { checkCoapAccess } from './coap.js';
 import { checkHttpAccess } from './http.js';
 import { checkMqttAccess } from './mqtt.js';
 import { checkRtspAccess } from './rtsp.js';
+import { checkSnmpAccess } from './snmp.js';
 import { checkSshAccess } from './ssh.js';
 import { checkTelnetAccess } from './telnet.js';
 
@@ -19,6 +20,7 @@ const CHECKS: Partial<Record<Service['protocol'], AccessCheck>> = {
   ssh: checkSshAccess,
   telnet: checkTelnetAccess,
   rtsp: checkRtspAccess,
+  snmp: checkSnmpAccess,
 };
 
 /** The unauthenticated-access check for this service, or why there is none. */

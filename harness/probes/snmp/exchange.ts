@@ -1,7 +1,7 @@
 import type { RemoteInfo } from 'node:dgram';
 import type { GuardedNetwork } from '../../net/network.js';
 import { elapsed } from '../auth-observation.js';
-import { SnmpDecodeError, decodeSnmpMessage, type SnmpMessage } from './message.js';
+import { SnmpDecodeError, decodeSnmpDatagram, type SnmpDatagram } from './message.js';
 
 export interface SnmpTarget {
   host: string;
@@ -18,7 +18,9 @@ const MAX_IGNORED = 32;
 
 export interface SnmpAnswer {
   outcome: 'answered' | 'no-answer' | 'aborted';
-  message: SnmpMessage | null;
+  message: SnmpDatagram | null;
+  /** The answer's bytes as received: an authentication tag is verified over them. */
+  datagram: Buffer | null;
   detail: string;
   /** Datagrams from the agent that were not the answer: undecodable, or for another request. */
   ignored: string[];
@@ -29,7 +31,7 @@ export interface SnmpAnswer {
  * Sends `request` from a guarded UDP socket and waits for the first datagram from host:port that
  * decodes and that `isAnswer` accepts. UDP gives no refusal: silence is the only other outcome.
  */
-export async function exchangeSnmp(net: GuardedNetwork, target: SnmpTarget, request: Buffer, isAnswer: (message: SnmpMessage) => boolean): Promise<SnmpAnswer> {
+export async function exchangeSnmp(net: GuardedNetwork, target: SnmpTarget, request: Buffer, isAnswer: (message: SnmpDatagram) => boolean): Promise<SnmpAnswer> {
   const started = process.hrtime.bigint();
   const socket = net.udpSocket(target.host.includes(':') ? 'udp6' : 'udp4');
   const ignored: string[] = [];
@@ -41,9 +43,9 @@ export async function exchangeSnmp(net: GuardedNetwork, target: SnmpTarget, requ
         clearTimeout(timer);
         target.signal.removeEventListener('abort', onAbort);
       };
-      const settle = (outcome: SnmpAnswer['outcome'], message: SnmpMessage | null, detail: string) => {
+      const settle = (outcome: SnmpAnswer['outcome'], message: SnmpDatagram | null, detail: string, datagram: Buffer | null = null) => {
         stop();
-        resolve({ outcome, message, detail, ignored, latencyMs: elapsed(started) });
+        resolve({ outcome, message, datagram, detail, ignored, latencyMs: elapsed(started) });
       };
       const send = () => {
         if (transmissions >= TRANSMISSIONS) return;
@@ -59,15 +61,15 @@ export async function exchangeSnmp(net: GuardedNetwork, target: SnmpTarget, requ
       const onAbort = () => settle('aborted', null, 'aborted');
       socket.on('message', (datagram: Buffer, from: RemoteInfo) => {
         if (from.address !== target.host || from.port !== target.port) return;
-        let message: SnmpMessage;
+        let message: SnmpDatagram;
         try {
-          message = decodeSnmpMessage(datagram);
+          message = decodeSnmpDatagram(datagram);
         } catch (err) {
           if (ignored.length < MAX_IGNORED) ignored.push(`${datagram.length} bytes: ${err instanceof SnmpDecodeError ? err.message : 'not an SNMP message'}`);
           return;
         }
-        if (isAnswer(message)) settle('answered', message, 'answered');
-        else if (ignored.length < MAX_IGNORED) ignored.push(`${datagram.length} bytes: an SNMP ${message.version} ${message.pdu.type} for request-id ${message.pdu.requestId}`);
+        if (isAnswer(message)) settle('answered', message, 'answered', datagram);
+        else if (ignored.length < MAX_IGNORED) ignored.push(`${datagram.length} bytes: ${'encryptedPdu' in message ? `an encrypted SNMPv3 message for msgID ${message.messageId}` : `an SNMP ${message.version} ${message.pdu.type} for request-id ${message.pdu.requestId}`}`);
       });
       const timer = setTimeout(() => settle('no-answer', null, `no SNMP answer within ${target.timeoutMs} ms (${transmissions} datagram(s) sent)`), target.timeoutMs);
       const resend = setInterval(send, Math.max(1, Math.floor(target.timeoutMs / TRANSMISSIONS)));

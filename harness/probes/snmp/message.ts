@@ -3,7 +3,8 @@ import forge from 'node-forge';
 /**
  * SNMP messages as RFC 1157 (v1), RFC 3416 (v2c PDUs) and RFC 3412/3414 (v3 with USM) frame them,
  * encoded and decoded by node-forge's ASN.1 (DER is valid BER). Only what jcstar sends and what answers
- * it: GET-style PDUs and reports; a v1 Trap and an encrypted v3 scoped PDU are refused as undecodable.
+ * it: GET-style PDUs and reports; a v1 Trap is refused as undecodable. An encrypted v3 scoped PDU is
+ * decoded only as far as its header (decodeSnmpDatagram); usm-message.ts decrypts it.
  */
 
 const { asn1 } = forge;
@@ -70,15 +71,20 @@ export interface CommunityMessage {
   pdu: SnmpPdu;
 }
 
-/** UsmSecurityParameters (RFC 3414 §2.4), without the authentication and privacy parameters. */
+/** UsmSecurityParameters (RFC 3414 §2.4). */
 export interface UsmParameters {
   engineId: Buffer;
   engineBoots: number;
   engineTime: number;
   userName: string;
+  /** msgAuthenticationParameters (the HMAC tag); absent when empty. */
+  authParameters?: Buffer;
+  /** msgPrivacyParameters (the salt); absent when empty. */
+  privacyParameters?: Buffer;
 }
 
-export interface V3Message {
+/** msgGlobalData and the USM parameters: everything of a v3 message but its scoped PDU. */
+export interface V3Header {
   version: 'v3';
   messageId: number;
   maxSize: number;
@@ -87,14 +93,28 @@ export interface V3Message {
   /** 3 is USM. */
   securityModel: number;
   usm: UsmParameters;
+}
+
+export interface ScopedPdu {
   contextEngineId: Buffer;
   contextName: string;
   pdu: SnmpPdu;
 }
 
+export interface V3Message extends V3Header, ScopedPdu {}
+
+/** A v3 message whose scoped PDU is encrypted (authPriv): only its header can be read without the key. */
+export interface EncryptedV3Message extends V3Header {
+  encryptedPdu: Buffer;
+}
+
 export type SnmpMessage = CommunityMessage | V3Message;
+/** What a datagram can decode to: a plaintext message, or an encrypted v3 one. */
+export type SnmpDatagram = SnmpMessage | EncryptedV3Message;
 
 export const USM_SECURITY_MODEL = 3;
+export const AUTH_FLAG = 0x01;
+export const PRIV_FLAG = 0x02;
 export const REPORTABLE = 0x04;
 
 export class SnmpDecodeError extends Error {
@@ -173,20 +193,39 @@ function der(node: Node): Buffer {
 
 export function encodeSnmpMessage(message: SnmpMessage): Buffer {
   if (message.version !== 'v3') return der(sequence([integer(VERSION_NUMBERS[message.version]), octets(message.community), pduNode(message.pdu)]));
-  const usm = sequence([
-    octets(message.usm.engineId),
-    integer(message.usm.engineBoots),
-    integer(message.usm.engineTime),
-    octets(message.usm.userName),
-    octets(''),
-    octets(''),
+  return encodeV3(message, message);
+}
+
+/** The DER of a scoped PDU: what USM privacy encrypts. */
+export function encodeScopedPdu(scoped: ScopedPdu): Buffer {
+  return der(scopedPduNode(scoped));
+}
+
+function scopedPduNode(scoped: ScopedPdu): Node {
+  return sequence([octets(scoped.contextEngineId), octets(scoped.contextName), pduNode(scoped.pdu)]);
+}
+
+/**
+ * A v3 message around its scoped PDU, or around the ciphertext of one (authPriv). DER is deterministic,
+ * so the same message encodes to the same bytes: an HMAC over the encoding with a zeroed tag fits the
+ * encoding with the tag filled in.
+ */
+export function encodeV3(header: V3Header, scoped: ScopedPdu | { encryptedPdu: Buffer }): Buffer {
+  const { usm } = header;
+  const securityParameters = sequence([
+    octets(usm.engineId),
+    integer(usm.engineBoots),
+    integer(usm.engineTime),
+    octets(usm.userName),
+    octets(usm.authParameters ?? Buffer.alloc(0)),
+    octets(usm.privacyParameters ?? Buffer.alloc(0)),
   ]);
   return der(
     sequence([
       integer(VERSION_NUMBERS.v3),
-      sequence([integer(message.messageId), integer(message.maxSize), octets(Buffer.from([message.flags])), integer(message.securityModel)]),
-      octets(der(usm)),
-      sequence([octets(message.contextEngineId), octets(message.contextName), pduNode(message.pdu)]),
+      sequence([integer(header.messageId), integer(header.maxSize), octets(Buffer.from([header.flags])), integer(header.securityModel)]),
+      octets(der(securityParameters)),
+      'encryptedPdu' in scoped ? octets(scoped.encryptedPdu) : scopedPduNode(scoped),
     ]),
   );
 }
@@ -263,16 +302,26 @@ function readPdu(node: Node | undefined): SnmpPdu {
   };
 }
 
-function parse(bytes: Buffer, what: string): Node {
+/** node-forge's fromDer takes an options object that its type declarations leave out. */
+const fromDer = asn1.fromDer as unknown as (bytes: forge.util.ByteStringBuffer, options: { strict: boolean; parseAllBytes: boolean }) => Node;
+
+function parse(bytes: Buffer, what: string, parseAllBytes = true): Node {
   try {
-    return asn1.fromDer(forge.util.createBuffer(bytesOf(bytes)), true);
+    return fromDer(forge.util.createBuffer(bytesOf(bytes)), { strict: true, parseAllBytes });
   } catch (err) {
     throw new SnmpDecodeError(`${what}: not BER (${(err as Error).message})`);
   }
 }
 
-/** Decodes one datagram; throws SnmpDecodeError on anything that is not an SNMP message this module reads. */
+/** Decodes one datagram; throws SnmpDecodeError on anything that is not an SNMP message this module reads, or on an encrypted one. */
 export function decodeSnmpMessage(datagram: Buffer): SnmpMessage {
+  const message = decodeSnmpDatagram(datagram);
+  if ('encryptedPdu' in message) throw new SnmpDecodeError('scoped PDU is encrypted');
+  return message;
+}
+
+/** Decodes one datagram, an encrypted v3 message as far as its header; throws SnmpDecodeError on anything else it cannot read. */
+export function decodeSnmpDatagram(datagram: Buffer): SnmpDatagram {
   const top = children(parse(datagram, 'message'), 'message');
   const versionNumber = readInteger(top[0], 'version');
   const version = (Object.keys(VERSION_NUMBERS) as SnmpVersion[]).find((v) => VERSION_NUMBERS[v] === versionNumber);
@@ -285,25 +334,45 @@ export function decodeSnmpMessage(datagram: Buffer): SnmpMessage {
   const [messageId, maxSize, flags, securityModel] = children(top[1], 'msgGlobalData', 4);
   const flagBytes = readOctets(flags, 'msgFlags');
   if (flagBytes.length !== 1) throw new SnmpDecodeError('msgFlags: expected one octet');
-  const [engineId, engineBoots, engineTime, userName] = children(parse(readOctets(top[2], 'msgSecurityParameters'), 'msgSecurityParameters'), 'UsmSecurityParameters', 6);
-  if (top[3]?.tagClass === Class.UNIVERSAL && top[3].type === Type.OCTETSTRING) throw new SnmpDecodeError('scoped PDU is encrypted');
-  const [contextEngineId, contextName, pdu] = children(top[3], 'scoped PDU', 3);
-  return {
+  const [engineId, engineBoots, engineTime, userName, authParameters, privacyParameters] = children(
+    parse(readOctets(top[2], 'msgSecurityParameters'), 'msgSecurityParameters'),
+    'UsmSecurityParameters',
+    6,
+  );
+  const usm: UsmParameters = {
+    engineId: readOctets(engineId, 'msgAuthoritativeEngineID'),
+    engineBoots: readInteger(engineBoots, 'msgAuthoritativeEngineBoots'),
+    engineTime: readInteger(engineTime, 'msgAuthoritativeEngineTime'),
+    userName: readOctets(userName, 'msgUserName').toString('utf8'),
+  };
+  const auth = readOctets(authParameters, 'msgAuthenticationParameters');
+  const privacy = readOctets(privacyParameters, 'msgPrivacyParameters');
+  if (auth.length) usm.authParameters = auth;
+  if (privacy.length) usm.privacyParameters = privacy;
+  const header: V3Header = {
     version,
     messageId: readInteger(messageId, 'msgID'),
     maxSize: readInteger(maxSize, 'msgMaxSize'),
     flags: flagBytes[0]!,
     securityModel: readInteger(securityModel, 'msgSecurityModel'),
-    usm: {
-      engineId: readOctets(engineId, 'msgAuthoritativeEngineID'),
-      engineBoots: readInteger(engineBoots, 'msgAuthoritativeEngineBoots'),
-      engineTime: readInteger(engineTime, 'msgAuthoritativeEngineTime'),
-      userName: readOctets(userName, 'msgUserName').toString('utf8'),
-    },
+    usm,
+  };
+  if (top[3]?.tagClass === Class.UNIVERSAL && top[3].type === Type.OCTETSTRING) return { ...header, encryptedPdu: readOctets(top[3], 'encryptedPDU') };
+  return { ...header, ...scopedPduOf(top[3]) };
+}
+
+function scopedPduOf(node: Node | undefined): ScopedPdu {
+  const [contextEngineId, contextName, pdu] = children(node, 'scoped PDU', 3);
+  return {
     contextEngineId: readOctets(contextEngineId, 'contextEngineID'),
     contextName: readOctets(contextName, 'contextName').toString('utf8'),
     pdu: readPdu(pdu),
   };
+}
+
+/** A decrypted scoped PDU; bytes after it are ignored, since CBC-DES pads the plaintext (RFC 3414 §8.1.1.2). */
+export function decodeScopedPdu(plaintext: Buffer): ScopedPdu {
+  return scopedPduOf(parse(plaintext, 'decrypted scoped PDU', false));
 }
 
 const PRINTABLE = /^[\t\r\n\x20-\x7e]*$/;
