@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import type { CheckContext } from '../suite/context.js';
 
 /**
@@ -9,6 +8,5 @@ import type { CheckContext } from '../suite/context.js';
 export function isHttpsOnDevice(ctx: CheckContext, location: URL | null): boolean {
   if (location?.protocol !== 'https:') return false;
   const host = location.hostname.replace(/^\[(.*)\]$/, '$1');
-  if (isIP(host)) return ctx.net.guard.allows(host);
-  return host.toLowerCase() === ctx.profile.target.host.toLowerCase();
+  return ctx.net.guard.allows(host) || host.toLowerCase() === ctx.profile.target.host.toLowerCase();
 }
