@@ -122,8 +122,12 @@ function kindOf(schema: z.ZodType | undefined): string | undefined {
   return undefined;
 }
 
+const SECRET_FIELDS = new Set(['password', 'key', 'clientCertificate', 'clientKey']);
+
 function isSecretPath(path: readonly PropertyKey[]): boolean {
-  return path.length === 3 && path[0] === 'credentials' && (path[2] === 'password' || path[2] === 'key');
+  if (path[0] !== 'credentials') return false;
+  if (path.length === 4 && path[2] === 'psk') return path[3] === 'key';
+  return path.length === 3 && SECRET_FIELDS.has(String(path[2]));
 }
 
 function allowedKeys(path: readonly PropertyKey[]): string[] {

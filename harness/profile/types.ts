@@ -1,7 +1,7 @@
 import type { EffectiveCryptoRules } from '../crypto/effective.js';
 import type { Policy } from '../policy/schema.js';
 import type { Secret } from '../secrets/secret.js';
-import type { Declarations, ProfileDocument, ServiceSpec } from './schema.js';
+import type { Declarations, ProfileDocument, PskKeyFormat, ServiceSpec } from './schema.js';
 
 /** A service with its transport settled. */
 export interface Service extends ServiceSpec {
@@ -20,6 +20,17 @@ export interface Credential {
   username?: string;
   password?: Secret;
   key?: Secret;
+  /** PEM certificate (chain) presented as a TLS client; always with clientKey. */
+  clientCertificate?: Secret;
+  clientKey?: Secret;
+  psk?: PresharedKey;
+}
+
+/** A DTLS pre-shared key; `key` holds the key's bytes as `keyFormat` spells them. */
+export interface PresharedKey {
+  identity: string;
+  key: Secret;
+  keyFormat: PskKeyFormat;
 }
 
 /** A validated profile with secrets resolved and the policy merged: what the engine runs on. */
