@@ -74,7 +74,13 @@ export async function probeTlsClientAuth(net: GuardedNetwork, probe: TlsClientAu
     socket.once('secureConnect', () => {
       secured = socket.getProtocol() ?? 'TLS';
       clearTimeout(timer);
+      // TLS 1.2 has judged the client's certificate before its Finished; TLS 1.3 only after ours.
+      if (secured !== 'TLSv1.3') return settle(null, false);
       timer = setTimeout(() => settle(null, false), Math.min(SETTLE_MS, probe.timeoutMs));
+    });
+    // A TLS 1.3 server issues tickets once it has accepted the client's Finished, certificate included.
+    socket.once('session', () => {
+      if (secured) settle(null, false);
     });
     socket.on('error', (err) => settle(err, false));
     socket.on('close', () => settle(null, true));
@@ -89,7 +95,7 @@ export async function probeTlsClientAuth(net: GuardedNetwork, probe: TlsClientAu
     return { outcome: 'required', version: secured, alert, detail: `alert ${alert.description} ${alert.name}`, latencyMs: latency() };
   }
   if (secured && !error && !closed) {
-    return { outcome: 'not-required', version: secured, detail: `${secured} handshake completed without a client certificate; the session stayed up for ${Math.min(SETTLE_MS, probe.timeoutMs)} ms`, latencyMs: latency() };
+    return { outcome: 'not-required', version: secured, detail: `${secured} handshake completed without a client certificate, and the server kept the session`, latencyMs: latency() };
   }
   if (secured === 'TLSv1.3' && alert && CERTIFICATE_ALERTS[alert.description]) {
     // In TLS 1.3 the server has already answered; an alert now is about the client's (empty) certificate.
