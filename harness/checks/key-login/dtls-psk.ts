@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { DISCOVERY_PATH } from '../../probes/coap/discovery.js';
 import { probeDtlsPsk, type DtlsPskResult } from '../../probes/dtls/psk-handshake.js';
 import type { PresharedKey, Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
-
-export const DISCOVERY_PATH = '/.well-known/core';
 
 export interface PskHandshakeSeen {
   result: DtlsPskResult;
