@@ -96,4 +96,18 @@ describe('profile loader: client certificates and pre-shared keys', () => {
     expect(found[0]).to.match(/^hub\.yaml:6:35: credentials\.b\.psk\.key: expected a reference/);
     expect(found[0]).to.not.include('hunter2-psk');
   });
+
+  it('refuses a service declared auth: psk whose credential has no psk, at the service', async () => {
+    const text = [
+      header,
+      '  web:',
+      '    username: admin',
+      '    password: ${env:PW}',
+      'services:',
+      '  - { name: coaps, protocol: coaps, port: 5684, auth: psk, credential: web }',
+    ].join('\n');
+    expect(await problems(text, dir, { PW: 'x-secret' })).to.deep.equal([
+      'hub.yaml:9:72: services[0].credential: auth: psk needs a credential with psk (identity and key); "web" has none',
+    ]);
+  });
 });
