@@ -1,7 +1,8 @@
 import { expect } from 'chai';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { packageRoot } from '../../harness/paths.js';
 import { ProfileError, formatProblem } from '../../harness/profile/errors.js';
 import { parseProfile } from '../../harness/profile/load.js';
 
@@ -109,5 +110,19 @@ describe('profile loader: client certificates and pre-shared keys', () => {
     expect(await problems(text, dir, { PW: 'x-secret' })).to.deep.equal([
       'hub.yaml:9:72: services[0].credential: auth: psk needs a credential with psk (identity and key); "web" has none',
     ]);
+  });
+
+  it('loads devices/example-hub.yaml, with its key files and environment in place', async () => {
+    const base = join(dir, 'hub');
+    await mkdir(join(base, 'certs'), { recursive: true });
+    await mkdir(join(base, 'keys'));
+    await writeFile(join(base, 'certs', 'client.pem'), CERT);
+    await writeFile(join(base, 'certs', 'client-key.pem'), KEY);
+    await writeFile(join(base, 'keys', 'id_ed25519'), 'ssh key\n');
+    const text = await readFile(join(packageRoot, 'devices', 'example-hub.yaml'), 'utf8');
+    const lookup = async () => ['192.0.2.20'];
+    const profile = await parseProfile(text, { file: 'example-hub.yaml', baseDir: base, env: { BROKER_PASSWORD: 'b-pw', COAP_PSK: 'c-psk' }, lookup });
+    expect(profile.services.map((s) => [s.name, s.auth])).to.deep.equal([['broker', 'password'], ['coaps', 'psk'], ['maintenance', 'publickey']]);
+    expect(profile.credentials['coaps-psk']!.psk).to.include({ identity: 'hub-01', keyFormat: 'text' });
   });
 });
