@@ -18,7 +18,7 @@ import {
   type PskSuite,
 } from './psk-keys.js';
 import { HandshakeReassembler, type HandshakeMessage } from './reassembly.js';
-import { parseRecords, type DtlsRecord } from './records.js';
+import { parseRecords, withSequence, type DtlsRecord } from './records.js';
 
 export interface DtlsPskProbe {
   host: string;
@@ -99,12 +99,14 @@ async function handshake(channel: DatagramChannel, probe: DtlsPskProbe, transcri
   const random = randomBytes(32);
   const suites = PSK_SUITES.map((s) => s.code);
   const hello = (cookie?: Buffer, messageSeq = 0) =>
-    dtlsClientHelloRecord({ version: 'DTLSv1.2', cipherSuites: suites, serverName: null, random, ...(cookie ? { cookie } : {}) }, messageSeq, wire.nextSeq(0));
+    dtlsClientHelloRecord({ version: 'DTLSv1.2', cipherSuites: suites, serverName: null, random, ...(cookie ? { cookie } : {}) }, messageSeq, 0);
   const offered = `ClientHello DTLS 1.2 (${PSK_SUITES.map((s) => s.name).join(', ')})`;
 
+  // Each send of a hello under a new record sequence number: a retransmission must not look like a replay (RFC 6347 §4.1.2.6).
+  const resend = (record: Buffer) => () => withSequence(record, wire.nextSeq(0));
   let messages = new HandshakeReassembler();
   let clientHello = hello();
-  let answer = await flight(channel, () => clientHello, probe.timeoutMs, (r) => readHello(r, messages));
+  let answer = await flight(channel, resend(clientHello), probe.timeoutMs, (r) => readHello(r, messages));
   if (answer.kind === 'silent') return { outcome: 'error', failure: 'silent', detail: `no answer to a DTLS 1.2 ClientHello, sent twice, ${probe.timeoutMs} ms apart` };
   if (answer.kind === 'alert') return refusedAtHello(transcript, offered, answer.alert);
   let helloLine = offered;
@@ -114,7 +116,7 @@ async function handshake(channel: DatagramChannel, probe: DtlsPskProbe, transcri
     helloLine += ` → HelloVerifyRequest (cookie ${cookie.length} bytes) → ClientHello with cookie`;
     messages = new HandshakeReassembler();
     clientHello = hello(cookie, 1);
-    answer = await flight(channel, () => clientHello, probe.timeoutMs, (r) => readHello(r, messages, verify.messageSeq + 1));
+    answer = await flight(channel, resend(clientHello), probe.timeoutMs, (r) => readHello(r, messages, verify.messageSeq + 1));
     if (answer.kind === 'silent') {
       transcript.push(`${helloLine} → no answer`);
       return { outcome: 'error', failure: 'silent', detail: 'sent a HelloVerifyRequest, then did not answer the hello with its cookie' };
