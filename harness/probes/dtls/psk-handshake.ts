@@ -41,6 +41,9 @@ export interface CoapOverDtlsAnswer {
   excerpt: string;
 }
 
+/** The answer to the CoAP GET sent over the secured association, or that none came. */
+export type CoapReply = CoapOverDtlsAnswer | { outcome: 'no-answer'; detail: string };
+
 interface Common {
   /** One line per flight, for the evidence: what was sent and what came back. */
   transcript: string[];
@@ -48,7 +51,7 @@ interface Common {
 }
 
 export type DtlsPskResult =
-  | (Common & { outcome: 'completed'; suite: string; identityHint: string | null; reply: CoapOverDtlsAnswer | { outcome: 'no-answer'; detail: string } | null })
+  | (Common & { outcome: 'completed'; suite: string; identityHint: string | null; reply: CoapReply | null })
   /** hello: no PSK suite was agreed; finished: the server did not accept the keyed Finished (alert or silence). */
   | (Common & { outcome: 'refused'; stage: 'hello' | 'finished'; alert: string | null; detail: string; suite: string | null; identityHint: string | null })
   | (Common & { outcome: 'error'; failure: NetFailure | 'not-dtls' | 'silent'; detail: string });
@@ -86,8 +89,6 @@ export async function probeDtlsPsk(net: GuardedNetwork, probe: DtlsPskProbe): Pr
 }
 
 class NotDtls extends Error {}
-
-type CoapReply = CoapOverDtlsAnswer | { outcome: 'no-answer'; detail: string };
 
 type Outcome =
   | { outcome: 'completed'; suite: string; identityHint: string | null; reply: CoapReply | null }
