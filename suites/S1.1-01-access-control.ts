@@ -9,6 +9,7 @@
 import { accessCheckFor } from '../harness/checks/access/probe-for.js';
 import { checkUndeclaredTelnet, undeclaredTelnetPorts } from '../harness/checks/access/telnet.js';
 import { recordDeclaration } from '../harness/checks/declarations.js';
+import { keyLoginAccess } from '../harness/checks/key-login/access.js';
 import { scanTcpPorts } from '../harness/probes/tcp/port-scan.js';
 import { requirementSuite, serviceTarget } from '../harness/suite/define.js';
 import { fail, inconclusive, manual, pass } from '../harness/verdicts/outcome.js';
@@ -73,6 +74,9 @@ export default requirementSuite(REQUIREMENT, (suite) => {
         target: serviceTarget(profile, service),
       },
       async (ctx) => {
+        // Authentication below the application (a required client certificate, DTLS-PSK) decides first.
+        const belowApplication = await keyLoginAccess(ctx, service);
+        if (belowApplication) return belowApplication;
         if (typeof access === 'function') return access(ctx, service);
         ctx.evidence.record({ kind: 'note', summary: access.missing, target: ctx.target });
         return inconclusive(access.missing);

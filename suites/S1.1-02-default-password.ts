@@ -8,6 +8,9 @@
 import { isHeldOff, PacedLogin } from '../harness/checks/hold-off/paced.js';
 import { randomCredential, type Attempt } from '../harness/checks/login-attempts.js';
 import { recordDeclaration } from '../harness/checks/declarations.js';
+import { clientCertificateOf } from '../harness/checks/key-login/client-certificate.js';
+import { keyLoginDefaults } from '../harness/checks/key-login/default-credentials.js';
+import { isKeyOnlyLogin, unprobedKeyLogin } from '../harness/checks/key-login/mechanisms.js';
 import { assessFleet, initialPasswords } from '../harness/checks/default-password/fleet.js';
 import { judgeFirstUse, type FirstUseObservation } from '../harness/checks/default-password/first-use.js';
 import { requestAtFirstUse } from '../harness/checks/default-password/first-use-request.js';
@@ -29,7 +32,7 @@ const FIRST_USE_DEFAULTS = 3;
 export default requirementSuite(REQUIREMENT, (suite) => {
   const { profile } = suite;
   for (const service of profile.services.filter((s) => PASSWORD_MECHANISMS.has(s.auth))) {
-    const probe = loginProbeFor(service);
+    const probe = loginProbeFor(service, clientCertificateOf(profile, service));
     suite.check(
       {
         id: `${REQUIREMENT}/default-credentials/${service.name}`,
@@ -38,7 +41,19 @@ export default requirementSuite(REQUIREMENT, (suite) => {
         // Room to wait out the device's hold-offs on top of the attempts themselves.
         budgetMs: profile.policy.budgets.checkMs + profile.policy.holdOff.budgetMs,
       },
-      (ctx) => (isLoginProbe(probe) ? checkDefaultCredentials(ctx, service, probe) : noProbe(ctx, probe.missing)),
+      // A password only behind a key (client certificate, key-only SSH) cannot hold a default anyone can use.
+      async (ctx) => (await keyLoginDefaults(ctx, service)) ?? (isLoginProbe(probe) ? checkDefaultCredentials(ctx, service, probe) : noProbe(ctx, probe.missing)),
+    );
+  }
+  // Key logins (public key, client certificate, pre-shared key): no password to hold a default.
+  for (const service of profile.services.filter(isKeyOnlyLogin)) {
+    suite.check(
+      {
+        id: `${REQUIREMENT}/default-credentials/${service.name}`,
+        title: `No password login to hold a default on ${service.name} (${service.protocol}/${service.port}, ${service.auth})`,
+        target: serviceTarget(profile, service),
+      },
+      async (ctx) => (await keyLoginDefaults(ctx, service)) ?? notApplicable(unprobedKeyLogin(service)),
     );
   }
   // SNMP communities and USM users are no password login: harness/checks/default-password/snmp.ts tries them.

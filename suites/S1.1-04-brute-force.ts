@@ -12,13 +12,16 @@ import type { BruteForceAttempt, BruteForceClassification } from '../harness/che
 import { projectFromLockout, projectFromThroughput } from '../harness/checks/brute-force/project.js';
 import { awaitRecovery, recoveryPoll, retryAfterMs, type Recovery } from '../harness/checks/hold-off/recovery.js';
 import { isHeldOff, PacedLogin } from '../harness/checks/hold-off/paced.js';
+import { keyLoginBruteForce } from '../harness/checks/key-login/brute-force.js';
+import { clientCertificateOf } from '../harness/checks/key-login/client-certificate.js';
+import { isKeyOnlyLogin, unprobedKeyLogin } from '../harness/checks/key-login/mechanisms.js';
 import { attemptLogin, randomPassword, type Attempt } from '../harness/checks/login-attempts.js';
 import { isLoginProbe, loginProbeFor, PASSWORD_MECHANISMS, type LoginProbe } from '../harness/probes/login.js';
 import type { TrialCredential } from '../harness/probes/auth-observation.js';
 import type { Service } from '../harness/profile/types.js';
 import type { CheckContext } from '../harness/suite/context.js';
 import { requirementSuite, serviceTarget } from '../harness/suite/define.js';
-import { fail, inconclusive, pass, type CheckOutcome } from '../harness/verdicts/outcome.js';
+import { fail, inconclusive, notApplicable, pass, type CheckOutcome } from '../harness/verdicts/outcome.js';
 
 const REQUIREMENT = 'S1.1-04';
 /** Headroom on top of the burst and the unlock wait for the confirmation and reporting. */
@@ -34,7 +37,7 @@ export default requirementSuite(REQUIREMENT, (suite) => {
   const { profile } = suite;
   const { maxDurationMs, maxUnlockWaitMs } = profile.policy.bruteForce;
   for (const service of profile.services.filter((s) => PASSWORD_MECHANISMS.has(s.auth))) {
-    const probe = loginProbeFor(service);
+    const probe = loginProbeFor(service, clientCertificateOf(profile, service));
     suite.check(
       {
         id: `${REQUIREMENT}/brute-force/${service.name}`,
@@ -43,12 +46,26 @@ export default requirementSuite(REQUIREMENT, (suite) => {
         budgetMs: profile.policy.holdOff.maxWaitMs + maxDurationMs + maxUnlockWaitMs + BUDGET_MARGIN_MS,
       },
       async (ctx) => {
+        // A password behind a required client certificate, or SSH that offers no password method: nothing to guess.
+        const keyed = await keyLoginBruteForce(ctx, service);
+        if (keyed) return keyed;
         if (!isLoginProbe(probe)) {
           ctx.evidence.record({ kind: 'note', summary: probe.missing, target: ctx.target });
           return inconclusive(probe.missing);
         }
         return checkBruteForce(ctx, service, probe);
       },
+    );
+  }
+  // Key logins (public key, client certificate, pre-shared key): the refused key attempt is the evidence.
+  for (const service of profile.services.filter(isKeyOnlyLogin)) {
+    suite.check(
+      {
+        id: `${REQUIREMENT}/brute-force/${service.name}`,
+        title: `No password to guess on ${service.name} (${service.protocol}/${service.port}, ${service.auth})`,
+        target: serviceTarget(profile, service),
+      },
+      async (ctx) => (await keyLoginBruteForce(ctx, service)) ?? notApplicable(unprobedKeyLogin(service)),
     );
   }
 });

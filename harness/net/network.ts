@@ -3,8 +3,15 @@ import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import type { ScopeGuard } from '../scope/guard.js';
+import type { Secret } from '../secrets/secret.js';
 import { NetError, classifyNetError } from './errors.js';
 import { RateLimiter } from './rate-limit.js';
+
+/** A TLS client certificate (PEM chain) and its private key, revealed only into the TLS stack. */
+export interface ClientCertificate {
+  certificate: Secret;
+  key: Secret;
+}
 
 export interface NetworkLimits {
   connectionsPerSecond: number;
@@ -72,16 +79,18 @@ export class GuardedNetwork {
 
   /**
    * connectTcp, then TLS over it when asked. The peer's certificate is not verified: S1.1-12 grades it,
-   * and no other probe may stop at it. SNI is sent only for `serverName`.
+   * and no other probe may stop at it. SNI is sent only for `serverName`; `clientCertificate` is
+   * presented when the server asks for one (mutual TLS).
    */
   async connectStream(
     host: string,
     port: number,
-    options: { tls: boolean; serverName?: string; signal?: AbortSignal; timeoutMs?: number },
+    options: { tls: boolean; serverName?: string; clientCertificate?: ClientCertificate; signal?: AbortSignal; timeoutMs?: number },
   ): Promise<Duplex> {
     const socket = await this.connectTcp(host, port, options);
     if (!options.tls) return socket;
-    const secure = tlsConnect({ socket, rejectUnauthorized: false, servername: options.serverName });
+    const client = options.clientCertificate;
+    const secure = tlsConnect({ socket, rejectUnauthorized: false, servername: options.serverName, ...(client ? { cert: client.certificate.reveal(), key: client.key.reveal() } : {}) });
     // As for the plain socket: a quiet listener, so that a late failure cannot crash the process.
     secure.on('error', () => {});
     return secure;

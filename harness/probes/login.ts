@@ -1,5 +1,5 @@
 import type { CredentialFamily } from '../credentials/universal-defaults.js';
-import type { GuardedNetwork } from '../net/network.js';
+import type { ClientCertificate, GuardedNetwork } from '../net/network.js';
 import type { Service } from '../profile/types.js';
 import type { AuthObservation, TrialCredential } from './auth-observation.js';
 import { probeFtpLogin } from './ftp/login.js';
@@ -22,8 +22,11 @@ export interface LoginProbe {
 
 type Attempt = LoginProbe['attempt'];
 
-/** The probe that can try a password on this service's login, or why there is none. */
-export function loginProbeFor(service: Service): LoginProbe | { missing: string } {
+/**
+ * The probe that can try a password on this service's login, or why there is none. Behind mutual TLS
+ * the probe presents `clientCertificate` (MQTT over TLS).
+ */
+export function loginProbeFor(service: Service, clientCertificate?: ClientCertificate): LoginProbe | { missing: string } {
   const { protocol, auth, port } = service;
   const tls = protocol.endsWith('s') && protocol !== 'ssh';
   const path = service.paths?.[0] ?? '/';
@@ -44,7 +47,7 @@ export function loginProbeFor(service: Service): LoginProbe | { missing: string 
     return probe('ssh', 'SSH password / keyboard-interactive', (net, host, credential, signal, timeoutMs) => probeSshPassword(net, { host, port, credential, signal, timeoutMs }));
   }
   if ((protocol === 'mqtt' || protocol === 'mqtts') && auth === 'password') {
-    return probe('mqtt', 'MQTT 3.1.1 CONNECT username/password', (net, host, credential, signal, timeoutMs) => probeMqttConnect(net, { host, port, tls, protocolVersion: 4, credential, signal, timeoutMs }));
+    return probe('mqtt', 'MQTT 3.1.1 CONNECT username/password', (net, host, credential, signal, timeoutMs) => probeMqttConnect(net, { host, port, tls, clientCertificate, protocolVersion: 4, credential, signal, timeoutMs }));
   }
   if (protocol === 'telnet' && auth === 'password') {
     return probe('telnet', 'Telnet login prompt', (net, host, credential, signal, timeoutMs) => probeTelnetLogin(net, { host, port, credential, signal, timeoutMs }));

@@ -6,6 +6,7 @@ import { formatPath, ProfileError, type ProfileProblem } from './errors.js';
 import { SourceMap } from './locate.js';
 import type { Finding } from './finding.js';
 import { ProfileDocument } from './schema.js';
+import { checkPskCredentials } from './key-credentials.js';
 import { describeIssue } from './schema-issues.js';
 import { resolveTrustAnchors } from './trust-anchors.js';
 import { checkServices, mergeCrypto, mergePolicy, resolveCredentials, resolveFleet, resolveTarget, type Lookup } from './semantics.js';
@@ -84,6 +85,7 @@ export async function parseProfile(text: string, options: ParseOptions): Promise
   const findings: Finding[] = [];
   const address = await resolveTarget(doc.target.host, doc.scope, options.lookup ?? systemLookup, findings);
   const services = checkServices(doc, source, findings);
+  checkPskCredentials(doc, findings);
   const sources = { env: options.env ?? process.env, baseDir: options.baseDir ?? dirname(options.file) };
   resolveTrustAnchors(services, sources.baseDir, findings);
   const { credentials, secrets } = await resolveCredentials(doc.credentials, sources, findings);

@@ -122,9 +122,13 @@ function kindOf(schema: z.ZodType | undefined): string | undefined {
   return undefined;
 }
 
+const SECRET_FIELDS = new Set(['password', 'key', 'clientCertificate', 'clientKey']);
+
 function isSecretPath(path: readonly PropertyKey[]): boolean {
-  if (path.length === 4 && path[0] === 'credentials' && path[2] === 'snmpv3' && (path[3] === 'authPassword' || path[3] === 'privPassword')) return true;
-  return path.length === 3 && path[0] === 'credentials' && (path[2] === 'password' || path[2] === 'key');
+  if (path[0] !== 'credentials') return false;
+  if (path.length === 4 && path[2] === 'psk') return path[3] === 'key';
+  if (path.length === 4 && path[2] === 'snmpv3') return path[3] === 'authPassword' || path[3] === 'privPassword';
+  return path.length === 3 && SECRET_FIELDS.has(String(path[2]));
 }
 
 function allowedKeys(path: readonly PropertyKey[]): string[] {

@@ -125,12 +125,22 @@ export const Snmpv3Credential = z
     privPassword: secretRef.optional().describe('Privacy passphrase, with privProtocol'),
   })
   .describe('SNMPv3 user-based security, for services with auth: usm');
+export const PSK_KEY_FORMATS = ['text', 'hex'] as const;
+/** A DTLS/TLS pre-shared key; the identity is sent in the clear, so it is not secret. */
+export const PskSpec = z.strictObject({
+  identity: z.string().min(1).describe('PSK identity the client sends (not secret)'),
+  key: secretRef.describe('The pre-shared key: its text is the key\'s bytes (keyFormat text) or their hex (keyFormat hex)'),
+  keyFormat: z.enum(PSK_KEY_FORMATS).optional().describe('How `key` spells the key\'s bytes; default text'),
+});
 
 export const CredentialSpec = z.strictObject({
   username: z.string().optional(),
   password: secretRef.optional(),
   key: secretRef.optional().describe('Private key or token'),
   snmpv3: Snmpv3Credential.optional(),
+  clientCertificate: secretRef.optional().describe('PEM certificate (chain) jcstar presents as a TLS client, e.g. ${file:certs/client.pem}; needs clientKey'),
+  clientKey: secretRef.optional().describe('PEM private key of clientCertificate'),
+  psk: PskSpec.optional().describe('DTLS pre-shared key (CoAPS, auth: psk)'),
 });
 
 const days = z.number().int().positive();
@@ -208,3 +218,4 @@ export type CredentialChange = z.infer<typeof CredentialChange>;
 export type FleetUnit = z.infer<typeof FleetUnit>;
 export type Declarations = z.infer<typeof Declarations>;
 export type Protocol = (typeof PROTOCOLS)[number];
+export type PskKeyFormat = (typeof PSK_KEY_FORMATS)[number];

@@ -12,7 +12,7 @@ import { resolveSecret, type SecretSources } from './resolve-secrets.js';
 import { checkUsmService, resolveSnmpv3 } from './snmpv3.js';
 import { defaultTransport, type CredentialChange, type ProfileDocument, type ServiceSpec } from './schema.js';
 import { didYouMean } from './suggest.js';
-import type { Credential, FleetUnit, Service } from './types.js';
+import type { Credential, FleetUnit, PresharedKey, Service } from './types.js';
 
 /**
  * Checks that need more than the schema: the target against the scope, duplicate services, credential
@@ -102,21 +102,63 @@ export async function resolveCredentials(specs: ProfileDocument['credentials'], 
   for (const [name, spec] of Object.entries(specs)) {
     const credential: Credential = { name };
     if (spec.username !== undefined) credential.username = spec.username;
-    for (const field of ['password', 'key'] as const) {
+    for (const field of ['password', 'key', 'clientCertificate', 'clientKey'] as const) {
       const ref = spec[field];
       if (ref === undefined) continue;
       const path = ['credentials', name, field];
       const result = await resolveSecret(ref, formatPath(path), sources);
       if (result.ok) {
         credential[field] = result.secret;
-        secrets.push(result.secret);
+        // A certificate is public: only what would let someone log in is redacted.
+        if (field !== 'clientCertificate') secrets.push(result.secret);
       } else findings.push({ path, message: result.message });
     }
     const snmpv3 = spec.snmpv3 && (await resolveSnmpv3(name, spec.snmpv3, sources, findings, secrets));
     if (snmpv3) credential.snmpv3 = snmpv3;
+    checkClientCertificate(name, credential, findings);
+    if (spec.psk) {
+      const psk = await resolvePsk(name, spec.psk, sources, findings);
+      if (psk) {
+        credential.psk = psk;
+        secrets.push(psk.key);
+      }
+    }
     credentials[name] = credential;
   }
   return { credentials, secrets };
+}
+
+/** A client certificate is useless without its key and the other way round; both must be PEM. */
+function checkClientCertificate(name: string, credential: Credential, findings: Finding[]): void {
+  const { clientCertificate, clientKey } = credential;
+  if (clientCertificate && !clientKey) findings.push({ path: ['credentials', name, 'clientCertificate'], message: 'a clientCertificate needs clientKey, the PEM private key that goes with it', atKey: true });
+  if (clientKey && !clientCertificate) findings.push({ path: ['credentials', name, 'clientKey'], message: 'a clientKey needs clientCertificate, the PEM certificate it belongs to', atKey: true });
+  if (clientCertificate && !PEM_CERTIFICATE.test(clientCertificate.reveal())) {
+    findings.push({ path: ['credentials', name, 'clientCertificate'], message: 'expected a PEM certificate (-----BEGIN CERTIFICATE-----)' });
+  }
+  if (clientKey && !PEM_PRIVATE_KEY.test(clientKey.reveal())) {
+    findings.push({ path: ['credentials', name, 'clientKey'], message: 'expected a PEM private key (-----BEGIN … PRIVATE KEY-----)' });
+  }
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----/;
+const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+const HEX_KEY = /^(?:[0-9A-Fa-f]{2})+$/;
+
+async function resolvePsk(name: string, spec: NonNullable<ProfileDocument['credentials'][string]['psk']>, sources: SecretSources, findings: Finding[]): Promise<PresharedKey | null> {
+  const path = ['credentials', name, 'psk', 'key'];
+  const result = await resolveSecret(spec.key, formatPath(path), sources);
+  if (!result.ok) {
+    findings.push({ path, message: result.message });
+    return null;
+  }
+  const keyFormat = spec.keyFormat ?? 'text';
+  if (keyFormat === 'hex' && !HEX_KEY.test(result.secret.reveal())) {
+    // The message never quotes the key.
+    findings.push({ path, message: 'keyFormat is hex, but the key is not an even number of hex digits' });
+    return null;
+  }
+  return { identity: spec.identity, key: result.secret, keyFormat };
 }
 
 /** Fleet units with their initial passwords resolved; a unit listed twice is a mistake in the profile. */

@@ -1,7 +1,7 @@
 import type { EffectiveCryptoRules } from '../crypto/effective.js';
 import type { Policy } from '../policy/schema.js';
 import type { Secret } from '../secrets/secret.js';
-import type { Declarations, ProfileDocument, SNMP_AUTH_PROTOCOLS, SNMP_PRIV_PROTOCOLS, ServiceSpec } from './schema.js';
+import type { Declarations, ProfileDocument, PskKeyFormat, SNMP_AUTH_PROTOCOLS, SNMP_PRIV_PROTOCOLS, ServiceSpec } from './schema.js';
 
 /** A service with its transport settled. */
 export interface Service extends ServiceSpec {
@@ -21,6 +21,10 @@ export interface Credential {
   password?: Secret;
   key?: Secret;
   snmpv3?: Snmpv3User;
+  /** PEM certificate (chain) presented as a TLS client; always with clientKey. */
+  clientCertificate?: Secret;
+  clientKey?: Secret;
+  psk?: PresharedKey;
 }
 
 /** An SNMPv3 USM user with its passphrases resolved. */
@@ -30,6 +34,13 @@ export interface Snmpv3User {
   authPassword: Secret;
   /** Absent: authNoPriv. */
   privacy?: { protocol: (typeof SNMP_PRIV_PROTOCOLS)[number]; password: Secret };
+}
+
+/** A DTLS pre-shared key; `key` holds the key's bytes as `keyFormat` spells them. */
+export interface PresharedKey {
+  identity: string;
+  key: Secret;
+  keyFormat: PskKeyFormat;
 }
 
 /** A validated profile with secrets resolved and the policy merged: what the engine runs on. */

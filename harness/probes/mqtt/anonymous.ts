@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { MqttClient } from 'mqtt';
-import type { GuardedNetwork } from '../../net/network.js';
+import type { ClientCertificate, GuardedNetwork } from '../../net/network.js';
 import { classifyNetError, type NetFailure } from '../../net/errors.js';
 import { elapsed } from '../auth-observation.js';
 
@@ -9,6 +9,8 @@ export interface MqttAnonymousProbe {
   host: string;
   port: number;
   tls: boolean;
+  /** Presented behind mutual TLS (a broker with require_certificate). */
+  clientCertificate?: ClientCertificate;
   signal: AbortSignal;
   /** For the connection, the CONNACK and each SUBACK. */
   timeoutMs: number;
@@ -101,7 +103,7 @@ export async function probeMqttAnonymous(net: GuardedNetwork, probe: MqttAnonymo
 
   let stream: Duplex;
   try {
-    stream = await net.connectStream(probe.host, probe.port, { tls: probe.tls, signal: probe.signal, timeoutMs: probe.timeoutMs });
+    stream = await net.connectStream(probe.host, probe.port, { tls: probe.tls, clientCertificate: probe.clientCertificate, signal: probe.signal, timeoutMs: probe.timeoutMs });
   } catch (err) {
     const e = classifyNetError(err);
     return result('error', e.message, e.failure);

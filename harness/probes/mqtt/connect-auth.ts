@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { MqttClient, ReasonCodes } from 'mqtt';
-import type { GuardedNetwork } from '../../net/network.js';
+import type { ClientCertificate, GuardedNetwork } from '../../net/network.js';
 import { classifyNetError } from '../../net/errors.js';
 import { elapsed, type AuthObservation, type TrialCredential } from '../auth-observation.js';
 
@@ -9,6 +9,8 @@ export interface MqttConnectProbe {
   host: string;
   port: number;
   tls: boolean;
+  /** Presented behind mutual TLS (a broker with require_certificate). */
+  clientCertificate?: ClientCertificate;
   /** 4 = MQTT 3.1.1, 5 = MQTT 5.0 */
   protocolVersion: 4 | 5;
   credential: TrialCredential;
@@ -49,7 +51,7 @@ export async function probeMqttConnect(net: GuardedNetwork, probe: MqttConnectPr
 
   let stream: Duplex;
   try {
-    stream = await net.connectStream(probe.host, probe.port, { tls: probe.tls, signal: probe.signal, timeoutMs: probe.timeoutMs });
+    stream = await net.connectStream(probe.host, probe.port, { tls: probe.tls, clientCertificate: probe.clientCertificate, signal: probe.signal, timeoutMs: probe.timeoutMs });
   } catch (err) {
     const e = classifyNetError(err);
     return observe('error', e.message, '', e.failure);

@@ -1,0 +1,76 @@
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import { requireBinaries, requireRoot } from '../support/daemons.js';
+import { startOpenSsh, type OpenSsh } from '../support/openssh.js';
+import { DEVICE, runProfile } from '../support/run-profile.js';
+
+/** sshd takes the first value of a keyword; a Match block overrides the fixture's PasswordAuthentication yes. */
+const KEY_ONLY = ['Match all', '  PasswordAuthentication no', '  KbdInteractiveAuthentication no'].join('\n');
+
+function sshProfile(sshd: OpenSsh, auth: 'publickey' | 'password') {
+  return {
+    device: DEVICE,
+    target: { host: sshd.host },
+    scope: [`${sshd.host}/32`],
+    services: [{ name: 'ssh', protocol: 'ssh', port: sshd.port, auth, credential: 'admin' }],
+    credentials: { admin: auth === 'password' ? { username: 'maint', password: '${env:SSH_PASSWORD}' } : { username: 'maint', key: '${env:SSH_KEY}' } },
+  };
+}
+
+const ENV = { SSH_PASSWORD: randomBytes(12).toString('base64url'), SSH_KEY: 'not-used-by-these-checks' };
+
+describe('Key-only SSH against real OpenSSH (PasswordAuthentication no, KbdInteractiveAuthentication no)', function () {
+  this.timeout(120000);
+  let sshd: OpenSsh;
+  before(async function () {
+    requireBinaries(this, { sshd: 'openssh-server', 'ssh-keygen': 'openssh-client', unshare: 'util-linux', openssl: 'openssl' });
+    requireRoot(this, 'bind-mounting fixture users in a private mount namespace');
+    sshd = await startOpenSsh('127.0.61.3', { maint: ENV.SSH_PASSWORD }, KEY_ONLY);
+  });
+  after(() => sshd?.stop());
+
+  it('declared publickey: S1.1-04 PASS and S1.1-02 NOT_APPLICABLE, each with the offered methods as evidence', async () => {
+    const { results } = await runProfile(sshProfile(sshd, 'publickey'), { only: ['S1.1-02', 'S1.1-04'], env: ENV });
+    const bruteForce = results.checks.find((c) => c.id === 'S1.1-04/brute-force/ssh')!;
+    expect(bruteForce.verdict, bruteForce.reason).to.equal('PASS');
+    expect(bruteForce.reason).to.match(/^ssh: no password can be tried: the server offers only publickey \(evidence #\d+\)$/);
+    expect(bruteForce.evidence).to.have.length(1);
+    expect(bruteForce.evidence[0]!.data).to.deep.include({ username: 'maint', outcome: 'refused', methods: ['publickey'] });
+    const defaults = results.checks.find((c) => c.id === 'S1.1-02/default-credentials/ssh')!;
+    expect(defaults.verdict, defaults.reason).to.equal('NOT_APPLICABLE');
+    expect(defaults.reason).to.match(/^ssh: no password login to hold a default: the server offers only publickey \(evidence #\d+\)$/);
+  });
+
+  it('declared password on a server that offers no password method: the same verdicts, since nothing can be guessed', async () => {
+    const { results } = await runProfile(sshProfile(sshd, 'password'), { only: ['S1.1-02', 'S1.1-04'], env: ENV });
+    expect(results.checks.find((c) => c.id === 'S1.1-04/brute-force/ssh')!.verdict).to.equal('PASS');
+    expect(results.checks.find((c) => c.id === 'S1.1-02/default-credentials/ssh')!.verdict).to.equal('NOT_APPLICABLE');
+    // No password was ever sent: only the `none` requests.
+    expect(sshd.authLog()).to.not.match(/Failed password|Accepted password/);
+  });
+});
+
+describe('SSH declared publickey that offers password after all', function () {
+  this.timeout(120000);
+  before(function () {
+    requireBinaries(this, { sshd: 'openssh-server', 'ssh-keygen': 'openssh-client', unshare: 'util-linux', openssl: 'openssl' });
+    requireRoot(this, 'bind-mounting fixture users in a private mount namespace');
+  });
+
+  it('is INCONCLUSIVE on S1.1-04 and S1.1-02, naming the password method and what to declare', async () => {
+    const sshd = await startOpenSsh('127.0.61.4', { maint: ENV.SSH_PASSWORD });
+    try {
+      const { results } = await runProfile(sshProfile(sshd, 'publickey'), { only: ['S1.1-02', 'S1.1-04'], env: ENV });
+      const bruteForce = results.checks.find((c) => c.id === 'S1.1-04/brute-force/ssh')!;
+      expect(bruteForce.verdict).to.equal('INCONCLUSIVE');
+      expect(bruteForce.reason).to.match(
+        /^ssh is declared publickey but the server offers publickey, password \(evidence #\d+\); declare auth: password and a credential so that jcstar can run the brute-force test$/,
+      );
+      const defaults = results.checks.find((c) => c.id === 'S1.1-02/default-credentials/ssh')!;
+      expect(defaults.verdict).to.equal('INCONCLUSIVE');
+      expect(defaults.reason).to.include('declare auth: password and a credential so that jcstar can try the default credentials');
+    } finally {
+      await sshd.stop();
+    }
+  });
+});

@@ -1,0 +1,99 @@
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import { makeMutualTlsCertificates, type MutualTlsCertificates } from '../support/client-certificates.js';
+import { requireBinaries } from '../support/daemons.js';
+import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
+import { DEVICE, runProfile } from '../support/run-profile.js';
+
+const HOST = '127.0.61.1';
+const PASSWORD = randomBytes(15).toString('base64url');
+
+function profile(port: number, certificates: MutualTlsCertificates | null) {
+  return {
+    device: DEVICE,
+    target: { host: HOST },
+    scope: [`${HOST}/32`],
+    services: [{ name: 'broker', protocol: 'mqtts', port, auth: 'password', credential: 'hub' }],
+    credentials: {
+      hub: {
+        username: 'hub',
+        password: '${env:BROKER_PASSWORD}',
+        ...(certificates ? { clientCertificate: `\${file:${certificates.clientCertFile}}`, clientKey: `\${file:${certificates.clientKeyFile}}` } : {}),
+      },
+    },
+  };
+}
+
+describe('Mosquitto behind mutual TLS (require_certificate true): the client certificate is positive evidence', function () {
+  this.timeout(120000);
+  let certificates: MutualTlsCertificates;
+  let broker: Mosquitto;
+  before(async function () {
+    requireBinaries(this, { mosquitto: 'mosquitto', mosquitto_passwd: 'mosquitto', openssl: 'openssl' });
+    certificates = makeMutualTlsCertificates(HOST);
+    broker = await startMosquitto(HOST, { hub: PASSWORD }, {
+      tls: { certFile: certificates.serverCertFile, keyFile: certificates.serverKeyFile, extra: [`cafile ${certificates.caFile}`, 'require_certificate true'] },
+    });
+  });
+  after(() => broker?.stop());
+
+  it('S1.1-01 and S1.1-04 PASS on the refused anonymous handshake, with alert 116 as evidence; S1.1-02 is NOT_APPLICABLE without the certificate', async () => {
+    const { results } = await runProfile(profile(broker.port, null), { only: ['S1.1-01', 'S1.1-02', 'S1.1-04'], env: { BROKER_PASSWORD: PASSWORD } });
+    const check = (id: string) => results.checks.find((c) => c.id === id)!;
+
+    const access = check('S1.1-01/unauthenticated-access/broker');
+    expect(access.verdict, access.reason).to.equal('PASS');
+    expect(access.reason).to.match(/^broker: TLS demands a client certificate: the anonymous handshake was refused with alert 116 certificate_required \(evidence #\d+\)$/);
+    expect(access.evidence).to.have.length(1);
+    expect(access.evidence[0]!.received).to.equal('alert 116 certificate_required');
+    expect(access.evidence[0]!.data).to.include({ outcome: 'required', version: 'TLSv1.3' });
+
+    const bruteForce = check('S1.1-04/brute-force/broker');
+    expect(bruteForce.verdict, bruteForce.reason).to.equal('PASS');
+    expect(bruteForce.reason).to.match(/^broker: no password can be tried without a client certificate: the handshake without one was refused with alert 116 certificate_required \(evidence #\d+\)$/);
+    expect(bruteForce.evidence).to.have.length(1);
+
+    const defaults = check('S1.1-02/default-credentials/broker');
+    expect(defaults.verdict, defaults.reason).to.equal('NOT_APPLICABLE');
+    expect(defaults.reason).to.match(/^broker: no password can be tried without a client certificate: .*alert 116 certificate_required .*give the credential clientCertificate and clientKey/);
+  });
+
+  it('S1.1-02 runs its controls and the defaults through mutual TLS when the profile gives the client certificate', async () => {
+    const { results } = await runProfile(profile(broker.port, certificates), { only: ['S1.1-02'], env: { BROKER_PASSWORD: PASSWORD } });
+    const defaults = results.checks.find((c) => c.id === 'S1.1-02/default-credentials/broker')!;
+    expect(defaults.verdict, defaults.reason).to.equal('PASS');
+    expect(defaults.reason).to.match(/^broker refused a random credential and all \d+ universal mqtt defaults/);
+    const outcomes = defaults.evidence.map((e) => e.data?.outcome);
+    // The negative control and every default refused by CONNACK 5, the positive control accepted: all behind the certificate.
+    expect(outcomes[0]).to.equal('rejected');
+    expect(outcomes[1]).to.equal('accepted');
+    expect(outcomes.slice(2).every((o) => o === 'rejected')).to.equal(true);
+    expect(defaults.evidence[0]!.received).to.equal('CONNACK code=5 (not authorized)');
+    expect(JSON.stringify(results)).to.not.include(PASSWORD);
+  });
+});
+
+describe('Mosquitto over TLS without require_certificate: the existing checks still fail it', function () {
+  this.timeout(120000);
+  let certificates: MutualTlsCertificates;
+  before(function () {
+    requireBinaries(this, { mosquitto: 'mosquitto', mosquitto_passwd: 'mosquitto', openssl: 'openssl' });
+    certificates = makeMutualTlsCertificates(HOST);
+  });
+
+  it('S1.1-01 FAILs an anonymous broker over TLS, and S1.1-02 is not excused by TLS', async () => {
+    const broker = await startMosquitto(HOST, 'anonymous', { tls: { certFile: certificates.serverCertFile, keyFile: certificates.serverKeyFile } });
+    try {
+      const { results } = await runProfile(profile(broker.port, null), { only: ['S1.1-01', 'S1.1-02'], env: { BROKER_PASSWORD: PASSWORD } });
+      const access = results.checks.find((c) => c.id === 'S1.1-01/unauthenticated-access/broker')!;
+      expect(access.verdict, access.reason).to.equal('FAIL');
+      expect(access.reason).to.match(/^broker: # \(SUBACK granted QoS 0/);
+      expect(access.evidence.some((e) => e.data?.outcome === 'required')).to.equal(false);
+      const defaults = results.checks.find((c) => c.id === 'S1.1-02/default-credentials/broker')!;
+      expect(defaults.verdict).to.equal('INCONCLUSIVE');
+      expect(defaults.reason).to.equal('broker accepted a random credential: it does not enforce authentication, so defaults prove nothing here (an S1.1-01 finding)');
+    } finally {
+      await broker.stop();
+    }
+  });
+});
