@@ -16,6 +16,8 @@ const SETTLE_MS = 300;
  * one that keeps negotiating (or sends a subnegotiation without end) is stopped rather than answered forever.
  */
 export const NEGOTIATION_LIMITS = { commands: 200, bytes: 16 * 1024 } as const;
+/** Bytes one session reads at most: a prompt comes in a few KB, and a device that streams without end is stopped. */
+export const RECEIVE_LIMIT = 1024 * 1024;
 
 /** `tentative`: a sign that more text could still overturn, such as a shell-like prompt character. */
 export interface Decision<T> {
@@ -160,7 +162,10 @@ export class TelnetSession {
     }
     // Everything that was not text was commands, subnegotiation payloads included (an estimate when the loop stopped early).
     this.#commandBytes += chunk.length - dataBytes;
-    if (this.#commands > NEGOTIATION_LIMITS.commands || this.#commandBytes > NEGOTIATION_LIMITS.bytes) {
+    if (this.#rawSize > RECEIVE_LIMIT) {
+      this.#failure = new NetError('protocol', `the device sent more than ${RECEIVE_LIMIT} bytes without a prompt jcstar recognises; jcstar stopped reading and closed`);
+      this.#socket.destroy();
+    } else if (this.#commands > NEGOTIATION_LIMITS.commands || this.#commandBytes > NEGOTIATION_LIMITS.bytes) {
       this.#failure = new NetError(
         'protocol',
         `the device kept negotiating Telnet options (${this.#commands} commands, ${this.#commandBytes} bytes of commands, ` +
