@@ -107,18 +107,18 @@ describe('a device that negotiates or talks without end', function () {
   });
 });
 
-describe('a device that answers garbage on Telnet, FTP and RTSP', function () {
+describe('a device that answers garbage on Telnet, FTP, RTSP, HTTP and MQTT', function () {
   this.timeout(60000);
 
   it('gives INCONCLUSIVE with a reason on every check, never NOT_APPLICABLE or a plaintext FAIL', async () => {
-    const protocols = ['telnet', 'ftp', 'rtsp'] as const;
+    const protocols = ['telnet', 'ftp', 'rtsp', 'http', 'mqtt'] as const;
     const servers = await Promise.all(protocols.map(() => startMisbehavingServer('garbage')));
     try {
       const profile = {
         device: DEVICE,
         target: { host: '127.0.0.1' },
         scope: ['127.0.0.1/32'],
-        services: protocols.map((protocol, i) => ({ name: `${protocol}-garbage`, protocol, port: servers[i]!.port, auth: protocol === 'rtsp' ? 'basic' : 'password' })),
+        services: protocols.map((protocol, i) => ({ name: `${protocol}-garbage`, protocol, port: servers[i]!.port, auth: protocol === 'rtsp' || protocol === 'http' ? 'basic' : 'password' })),
         policy: { budgets: { replyTimeoutMs: 1000, connectTimeoutMs: 800, checkMs: 15000 }, portScan: { ports: servers.map((s) => s.port) } },
       };
       const { results, runDir } = await runProfile(profile, { only: ['S1.1-01', 'S1.1-12'] });
