@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { startEndlessCoapServer } from '../../harness/simulator/fakes/endless-coap-server.js';
 import { startMisbehavingServer } from '../../harness/simulator/misbehaving.js';
 import { expectValidRunFolder } from '../support/run-folder.js';
 import { DEVICE, runProfile } from '../support/run-profile.js';
@@ -137,6 +138,35 @@ describe('a device that answers garbage on Telnet, FTP, RTSP, HTTP and MQTT', fu
       expectValidRunFolder(runDir);
     } finally {
       await Promise.all(servers.map((s) => s.close()));
+    }
+  });
+});
+
+describe('a CoAP device whose resources are block-wise transfers without end', function () {
+  this.timeout(60000);
+
+  it('stops following blocks past the cap and gives INCONCLUSIVE with the reason', async () => {
+    const coap = await startEndlessCoapServer();
+    try {
+      const profile = {
+        device: DEVICE,
+        target: { host: '127.0.0.1' },
+        scope: ['127.0.0.1/32'],
+        services: [{ name: 'sensor', protocol: 'coap', port: coap.port, auth: 'none' }],
+        policy: { budgets: { replyTimeoutMs: 3000, connectTimeoutMs: 800, checkMs: 20000 }, portScan: { ports: [] } },
+      };
+      const { results, runDir } = await runProfile(profile, { only: ['S1.1-01', 'S1.1-12'] });
+      const checks = results.checks.filter((c) => c.id.endsWith('/sensor'));
+      expect(checks.map((c) => [c.id, c.verdict])).to.deep.equal([
+        ['S1.1-01/unauthenticated-access/sensor', 'INCONCLUSIVE'],
+        ['S1.1-12/plaintext/sensor', 'INCONCLUSIVE'],
+      ]);
+      for (const check of checks) expect(check.reason, check.id).to.contain('the device sent more than 262144 bytes in this probe; jcstar stopped listening');
+      // Two probes, each stopped once 256 KB of datagrams (1 KB blocks plus headers) had come in.
+      expect(coap.blocksSent()).to.be.within(2 * 240, 2 * 260);
+      expectValidRunFolder(runDir);
+    } finally {
+      await coap.close();
     }
   });
 });

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import { stringify } from 'yaml';
 import { packageRoot } from '../../harness/paths.js';
+import { startEndlessCoapServer } from '../../harness/simulator/fakes/endless-coap-server.js';
 import { startMisbehavingServer, type MisbehavingServer, type MisbehaviourKind } from '../../harness/simulator/misbehaving.js';
 import { jcstar } from '../support/cli.js';
 import { DEVICE, tempDir } from '../support/run-profile.js';
@@ -21,20 +22,25 @@ const DEVICES: Array<{ kind: MisbehaviourKind; lineStart?: string; protocol: str
   { kind: 'endless-mqtt-packet', protocol: 'mqtt', auth: 'password' },
 ];
 
-describe('jcstar against devices that stream without end', function () {
+describe('jcstar against devices that stream without end (Telnet, FTP, RTSP, HTTP, MQTT, CoAP Block2)', function () {
   this.timeout(180000);
   let servers: MisbehavingServer[] = [];
-  after(() => Promise.all(servers.map((s) => s.close())));
+  let coap: Awaited<ReturnType<typeof startEndlessCoapServer>> | undefined;
+  after(() => Promise.all([...servers.map((s) => s.close()), coap?.close()]));
 
   it('runs every suite with peak RSS under 300 MB, and every check has a verdict with a reason', async () => {
     servers = await Promise.all(DEVICES.map((d) => startMisbehavingServer(d.kind, { lineStart: d.lineStart })));
+    coap = await startEndlessCoapServer();
     const dir = tempDir();
     const profile = join(dir, 'endless.yaml');
     writeFileSync(profile, stringify({
       device: DEVICE,
       target: { host: '127.0.0.1' },
       scope: ['127.0.0.1/32'],
-      services: DEVICES.map((d, i) => ({ name: `${d.protocol}-${d.kind}-${i}`, protocol: d.protocol, port: servers[i]!.port, auth: d.auth, credential: 'admin' })),
+      services: [
+        ...DEVICES.map((d, i) => ({ name: `${d.protocol}-${d.kind}-${i}`, protocol: d.protocol, port: servers[i]!.port, auth: d.auth, credential: 'admin' })),
+        { name: 'coap-endless-block2', protocol: 'coap', port: coap.port, auth: 'none' },
+      ],
       credentials: { admin: { username: 'admin', password: '${env:ADMIN_PASSWORD}' } },
       policy: {
         budgets: { replyTimeoutMs: 2000, connectTimeoutMs: 1000, checkMs: 20000 },
@@ -63,5 +69,8 @@ describe('jcstar against devices that stream without end', function () {
         expect(check.reason.length, check.id).to.be.within(20, 600);
       }
     }
+    const coapChecks = results.checks.filter((c) => c.id.endsWith('/coap-endless-block2'));
+    expect(coapChecks).to.have.length(2);
+    for (const check of coapChecks) expect(check.verdict, `${check.id}: ${check.reason}`).to.equal('INCONCLUSIVE');
   });
 });

@@ -27,7 +27,7 @@ const MAX_SILENT = 3;
  * memory, so a device that serves a resource without end would grow jcstar's memory; past this the
  * socket stops listening and what is pending counts as unanswered.
  */
-const RECEIVED_LIMIT = 2 * 1024 * 1024;
+const RECEIVED_LIMIT = 256 * 1024;
 /** Of a reply's payload, kept for link-format parsing and the checks. */
 const PAYLOAD_LIMIT = 64 * 1024;
 
