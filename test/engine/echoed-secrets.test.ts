@@ -29,7 +29,7 @@ describe('a device that echoes the password back, in every encoding, leaves no t
       services: [
         { name: 'echo-form', protocol: 'http', port: formEcho!.port, auth: 'form', credential: 'admin', login: { path: '/login', page: '/login', successPattern: 'Welcome', failurePattern: 'Login failed' } },
         { name: 'echo-basic', protocol: 'http', port: basicEcho!.port, auth: 'basic', credential: 'admin', paths: ['/admin'] },
-        { name: 're-render', protocol: 'http', port: reRender!.port, auth: 'form', credential: 'admin', login: { path: '/login', failurePattern: 'Invalid username or password' } },
+        { name: 're-render', protocol: 'http', port: reRender!.port, auth: 'form', credential: 'admin', login: { path: '/login', successPattern: 'Welcome', failurePattern: 'Invalid username or password' } },
       ],
       credentials: { admin: { username: 'admin', password: '${env:ADMIN_PASSWORD}' } },
       policy: {
@@ -51,11 +51,13 @@ describe('a device that echoes the password back, in every encoding, leaves no t
     }
   });
 
-  it('recorded what the device echoed, with the canary replaced by its marker', () => {
+  it('recorded what each device echoed, with the canary replaced by its marker', () => {
+    const received = (name: string) => run.results.checks.find((c) => c.id === `S1.1-02/default-credentials/${name}`)!.evidence.find((e) => e.data?.role === 'positive-control')!.received ?? '';
+    expect(received('echo-form')).to.contain(`password=${MARKER}`).and.contain('Welcome');
+    expect(received('echo-basic')).to.contain(`Basic credential: admin:${MARKER}`);
+    expect(received('re-render')).to.contain(`name="password" value="${MARKER}"`);
     const log = readFileSync(join(run.runDir, 'evidence.jsonl'), 'utf8');
-    expect(log).to.contain(MARKER);
-    expect(log).to.contain('Login failed');
-    expect(log).to.contain('value=\\"');
+    expect(log).to.contain('Login failed').and.contain('Invalid username or password');
   });
 
   it('has the canary in no file of the run folder, in any encoding', () => {

@@ -3,13 +3,14 @@ import { readBody } from '../read-body.js';
 import { serveHttp, send } from '../http-server.js';
 
 /**
- * Web logins that hand back what they were sent, for redaction tests. Each answers a wrong credential
- * with the secret in it, in the encodings real firmware uses:
+ * Web logins that hand back what they were sent, for redaction tests. Each answers with the password
+ * it was sent, in the encodings real firmware uses:
  * - `echo-request`: a debug-style endpoint that returns the whole request (request line, headers,
  *   form body) raw, decoded, JSON-escaped and base64-encoded, and the form body in a response header;
  *   a request with an Authorization header is refused with 401 and the same echo, the Basic
  *   credential decoded;
- * - `re-render-form`: the login form shown again with what was typed in `value="…"`, HTML-escaped.
+ * - `re-render-form`: the login form shown again with what was typed in `value="…"`, HTML-escaped,
+ *   after a refused login ("Invalid username or password") and after a successful one ("Welcome").
  */
 
 export type EchoLoginKind = 'echo-request' | 're-render-form';
@@ -82,7 +83,8 @@ export async function startEchoLoginServer(options: EchoLoginServerOptions): Pro
     if (options.kind === 're-render-form') {
       if (path !== '/login') send(res, 404, 'text/plain', 'not found\n');
       else if (req.method !== 'POST') send(res, 200, 'text/html; charset=utf-8', loginForm());
-      else if (correct(form.get('username'), form.get('password'))) send(res, 302, 'text/plain', 'welcome\n', { Location: '/', 'Set-Cookie': 'auth=1; Path=/' });
+      // Logged in, and the form shown again pre-filled ("remember me"), as some firmware does.
+      else if (correct(form.get('username'), form.get('password'))) send(res, 200, 'text/html; charset=utf-8', loginForm(form.get('username') ?? '', form.get('password') ?? '', 'Welcome'), { 'Set-Cookie': 'auth=1; Path=/' });
       else send(res, 200, 'text/html; charset=utf-8', loginForm(form.get('username') ?? '', form.get('password') ?? '', 'Invalid username or password'));
       return;
     }
