@@ -10,16 +10,20 @@ import { SocketTracker, closeTcp, listenTcp } from './tcp.js';
  * - `slow-close`: writes nothing and closes (FIN) after 200 ms;
  * - `endless-line`: a reply that starts like one (`lineStart`: an FTP greeting, a status line, a prompt)
  *   and never ends: printable text, no CR or LF, as fast as the client reads;
+ * - `reply-flood`: one well-formed reply (`reply`: an FTP reply, an RTSP response, a line) over and over,
+ *   as fast as the client reads;
  * - `telnet-negotiation`: Telnet option negotiation without end (WILL, DO, SB … SE), as fast as the client reads;
  * - `endless-http-body`: to any request, a 200 with a chunked body that never ends;
  * - `endless-mqtt-packet`: to a CONNECT, a packet announcing the largest MQTT length (256 MB), then its bytes, endlessly.
  */
 
-export type MisbehaviourKind = 'hang' | 'garbage' | 'reset' | 'slow-close' | 'endless-line' | 'telnet-negotiation' | 'endless-http-body' | 'endless-mqtt-packet';
+export type MisbehaviourKind = 'hang' | 'garbage' | 'reset' | 'slow-close' | 'endless-line' | 'reply-flood' | 'telnet-negotiation' | 'endless-http-body' | 'endless-mqtt-packet';
 
 export interface MisbehaviourOptions {
   /** For `endless-line`: the bytes the never-ending line starts with. */
   lineStart?: string;
+  /** For `reply-flood`: the reply repeated. */
+  reply?: string;
 }
 
 const CHUNK = 16 * 1024;
@@ -91,6 +95,10 @@ export async function startMisbehavingServer(kind: MisbehaviourKind, options: Mi
         socket.on('data', () => { /* read and ignore */ });
         socket.write(options.lineStart ?? '');
         flood(socket, Buffer.alloc(CHUNK, 'x'));
+        break;
+      case 'reply-flood':
+        socket.on('data', () => { /* read and ignore */ });
+        flood(socket, repeatTo(Buffer.from(options.reply ?? '\r\n'), CHUNK));
         break;
       case 'telnet-negotiation':
         socket.on('data', () => { /* read and ignore */ });

@@ -52,8 +52,9 @@ describe('a device that hangs, answers garbage or resets', function () {
 });
 
 interface Endless {
-  kind: 'endless-line' | 'telnet-negotiation' | 'endless-http-body' | 'endless-mqtt-packet';
+  kind: 'endless-line' | 'reply-flood' | 'telnet-negotiation' | 'endless-http-body' | 'endless-mqtt-packet';
   lineStart?: string;
+  reply?: string;
   protocol: string;
   auth: string;
   /** What the default-credential check's reason must name: why the reply could not be read. */
@@ -67,13 +68,16 @@ const ENDLESS: Endless[] = [
   { kind: 'endless-line', lineStart: 'HTTP/1.1 200 OK', protocol: 'http', auth: 'basic', why: /malformed HTTP response \(HPE_HEADER_OVERFLOW\)/ },
   { kind: 'endless-http-body', protocol: 'http', auth: 'basic', why: /response body longer than 1048576 bytes; jcstar stopped reading/ },
   { kind: 'endless-mqtt-packet', protocol: 'mqtt', auth: 'password', why: /the broker sent more than 65536 bytes on one connection \(a packet without end\?\); jcstar stopped reading and closed/ },
+  { kind: 'reply-flood', reply: '220 ready\r\n', protocol: 'ftp', auth: 'password', why: /unexpected reply to USER: 220 ready$/ },
+  { kind: 'reply-flood', reply: 'RTSP/1.0 200 OK\r\nCSeq: 0\r\nContent-Length: 0\r\n\r\n', protocol: 'rtsp', auth: 'basic', why: /the RTSP server sent more than 20 responses that nothing asked for; jcstar stopped reading and closed/ },
+  { kind: 'reply-flood', reply: 'hello\r\n', protocol: 'telnet', auth: 'password', why: /the device sent more than 1048576 bytes without a prompt jcstar recognises/ },
 ];
 
 describe('a device that negotiates or talks without end', function () {
   this.timeout(120000);
 
   it('gives every check on each service a verdict with a reason, none NOT_APPLICABLE or PASS, without a hang', async () => {
-    const servers = await Promise.all(ENDLESS.map((e) => startMisbehavingServer(e.kind, { lineStart: e.lineStart })));
+    const servers = await Promise.all(ENDLESS.map((e) => startMisbehavingServer(e.kind, { lineStart: e.lineStart, reply: e.reply })));
     try {
       const profile = {
         device: DEVICE,
@@ -93,7 +97,7 @@ describe('a device that negotiates or talks without end', function () {
           expect(check.reason.length, check.id).to.be.within(20, 600);
         }
         const defaults = checks.find((c) => c.id === `S1.1-02/default-credentials/${name}`)!;
-        expect(defaults.reason, name).to.match(/^negative control failed on /).and.to.match(e.why);
+        expect(defaults.reason, `${name}: ${defaults.reason}`).to.match(/^negative control failed on /).and.to.match(e.why);
       }
       const plaintext = (name: string) => results.checks.find((c) => c.id === `S1.1-12/plaintext/${name}`)!.reason;
       expect(plaintext('telnet-telnet-negotiation-0')).to.match(/kept negotiating Telnet options/);

@@ -13,7 +13,9 @@ import { DEVICE, tempDir } from '../support/run-profile.js';
 const PEAK_RSS_LIMIT_KB = 300 * 1024;
 const PRELOAD = pathToFileURL(join(packageRoot, 'dist', 'test', 'support', 'peak-rss-preload.js')).href;
 
-const DEVICES: Array<{ kind: MisbehaviourKind; lineStart?: string; protocol: string; auth: string }> = [
+const DEVICES: Array<{ kind: MisbehaviourKind; lineStart?: string; reply?: string; protocol: string; auth: string }> = [
+  { kind: 'reply-flood', reply: '220 ready\r\n', protocol: 'ftp', auth: 'password' },
+  { kind: 'reply-flood', reply: 'RTSP/1.0 200 OK\r\nCSeq: 0\r\nContent-Length: 0\r\n\r\n', protocol: 'rtsp', auth: 'basic' },
   { kind: 'telnet-negotiation', protocol: 'telnet', auth: 'password' },
   { kind: 'endless-line', lineStart: 'login', protocol: 'telnet', auth: 'password' },
   { kind: 'endless-line', lineStart: '220 ', protocol: 'ftp', auth: 'password' },
@@ -29,7 +31,7 @@ describe('jcstar against devices that stream without end (Telnet, FTP, RTSP, HTT
   after(() => Promise.all([...servers.map((s) => s.close()), coap?.close()]));
 
   it('runs every suite with peak RSS under 300 MB, and every check has a verdict with a reason', async () => {
-    servers = await Promise.all(DEVICES.map((d) => startMisbehavingServer(d.kind, { lineStart: d.lineStart })));
+    servers = await Promise.all(DEVICES.map((d) => startMisbehavingServer(d.kind, { lineStart: d.lineStart, reply: d.reply })));
     coap = await startEndlessCoapServer();
     const dir = tempDir();
     const profile = join(dir, 'endless.yaml');
