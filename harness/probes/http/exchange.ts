@@ -38,7 +38,7 @@ export interface HttpResponse {
 export const BODY_LIMIT = 64 * 1024;
 export const RAW_LIMIT = 64 * 1024;
 /** Body bytes read at most before giving up: past BODY_LIMIT they are only counted, and a body without end must not keep jcstar reading. */
-export const BODY_READ_LIMIT = 1024 * 1024;
+const BODY_READ_LIMIT = 1024 * 1024;
 const BODY_EXCERPT = 512;
 const MASK = 0x2a;
 /** 423 Locked and 429 Too Many Requests: the server says it is holding the client off. */
