@@ -22,6 +22,23 @@ const EXCERPT = 128;
 const RETRANSMITS = 2;
 /** Requests in a row without an answer after which the rest are skipped: the device stopped answering. */
 const MAX_SILENT = 3;
+/**
+ * Bytes heard from the device over one probe. node-coap follows Block2 transfers and joins the blocks in
+ * memory, so a device that serves a resource without end would grow jcstar's memory; past this the
+ * socket stops listening and what is pending counts as unanswered.
+ */
+const RECEIVED_LIMIT = 256 * 1024;
+/** Of a reply's payload, kept for link-format parsing and the checks. */
+const PAYLOAD_LIMIT = 64 * 1024;
+
+/** What the device-only socket has heard. */
+interface Heard {
+  bytes: number;
+}
+
+function overLimit(heard: Heard): string | null {
+  return heard.bytes > RECEIVED_LIMIT ? `the device sent more than ${RECEIVED_LIMIT} bytes in this probe; jcstar stopped listening` : null;
+}
 
 export type CoapReply =
   | { outcome: 'answered'; code: string; contentFormat: string | null; bytes: number; excerpt: string; payload: string }
@@ -54,7 +71,7 @@ function formatOf(res: IncomingMessage): string | null {
   return value === undefined || value === null ? null : String(value);
 }
 
-function get(agent: Agent, probe: CoapDiscoveryProbe, target: URL): Promise<CoapResourceReply> {
+function get(agent: Agent, probe: CoapDiscoveryProbe, target: URL, heard: Heard): Promise<CoapResourceReply> {
   const started = process.hrtime.bigint();
   const path = `${target.pathname}${target.search}`;
   const sent = `CON GET coap://${probe.host}:${probe.port}${path}`;
@@ -81,10 +98,10 @@ function get(agent: Agent, probe: CoapDiscoveryProbe, target: URL): Promise<Coap
       resolve({ path, reply, sent, received: describeReply(reply), latencyMs: elapsed(started) });
     };
     const onAbort = () => settle({ outcome: 'aborted', detail: 'aborted' }, true);
-    const timer = setTimeout(() => settle({ outcome: 'no-answer', detail: `no CoAP answer within ${probe.timeoutMs} ms` }, true), probe.timeoutMs);
+    const timer = setTimeout(() => settle({ outcome: 'no-answer', detail: overLimit(heard) ?? `no CoAP answer within ${probe.timeoutMs} ms` }, true), probe.timeoutMs);
     probe.signal.addEventListener('abort', onAbort, { once: true });
     req.on('response', (res: IncomingMessage) => {
-      const payload = res.payload.toString('utf8');
+      const payload = res.payload.subarray(0, PAYLOAD_LIMIT).toString('utf8');
       const excerpt = payload.length > EXCERPT ? `${payload.slice(0, EXCERPT)}…` : payload;
       settle({ outcome: 'answered', code: res.code, contentFormat: formatOf(res), bytes: res.payload.length, excerpt, payload }, false);
     });
@@ -98,11 +115,15 @@ function get(agent: Agent, probe: CoapDiscoveryProbe, target: URL): Promise<Coap
  * datagram with a RST; to a sender outside the scope the guard would refuse that send by throwing
  * inside node-coap's event handler, so strays are dropped before node-coap sees them.
  */
-function deviceOnlySocket(net: GuardedNetwork, host: string): UdpSocket {
+function deviceOnlySocket(net: GuardedNetwork, host: string, heard: Heard): UdpSocket {
   const socket = net.udpSocket(host.includes(':') ? 'udp6' : 'udp4');
   const emit = socket.emit.bind(socket) as (event: string, ...args: unknown[]) => boolean;
-  socket.emit = ((event: string, ...args: unknown[]) =>
-    event === 'message' && (args[1] as RemoteInfo | undefined)?.address !== host ? false : emit(event, ...args)) as UdpSocket['emit'];
+  socket.emit = ((event: string, ...args: unknown[]) => {
+    if (event !== 'message') return emit(event, ...args);
+    if ((args[1] as RemoteInfo | undefined)?.address !== host) return false;
+    heard.bytes += (args[0] as Buffer).length;
+    return overLimit(heard) ? false : emit(event, ...args);
+  }) as UdpSocket['emit'];
   return socket;
 }
 
@@ -111,12 +132,13 @@ function deviceOnlySocket(net: GuardedNetwork, host: string): UdpSocket {
  * `maxResources`) and each extra path, one at a time (RFC 7252 NSTART = 1).
  */
 export async function probeCoapResources(net: GuardedNetwork, probe: CoapDiscoveryProbe): Promise<CoapDiscovery> {
-  const socket = deviceOnlySocket(net, probe.host);
+  const heard: Heard = { bytes: 0 };
+  const socket = deviceOnlySocket(net, probe.host, heard);
   const agent = new Agent({ socket });
   agent.on('error', () => {});
   const base = new URL(`coap://${probe.host.includes(':') ? `[${probe.host}]` : probe.host}:${probe.port}${DISCOVERY_PATH}`);
   try {
-    const discovery = await get(agent, probe, base);
+    const discovery = await get(agent, probe, base, heard);
     const links = discovery.reply.outcome === 'answered' && discovery.reply.code.startsWith('2.') ? parseLinkFormat(discovery.reply.payload) : [];
     const targets: URL[] = [];
     const skipped: string[] = [];
@@ -146,7 +168,7 @@ export async function probeCoapResources(net: GuardedNetwork, probe: CoapDiscove
         skipped.push(`${target.pathname}${target.search}`);
         continue;
       }
-      const fetched = await get(agent, probe, target);
+      const fetched = await get(agent, probe, target, heard);
       silent = fetched.reply.outcome === 'answered' ? 0 : silent + 1;
       resources.push(fetched);
     }

@@ -7,6 +7,10 @@ const RAW_LIMIT = 64 * 1024;
 const QUIT_WAIT_MS = 1000;
 /** RFC 959 §4.2: "120 Service ready in nnn minutes" precedes the real greeting. */
 const READY_SOON = 120;
+/** Replies the server may send ahead of what was asked; more is a flood, not a conversation. */
+const MAX_UNREAD_REPLIES = 50;
+/** Replies kept in the transcript. */
+const TRANSCRIPT_REPLIES = 200;
 
 /** A reply and when its last byte arrived (process.hrtime.bigint()). */
 export interface TimedReply extends FtpReply {
@@ -31,8 +35,11 @@ export class FtpControl {
     this.#rawSize += chunk.length;
     try {
       for (const reply of this.#reader.push(chunk)) {
-        this.#received.push(replyText(reply));
+        if (this.#received.length < TRANSCRIPT_REPLIES) this.#received.push(replyText(reply));
         this.#replies.push({ ...reply, at });
+        if (this.#replies.length > MAX_UNREAD_REPLIES) {
+          throw new NetError('protocol', `the server sent more than ${MAX_UNREAD_REPLIES} replies that nothing asked for; jcstar stopped reading and closed`);
+        }
       }
     } catch (err) {
       this.#failure = err as NetError;

@@ -37,6 +37,8 @@ export interface HttpResponse {
 
 export const BODY_LIMIT = 64 * 1024;
 export const RAW_LIMIT = 64 * 1024;
+/** Body bytes read at most before giving up: past BODY_LIMIT they are only counted, and a body without end must not keep jcstar reading. */
+const BODY_READ_LIMIT = 1024 * 1024;
 const BODY_EXCERPT = 512;
 const MASK = 0x2a;
 /** 423 Locked and 429 Too Many Requests: the server says it is holding the client off. */
@@ -112,6 +114,7 @@ export async function httpExchange(net: GuardedNetwork, spec: HttpRequestSpec): 
         res.on('data', (chunk: Buffer) => {
           if (size < BODY_LIMIT) chunks.push(chunk.subarray(0, BODY_LIMIT - size));
           size += chunk.length;
+          if (size > BODY_READ_LIMIT) req.destroy(new NetError('protocol', `response body longer than ${BODY_READ_LIMIT} bytes; jcstar stopped reading`));
         });
         res.on('error', reject);
         res.on('end', () => resolve(response(Buffer.concat(chunks))));

@@ -4,6 +4,7 @@ import { MqttClient } from 'mqtt';
 import type { ClientCertificate, GuardedNetwork } from '../../net/network.js';
 import { classifyNetError, type NetFailure } from '../../net/errors.js';
 import { elapsed } from '../auth-observation.js';
+import { capReceived } from './received-cap.js';
 
 export interface MqttAnonymousProbe {
   host: string;
@@ -23,6 +24,8 @@ const WILDCARD_FILTERS = ['#', '$SYS/#'] as const;
 /** Messages kept from the listening window; more are only counted. */
 const MAX_MESSAGES = 50;
 const PAYLOAD_EXCERPT = 64;
+/** Bytes read on the connection, CONNACK, SUBACKs and the listening window together; retained messages can be large, but not this. */
+const RECEIVED_LIMIT = 4 * 1024 * 1024;
 /** SUBACK return code for "failure" (MQTT 3.1.1 §3.9.3). */
 export const SUBACK_FAILURE = 0x80;
 const REFUSALS: Record<number, string> = {
@@ -117,6 +120,7 @@ export async function probeMqttAnonymous(net: GuardedNetwork, probe: MqttAnonymo
     connectTimeout: probe.timeoutMs,
     keepalive: 0,
   });
+  const cap = capReceived(stream, RECEIVED_LIMIT);
   // A late error (a reset after the CONNACK) must not become an uncaught 'error' event.
   client.on('error', () => {});
   client.on('message', (topic, payload, packet) => {
@@ -137,7 +141,7 @@ export async function probeMqttAnonymous(net: GuardedNetwork, probe: MqttAnonymo
           resolve({ failure: e.failure, detail: e.message });
         }
       });
-      client.once('close', () => resolve({ failure: 'closed', detail: 'connection closed without a CONNACK' }));
+      client.once('close', () => resolve({ failure: cap.exceeded() ? 'protocol' : 'closed', detail: cap.exceeded() ?? 'connection closed without a CONNACK' }));
       ended.signal.addEventListener('abort', () => resolve({ failure: 'aborted', detail: 'aborted' }), { once: true });
     });
     if ('failure' in connack) return result('error', connack.detail, connack.failure);
@@ -155,6 +159,8 @@ export async function probeMqttAnonymous(net: GuardedNetwork, probe: MqttAnonymo
     if (subscriptions.some((s) => s.code !== null && s.code !== SUBACK_FAILURE)) {
       await listen(probe.listenMs, ended.signal);
       received.push(`${messageCount} message(s) in ${probe.listenMs} ms${messageCount > messages.length ? ` (first ${messages.length} kept)` : ''}`);
+      const exceeded = cap.exceeded();
+      if (exceeded) received.push(exceeded);
       received.push(...messages.map((m) => `PUBLISH ${m.topic}${m.retained ? ' (retained)' : ''} ${m.bytes} bytes ${m.excerpt}`));
     }
     return result('accepted', 'CONNACK 0 (accepted)');

@@ -4,6 +4,7 @@ import { MqttClient, ReasonCodes } from 'mqtt';
 import type { ClientCertificate, GuardedNetwork } from '../../net/network.js';
 import { classifyNetError } from '../../net/errors.js';
 import { elapsed, type AuthObservation, type TrialCredential } from '../auth-observation.js';
+import { capReceived } from './received-cap.js';
 
 export interface MqttConnectProbe {
   host: string;
@@ -18,6 +19,8 @@ export interface MqttConnectProbe {
   timeoutMs: number;
 }
 
+/** A CONNACK is a few bytes, a few KB with MQTT 5.0 properties: anything far beyond is not one. */
+const CONNACK_LIMIT = 64 * 1024;
 /** CONNACK codes that mean "these credentials are refused": 3.1.1 return codes 4/5, 5.0 reason codes 0x86/0x87. */
 const AUTH_REFUSALS: Record<4 | 5, number[]> = { 4: [4, 5], 5: [134, 135] };
 /** MQTT 5.0 reason codes by which a broker holds a client off: banned, quota exceeded, connection rate exceeded. */
@@ -68,6 +71,7 @@ export async function probeMqttConnect(net: GuardedNetwork, probe: MqttConnectPr
       connectTimeout: probe.timeoutMs,
       keepalive: 0,
     });
+    const cap = capReceived(stream, CONNACK_LIMIT);
     let settled = false;
     const settle = (obs: AuthObservation) => {
       if (settled) return;
@@ -94,6 +98,9 @@ export async function probeMqttConnect(net: GuardedNetwork, probe: MqttConnectPr
       const e = classifyNetError(err);
       settle(observe('error', e.message, '', e.failure));
     });
-    client.on('close', () => settle(observe('error', 'connection closed without a CONNACK', '', 'closed')));
+    client.on('close', () => {
+      const exceeded = cap.exceeded();
+      settle(exceeded ? observe('error', exceeded, '', 'protocol') : observe('error', 'connection closed without a CONNACK', '', 'closed'));
+    });
   });
 }

@@ -4,6 +4,8 @@ import { NetError, classifyNetError } from '../../net/errors.js';
 import { RtspMessageReader, asResponse, field, formatRtspMessage, type RtspResponse } from './message.js';
 
 const RAW_LIMIT = 64 * 1024;
+/** Responses the server may send ahead of what was asked; more is a flood, not a conversation. */
+const MAX_UNREAD_RESPONSES = 20;
 
 export interface RtspRequestOptions {
   signal: AbortSignal;
@@ -32,6 +34,9 @@ export class RtspConnection {
       this.#rawSize += chunk.length;
       try {
         this.#responses.push(...this.#reader.push(chunk).map(asResponse));
+        if (this.#responses.length > MAX_UNREAD_RESPONSES) {
+          throw new NetError('protocol', `the RTSP server sent more than ${MAX_UNREAD_RESPONSES} responses that nothing asked for; jcstar stopped reading and closed`);
+        }
       } catch (err) {
         this.#fail(classifyNetError(err));
         stream.destroy();

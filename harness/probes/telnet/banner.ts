@@ -22,6 +22,8 @@ export interface TelnetBanner {
   text: string;
   /** A shell prompt came up and no login or password prompt did: the service hands out a shell to anyone. */
   shellWithoutLogin: boolean;
+  /** Telnet commands the device sent: any at all shows it speaks Telnet, whatever its text. */
+  commands: number;
   sent: string;
   received: string;
   rawReceived: Buffer;
@@ -51,6 +53,7 @@ export async function probeTelnetBanner(net: GuardedNetwork, probe: TelnetBanner
     outcome: 'banner',
     text: session.screen,
     shellWithoutLogin: shown === 'shell',
+    commands: session.commands,
     sent: session.sent,
     received: session.received,
     rawReceived: session.rawReceived,

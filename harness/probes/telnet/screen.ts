@@ -9,8 +9,13 @@ export function visibleText(text: string): string {
     .replace(/[\x00\x07]/g, '');
 }
 
+/** A line quoted in a reason: a prompt fits, a line without end does not. */
+const QUOTED_LINE = 80;
+
+/** The last line of `text`, trimmed; a long one keeps its end (where a prompt sits), marked with "…". */
 export function lastLine(text: string): string {
-  return text.trimEnd().split('\n').at(-1)!.trim();
+  const line = text.trimEnd().split('\n').at(-1)!.trim();
+  return line.length > QUOTED_LINE ? `…${line.slice(-QUOTED_LINE)}` : line;
 }
 
 /** The last line of `text` that matches `pattern`, trimmed. */

@@ -11,6 +11,13 @@ const TRANSCRIPT_LIMIT = 64 * 1024;
 const SCREEN_LIMIT = 16 * 1024;
 /** A tentative sign (a bare `$` at the end, a rejection with no prompt after it yet) must stand this long without more text. */
 const SETTLE_MS = 300;
+/**
+ * Option negotiation a session puts up with. A real server settles its options in a few dozen commands;
+ * one that keeps negotiating (or sends a subnegotiation without end) is stopped rather than answered forever.
+ */
+export const NEGOTIATION_LIMITS = { commands: 200, bytes: 16 * 1024 } as const;
+/** Bytes one session reads at most: a prompt comes in a few KB, and a device that streams without end is stopped. */
+export const RECEIVE_LIMIT = 1024 * 1024;
 
 /** `tentative`: a sign that more text could still overturn, such as a shell-like prompt character. */
 export interface Decision<T> {
@@ -39,6 +46,9 @@ export class TelnetSession {
   #received = '';
   #screen = '';
   #closed = false;
+  #failure: NetError | null = null;
+  #commands = 0;
+  #commandBytes = 0;
   #lastDataAt = process.hrtime.bigint();
   #onChange: (() => void) | null = null;
 
@@ -57,6 +67,11 @@ export class TelnetSession {
 
   get received(): string {
     return this.#received;
+  }
+
+  /** Telnet commands received (negotiation, subnegotiation, others): the device speaks Telnet. */
+  get commands(): number {
+    return this.#commands;
   }
 
   get rawReceived(): Buffer {
@@ -103,6 +118,10 @@ export class TelnetSession {
         const at = pending && decision && pending.value === decision.value ? pending.at : this.#lastDataAt;
         pending = decision ? { value: decision.value, at } : null;
         if (decision && !decision.tentative) return finish(() => resolve(pending!));
+        if (this.#failure) {
+          const failure = this.#failure;
+          return finish(() => reject(failure));
+        }
         if (this.#closed) {
           return finish(() => (pending ? resolve(pending) : reject(new NetError('closed', 'connection closed by the device'))));
         }
@@ -121,20 +140,38 @@ export class TelnetSession {
   }
 
   #receive(chunk: Buffer): void {
+    if (this.#failure) return;
     this.#lastDataAt = process.hrtime.bigint();
     if (this.#rawSize < RAW_LIMIT) this.#raw.push(chunk.subarray(0, RAW_LIMIT - this.#rawSize));
     this.#rawSize += chunk.length;
+    let dataBytes = 0;
     for (const part of this.#decoder.push(chunk)) {
       if (part.kind === 'data') {
+        dataBytes += part.bytes.length;
         this.#append(this.#text.write(part.bytes));
         continue;
       }
+      this.#commands++;
+      if (this.#commands > NEGOTIATION_LIMITS.commands) break;
       this.#record(`<${describeCommand(part)}>`);
       if (part.kind !== 'negotiation') continue;
       const reply = this.#options.answer(part.verb, part.option);
       if (!reply) continue;
       this.#sent.push(describeCommand({ kind: 'negotiation', ...reply }));
       this.#socket.write(negotiation(reply.verb, reply.option));
+    }
+    // Everything that was not text was commands, subnegotiation payloads included (an estimate when the loop stopped early).
+    this.#commandBytes += chunk.length - dataBytes;
+    if (this.#rawSize > RECEIVE_LIMIT) {
+      this.#failure = new NetError('protocol', `the device sent more than ${RECEIVE_LIMIT} bytes without a prompt jcstar recognises; jcstar stopped reading and closed`);
+      this.#socket.destroy();
+    } else if (this.#commands > NEGOTIATION_LIMITS.commands || this.#commandBytes > NEGOTIATION_LIMITS.bytes) {
+      this.#failure = new NetError(
+        'protocol',
+        `the device kept negotiating Telnet options (${this.#commands} commands, ${this.#commandBytes} bytes of commands, ` +
+          `past the limit of ${NEGOTIATION_LIMITS.commands} commands or ${NEGOTIATION_LIMITS.bytes} bytes); jcstar stopped answering and closed`,
+      );
+      this.#socket.destroy();
     }
     this.#onChange?.();
   }

@@ -5,6 +5,13 @@ import type { CheckContext } from '../../../suite/context.js';
 import { fail, inconclusive, pass, type CheckOutcome } from '../../../verdicts/outcome.js';
 
 const LAST_LINE = 60;
+/** Share of unreadable characters (replacement characters, control codes) past which text is not a banner but noise. */
+const NOISE_SHARE = 0.05;
+
+function readable(text: string): boolean {
+  const noise = text.match(/[\ufffd\u0000-\u0008\u000e-\u001f\u007f]/g)?.length ?? 0;
+  return noise <= text.length * NOISE_SHARE;
+}
 
 /**
  * S1.1-12 on a Telnet service. Telnet has no encryption at all, so whatever it shows proves the channel:
@@ -22,8 +29,9 @@ export async function checkTelnetPlaintext(ctx: CheckContext, service: Service):
   }
   const text = banner.text.trim();
   const lastLine = text.split(/\r?\n/).at(-1)?.slice(-LAST_LINE) ?? '';
+  const prompted = banner.shellWithoutLogin || DEFAULT_PROMPTS.login.test(text) || DEFAULT_PROMPTS.password.test(text);
   const shown = banner.shellWithoutLogin ? `a shell prompt "${lastLine}"`
-    : DEFAULT_PROMPTS.login.test(text) || DEFAULT_PROMPTS.password.test(text) ? `a login prompt "${lastLine}"`
+    : prompted ? `a login prompt "${lastLine}"`
     : `the banner "${lastLine}"`;
   const evidence = ctx.evidence.record({
     kind: 'observation',
@@ -34,5 +42,10 @@ export async function checkTelnetPlaintext(ctx: CheckContext, service: Service):
     data: { port: service.port, shellWithoutLogin: banner.shellWithoutLogin, latencyMs: banner.latencyMs },
   });
   if (!text) return inconclusive(`${service.name}: ${where} accepted a connection but showed no banner or prompt within ${timeoutMs} ms (evidence #${evidence.seq})`);
+  if (!prompted && (banner.commands === 0 || !readable(text))) {
+    // No prompt, and either no Telnet command or text that is noise: nothing shows that this port speaks Telnet at all.
+    const how = banner.commands === 0 ? 'no Telnet negotiation' : 'unreadable text';
+    return inconclusive(`${service.name}: ${where} sent ${JSON.stringify(lastLine)} with ${how} and no login or shell prompt within ${timeoutMs} ms (evidence #${evidence.seq}): jcstar cannot read it as Telnet`);
+  }
   return fail(`${service.name}: Telnet on ${where} shows ${shown} in plaintext (evidence #${evidence.seq}); the login typed there crosses the network unencrypted`);
 }
