@@ -22,7 +22,7 @@ const LEGACY_SSH = [
  * - 80/tcp nginx over plain HTTP, basic auth accepting admin:admin (a universal default), no rate limit;
  * - 22/tcp OpenSSH with password login (the declared maint account, and a leftover support:support, a
  *   universal default), group1 key exchange, CBC and 3DES, hmac-sha1, a 1024-bit RSA host key, no brute-force protection;
- * - 1883/tcp mosquitto with anonymous access;
+ * - 1883/tcp mosquitto with anonymous access, declared as a password login;
  * - 5683/udp libcoap coap-server-notls (plain CoAP);
  * - 161/udp net-snmp v2c with community public;
  * - 23/tcp BusyBox telnetd with a login, declared nowhere.
@@ -48,7 +48,8 @@ export function startWeakDevice(): Promise<ReferenceDevice> {
       services: [
         { name: 'web', protocol: 'http', port: 80, auth: 'basic', credential: 'web-admin', paths: ['/admin/'] },
         { name: 'shell', protocol: 'ssh', port: 22, auth: 'password', credential: 'maint' },
-        { name: 'telemetry', protocol: 'mqtt', port: 1883, auth: 'none' },
+        // The vendor believes the broker wants a password; mosquitto's allow_anonymous says otherwise.
+        { name: 'telemetry', protocol: 'mqtt', port: 1883, auth: 'password' },
         { name: 'sensors', protocol: 'coap', port: 5683, auth: 'none' },
         { name: 'management', protocol: 'snmp', port: 161, auth: 'community', credential: 'snmp-community' },
       ],
