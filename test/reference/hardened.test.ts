@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { ReferenceDevice } from '../support/reference/device.js';
 import { startHardenedDevice } from '../support/reference/hardened.js';
 import { requireReferenceDevice } from '../support/reference/requirements.js';
-import { runJcstarOn, type ReferenceRun } from '../support/reference/run-jcstar.js';
+import { resultsOf, runJcstarOn, type ReferenceRun } from '../support/reference/run-jcstar.js';
 import { DEVICE_REQUIREMENTS, requirement, secretLeaks, verdictTable } from '../support/reference/verdicts.js';
 import { validateResultsJson } from '../support/results-schema.js';
 import { expectValidRunFolder } from '../support/run-folder.js';
@@ -13,7 +13,8 @@ import { expectValidRunFolder } from '../support/run-folder.js';
  * device requirement may FAIL or be left INCONCLUSIVE.
  */
 describe('hardened reference device: a full run', function () {
-  // Measured: about N min, most of it S1.1-04's rate-limit measurement and the waits for the 429s to clear.
+  // Today about 25 s (with the profile cut to today's schema); the merged hold-off waits and S1.1-04's rate-limit
+  // measurement (10 logins a minute) add minutes, hence the margin.
   this.timeout(15 * 60_000);
   let device: ReferenceDevice | null = null;
   let run: ReferenceRun;
@@ -29,28 +30,30 @@ describe('hardened reference device: a full run', function () {
   });
 
   it('exits 0 and writes a valid run folder whose results.json meets the schema', () => {
-    expect(run.results, run.stderr).not.to.equal(null);
-    expect(run.code, `${run.stderr}\n${verdictTable(run.results!)}`).to.equal(0);
-    expect(validateResultsJson(run.results)).to.deep.equal([]);
-    expect(JSON.parse(run.stdout)).to.deep.equal(run.results);
+    const results = resultsOf(run);
+    expect(run.code, `${run.stderr}\n${verdictTable(results)}`).to.equal(0);
+    expect(validateResultsJson(results)).to.deep.equal([]);
+    expect(JSON.parse(run.stdout)).to.deep.equal(results);
     expectValidRunFolder(run.runDir);
   });
 
   it('neither FAILs nor leaves INCONCLUSIVE S1.1-01, -02, -04 or -12', () => {
-    const table = verdictTable(run.results!);
+    const results = resultsOf(run);
+    const table = verdictTable(results);
     for (const id of DEVICE_REQUIREMENTS) {
-      expect(requirement(run.results!, id).verdict, `${id}\n${table}`).to.be.oneOf(['PASS', 'MANUAL']);
+      expect(requirement(results, id).verdict, `${id}\n${table}`).to.be.oneOf(['PASS', 'MANUAL']);
     }
-    const doubtful = run.results!.checks.filter((c) => (DEVICE_REQUIREMENTS as readonly string[]).includes(c.requirement) && ['FAIL', 'INCONCLUSIVE', 'ERROR'].includes(c.verdict));
+    const doubtful = results.checks.filter((c) => (DEVICE_REQUIREMENTS as readonly string[]).includes(c.requirement) && ['FAIL', 'INCONCLUSIVE', 'ERROR'].includes(c.verdict));
     expect(doubtful.map((c) => `${c.id} ${c.verdict}: ${c.reason}`), table).to.deep.equal([]);
   });
 
   it('PASSes S1.1-04 on every login, and S1.1-12', () => {
-    const table = verdictTable(run.results!);
-    expect(requirement(run.results!, 'S1.1-04').verdict, table).to.equal('PASS');
-    expect(requirement(run.results!, 'S1.1-12').verdict, table).to.equal('PASS');
+    const results = resultsOf(run);
+    const table = verdictTable(results);
+    expect(requirement(results, 'S1.1-04').verdict, table).to.equal('PASS');
+    expect(requirement(results, 'S1.1-12').verdict, table).to.equal('PASS');
     // Each service with a login is judged, the key-only ones included (none is left without an S1.1-04 check).
-    const bruteForce = run.results!.checks.filter((c) => c.requirement === 'S1.1-04').map((c) => c.id);
+    const bruteForce = results.checks.filter((c) => c.requirement === 'S1.1-04').map((c) => c.id);
     for (const service of ['web', 'shell', 'telemetry', 'sensors', 'management']) {
       expect(bruteForce.some((id) => id.endsWith(`/${service}`)), `${service} in ${bruteForce.join(', ')}`).to.equal(true);
     }

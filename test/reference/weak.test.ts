@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { ReferenceDevice } from '../support/reference/device.js';
 import { requireReferenceDevice } from '../support/reference/requirements.js';
-import { runJcstarOn, type ReferenceRun } from '../support/reference/run-jcstar.js';
+import { resultsOf, runJcstarOn, type ReferenceRun } from '../support/reference/run-jcstar.js';
 import { DEVICE_REQUIREMENTS, findingsText, requirement, secretLeaks, verdictTable } from '../support/reference/verdicts.js';
 import { startWeakDevice } from '../support/reference/weak.js';
 import { validateResultsJson } from '../support/results-schema.js';
@@ -27,39 +27,40 @@ describe('weak reference device: a full run', function () {
   });
 
   it('exits 1 and writes a valid run folder whose results.json meets the schema', () => {
-    expect(run.results, run.stderr).not.to.equal(null);
-    expect(run.code, `${run.stderr}\n${verdictTable(run.results!)}`).to.equal(1);
-    expect(validateResultsJson(run.results)).to.deep.equal([]);
-    expect(JSON.parse(run.stdout)).to.deep.equal(run.results);
+    const results = resultsOf(run);
+    expect(run.code, `${run.stderr}\n${verdictTable(results)}`).to.equal(1);
+    expect(validateResultsJson(results)).to.deep.equal([]);
+    expect(JSON.parse(run.stdout)).to.deep.equal(results);
     expectValidRunFolder(run.runDir);
   });
 
   it('FAILs S1.1-01, -02, -04 and -12', () => {
-    const table = verdictTable(run.results!);
-    for (const id of DEVICE_REQUIREMENTS) expect(requirement(run.results!, id).verdict, `${id}\n${table}`).to.equal('FAIL');
+    const results = resultsOf(run);
+    const table = verdictTable(results);
+    for (const id of DEVICE_REQUIREMENTS) expect(requirement(results, id).verdict, `${id}\n${table}`).to.equal('FAIL');
   });
 
   it('S1.1-01 names the undeclared Telnet port and the MQTT broker that serves anonymous clients', () => {
-    const text = findingsText(run.results!, 'S1.1-01');
+    const text = findingsText(resultsOf(run), 'S1.1-01');
     expect(text).to.match(/\b23\/tcp\b/);
     expect(text).to.match(/unauthenticated-access\/telemetry/);
   });
 
   it('S1.1-02 names the accepted universal defaults: admin:admin on the web UI, support:support on SSH, the community public', () => {
-    const text = findingsText(run.results!, 'S1.1-02');
+    const text = findingsText(resultsOf(run), 'S1.1-02');
     expect(text).to.match(/http-admin-admin/);
     expect(text).to.match(/ssh-support-support/);
     expect(text).to.match(/public/);
   });
 
   it('S1.1-04 names the web and SSH logins that let guesses through unhindered', () => {
-    const text = findingsText(run.results!, 'S1.1-04');
+    const text = findingsText(resultsOf(run), 'S1.1-04');
     expect(text).to.match(/\bweb\b/);
     expect(text).to.match(/\bshell\b/);
   });
 
   it('S1.1-12 names the plaintext logins and the legacy SSH algorithms', () => {
-    const text = findingsText(run.results!, 'S1.1-12');
+    const text = findingsText(resultsOf(run), 'S1.1-12');
     expect(text).to.match(/plaintext\/web/);
     expect(text).to.match(/plaintext\/telemetry/);
     expect(text).to.match(/plaintext\/management/);

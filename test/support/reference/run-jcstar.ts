@@ -25,3 +25,9 @@ export async function runJcstarOn(device: ReferenceDevice): Promise<ReferenceRun
   const results = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Results) : null;
   return { ...cli, runDir, results, wallMs };
 }
+
+/** The run's results.json, or a failure that shows why jcstar wrote none (its stderr names a profile error). */
+export function resultsOf(run: ReferenceRun): Results {
+  if (!run.results) throw new Error(`jcstar wrote no results.json (exit ${run.code}):\n${run.stderr}`);
+  return run.results;
+}
