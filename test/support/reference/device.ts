@@ -51,7 +51,8 @@ export class DeviceBuild {
   /** Writes the profile with the schema comment the README recommends, so that editors check it. */
   writeProfile(document: Record<string, unknown>): string {
     const schema = relative(this.dir, schemaPath('profile.schema.json'));
-    return this.file('profile.yaml', `# yaml-language-server: $schema=${schema}\n${stringify(document)}`, 0o644);
+    // No &anchors for values used twice: a user writes them out.
+    return this.file('profile.yaml', `# yaml-language-server: $schema=${schema}\n${stringify(document, { aliasDuplicateObjects: false, lineWidth: 0 })}`, 0o644);
   }
 
   async stop(): Promise<void> {
