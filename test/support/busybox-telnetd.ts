@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, type Daemon } from './daemons.js';
+import { freePort, listenPort, type Daemon, type ListenPlacement } from './daemons.js';
 import { fixtureUsersScript, startNamespacedDaemon } from './fixture-users.js';
 
 /**
@@ -41,11 +41,11 @@ export interface BusyboxTelnetd extends Daemon {
  * rarely has: the namespace gets its own /dev (a tmpfs with the few device nodes a pty login needs)
  * and a busybox syslogd writing to a file of the fixture.
  */
-export async function startBusyboxLogin(host: string, users: Record<string, string>): Promise<BusyboxTelnetd> {
+export async function startBusyboxLogin(host: string, users: Record<string, string>, placement: ListenPlacement = {}): Promise<BusyboxTelnetd> {
   const { dir, mountCommands } = fixtureUsersScript(users, 'jcstar-telnetd-');
   symlinkSync(busyboxPath(), join(dir, 'login'));
   writeFileSync(join(dir, 'issue'), ISSUE);
-  const port = await freePort(host);
+  const port = await listenPort(host, placement);
   const script = [
     'set -e',
     mountCommands,
@@ -58,7 +58,7 @@ export async function startBusyboxLogin(host: string, users: Record<string, stri
     'i=0; while [ ! -S /dev/log ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done',
     `exec busybox telnetd -F -p ${port} -b ${host} -l ${dir}/login -f ${dir}/issue`,
   ].join('\n');
-  const daemon = await startNamespacedDaemon(script, host, port);
+  const daemon = await startNamespacedDaemon(script, host, port, { netns: placement.netns });
   const log = join(dir, 'auth.log');
   return { ...daemon, host, port, authLog: () => (existsSync(log) ? readFileSync(log, 'utf8') : '') };
 }

@@ -11,10 +11,18 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real CLI in a child process; `onStderr` may react to live output (e.g. send SIGINT). */
-export function jcstar(args: string[], options: { env?: Record<string, string>; cwd?: string; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<CliResult> {
+/**
+ * Runs the real CLI in a child process; `onStderr` may react to live output (e.g. send SIGINT). With `netns`
+ * it runs inside that network namespace (`ip netns exec`), where the device under test lives.
+ */
+export function jcstar(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string; netns?: string; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [JCSTAR, ...args], {
+    const command = [process.execPath, JCSTAR, ...args];
+    const [file, ...rest] = options.netns ? ['ip', 'netns', 'exec', options.netns, ...command] : command;
+    const child = spawn(file!, rest, {
       cwd: options.cwd ?? packageRoot,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

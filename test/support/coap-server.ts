@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort, startDaemon, type Daemon } from './daemons.js';
+import { freePort, startDaemon, type Daemon, type ListenPlacement } from './daemons.js';
 import { tempDir } from './run-profile.js';
 
 export type CoapSecurity = 'psk' | 'pki' | 'none';
@@ -31,17 +31,18 @@ const COAP_PING = Buffer.from([0x40, 0x00, 0x4a, 0x53]);
 
 /**
  * Real libcoap coap-server (4.3.1, OpenSSL build for psk and pki, the no-TLS build for none) on `host`.
- * psk uses a fresh random key; pki a fresh self-signed EC P-256 certificate for `host` (IP SAN), with
- * client certificates not asked for (-n).
+ * psk uses the given key (ASCII) or a fresh random one; pki a fresh self-signed EC P-256 certificate for `host` (IP SAN), with
+ * client certificates not asked for (-n). In a network namespace (`netns`), `port` is the plain CoAP port
+ * (5683 as on a device; DTLS then on 5684), and readiness is the UDP socket shown by `ss` there.
  */
-export async function startCoapServer(options: { host: string; security: CoapSecurity }): Promise<CoapServer> {
-  const { host, security } = options;
-  const plainPort = await freePortPair(host);
+export async function startCoapServer(options: { host: string; security: CoapSecurity; psk?: string } & ListenPlacement): Promise<CoapServer> {
+  const { host, security, netns } = options;
+  const plainPort = options.port ?? (await freePortPair(host));
   const args = ['-A', host, '-p', String(plainPort), '-v', '6'];
   let psk: CoapServer['psk'] = null;
   let certificatePem: string | null = null;
   if (security === 'psk') {
-    psk = { key: randomBytes(12).toString('hex'), hint: PSK_HINT };
+    psk = { key: options.psk ?? randomBytes(12).toString('hex'), hint: PSK_HINT };
     args.push('-k', psk.key, '-h', psk.hint);
   } else if (security === 'pki') {
     const dir = tempDir('jcstar-coap-pki-');
@@ -54,7 +55,12 @@ export async function startCoapServer(options: { host: string; security: CoapSec
     args.push('-c', cert, '-j', key, '-n');
   }
   // libcoap also listens on TCP at the same port; startDaemon's TCP readiness covers the process, the ping the UDP side.
-  const daemon = await startDaemon(security === 'none' ? 'coap-server-notls' : 'coap-server-openssl', args, host, plainPort);
+  const binary = security === 'none' ? 'coap-server-notls' : 'coap-server-openssl';
+  if (netns) {
+    const daemon = await startDaemon(binary, args, host, plainPort, { netns, transport: 'udp' });
+    return { ...daemon, host, port: security === 'none' ? plainPort : plainPort + 1, plainPort, psk, certificatePem };
+  }
+  const daemon = await startDaemon(binary, args, host, plainPort);
   try {
     await untilPingAnswered(host, plainPort);
   } catch (err) {

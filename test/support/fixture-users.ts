@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startDaemon, type Daemon } from './daemons.js';
+import { startDaemon, type Daemon, type DaemonPlacement } from './daemons.js';
 
 export interface FixtureUsers {
   /** A fresh directory holding the copies; daemons may keep their other files there too. */
@@ -38,8 +38,8 @@ export function fixtureUsersScript(users: Record<string, string>, prefix = 'jcst
  * SIGSEGV when its first session ends. unshare blocks SIGTERM while it waits, so stop() kills it, and
  * --kill-child passes the kill on to PID 1, which takes the namespace down with it.
  */
-export async function startNamespacedDaemon(script: string, host: string, port: number): Promise<Daemon> {
-  const daemon = await startDaemon('unshare', ['--mount', '--pid', '--fork', '--kill-child', 'sh', '-c', `(${script}) & wait`], host, port);
+export async function startNamespacedDaemon(script: string, host: string, port: number, placement: DaemonPlacement = {}): Promise<Daemon> {
+  const daemon = await startDaemon('unshare', ['--mount', '--pid', '--fork', '--kill-child', 'sh', '-c', `(${script}) & wait`], host, port, placement);
   return {
     ...daemon,
     stop: async () => {

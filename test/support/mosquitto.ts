@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, startDaemon, type Daemon } from './daemons.js';
+import { listenPort, startDaemon, type Daemon, type ListenPlacement } from './daemons.js';
 import { tempDir } from './run-profile.js';
 
 export interface Mosquitto extends Daemon {
@@ -17,11 +17,11 @@ export interface Mosquitto extends Daemon {
 export async function startMosquitto(
   host: string,
   users: Record<string, string> | 'anonymous',
-  options: { tls?: { certFile: string; keyFile: string; extra?: string[] } } = {},
+  options: { tls?: { certFile: string; keyFile: string; extra?: string[] } } & ListenPlacement = {},
 ): Promise<Mosquitto> {
   const dir = tempDir('jcstar-mosquitto-');
   chmodSync(dir, 0o755);
-  const port = await freePort(host);
+  const port = await listenPort(host, options);
   const lines = [`listener ${port} ${host}`, 'log_dest stderr', 'log_type all', 'persistence false'];
   if (options.tls) {
     // Mosquitto drops to its own user before reading them: copies it may read.
@@ -42,6 +42,6 @@ export async function startMosquitto(
     lines.push('allow_anonymous false', `password_file ${file}`);
   }
   writeFileSync(join(dir, 'mosquitto.conf'), `${lines.join('\n')}\n`);
-  const daemon = await startDaemon('mosquitto', ['-c', join(dir, 'mosquitto.conf')], host, port);
+  const daemon = await startDaemon('mosquitto', ['-c', join(dir, 'mosquitto.conf')], host, port, { netns: options.netns });
   return { ...daemon, host, port };
 }

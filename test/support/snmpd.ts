@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeSnmpMessage } from '../../harness/probes/snmp/message.js';
-import type { Daemon } from './daemons.js';
+import { startDaemon, type Daemon } from './daemons.js';
 import { tempDir } from './run-profile.js';
 
 /** net-snmp's agent (Debian package snmpd); callers check requireBinaries for it first. */
@@ -21,10 +21,12 @@ export interface SnmpdUser {
 
 export interface SnmpdOptions {
   host: string;
-  /** Read-only v1/v2c communities (rocommunity, from any loopback source: Linux sends from 127.0.0.1); none: no community is answered. */
+  /** Read-only v1/v2c communities; none: no community is answered. */
   communities?: string[];
   /** Read-only v3 users (createUser + rouser at their level). */
   users?: SnmpdUser[];
+  /** A fixed port inside a network namespace (a reference device), instead of a free loopback port. */
+  placement?: { netns: string; port: number };
 }
 
 export interface Snmpd extends Daemon {
@@ -34,25 +36,33 @@ export interface Snmpd extends Daemon {
 
 /**
  * Real net-snmp snmpd in the foreground on host:port/udp, with only the given configuration (-C: no
- * system files) and a persistent directory of its own, so that engine boots and users start fresh.
+ * system files) and a persistent directory of its own, so that engine boots and users start fresh and
+ * the host's /var/lib/snmp stays untouched.
  */
 export async function startSnmpd(options: SnmpdOptions): Promise<Snmpd> {
   const dir = tempDir('jcstar-snmpd-');
+  const persistent = join(dir, 'persist');
+  mkdirSync(persistent);
   const lines = [
-    ...(options.communities ?? []).map((c) => `rocommunity ${c} 127.0.0.0/8`),
+    'sysDescr jcstar test agent',
+    ...(options.communities ?? []).map((c) => `rocommunity ${c} default`),
     ...(options.users ?? []).flatMap((u) => [
-      `createUser ${u.name} ${u.auth} ${u.authPassword}${u.priv ? ` ${u.priv} ${u.privPassword}` : ''}`,
+      `createUser ${u.name} ${u.auth} "${u.authPassword}"${u.priv ? ` ${u.priv} "${u.privPassword}"` : ''}`,
       `rouser ${u.name} ${u.priv ? 'priv' : 'auth'}`,
     ]),
   ];
   const conf = join(dir, 'snmpd.conf');
-  writeFileSync(conf, `${lines.join('\n')}\n`);
+  writeFileSync(conf, `${lines.join('\n')}\n`, { mode: 0o600 });
+  const args = (port: number) => ['-f', '-Lo', '-C', '-c', conf, '-M', '/dev/null', `--persistentDir=${persistent}`, `udp:${options.host}:${port}`];
+  if (options.placement) {
+    // In a namespace the agent is only reachable from inside it: readiness is its socket, as `ss` there shows it.
+    const { netns, port } = options.placement;
+    const daemon = await startDaemon('snmpd', args(port), options.host, port, { netns, transport: 'udp' });
+    return { ...daemon, host: options.host, port };
+  }
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freeUdpPort(options.host);
-    const child = spawn('snmpd', ['-f', '-Lo', '-C', '-c', conf, `udp:${options.host}:${port}`], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, SNMP_PERSISTENT_DIR: join(dir, 'persist'), MIBS: '' },
-    });
+    const child = spawn('snmpd', args(port), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MIBS: '' } });
     let output = '';
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));

@@ -45,8 +45,8 @@ export async function checkTlsCrypto(ctx: CheckContext, service: Service): Promi
       data: { rules, failure: observed.failure, detail: observed.detail },
       artifacts: [handshakes],
     });
-    // Only a readable refusal of AUTH TLS (a 4xx or 5xx reply) is a fact; a greeting or reply jcstar could not read, or out of turn, is not.
-    if (observed.failure === 'protocol' && tlsTransport(service) === 'ftp-auth-tls' && /^the FTP server refused AUTH TLS: [45]\d\d\b/.test(observed.detail)) {
+    // Only a readable refusal of AUTH TLS is a fact; a greeting or reply jcstar could not read, or out of turn, is not.
+    if (observed.failure === 'starttls-refused') {
       return notApplicable(`${service.name}: the FTP server does not offer AUTH TLS (${observed.detail}); the plaintext check judges this channel`);
     }
     return inconclusive(`${service.name}: TLS could not be graded (${observed.failure}: ${observed.detail})`);

@@ -108,7 +108,8 @@ export interface TlsProbeError {
   outcome: 'error';
   host: string;
   port: number;
-  failure: NetFailure | 'not-tls';
+  /** starttls-refused: the plaintext protocol refused the upgrade to TLS in words jcstar could read. */
+  failure: NetFailure | 'not-tls' | 'starttls-refused';
   detail: string;
   handshakes: number;
 }

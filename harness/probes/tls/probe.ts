@@ -10,7 +10,7 @@ import { tlsHandshake, type ServerAnswer, type TlsEndpoint } from './handshake.j
 import type { CertificateMessageObservation, GroupObservation, TlsObservation, TlsProbeError, VersionObservation } from './observation.js';
 import { NAMED_GROUPS, TLS_VERSIONS, groupName, type TlsVersion } from './registry.js';
 import { TlsParseError, parseServerKeyExchange } from './server-messages.js';
-import { ftpAuthTls } from './starttls.js';
+import { ftpAuthTls, StartTlsRefused } from './starttls.js';
 
 export interface TlsProbe {
   host: string;
@@ -102,6 +102,7 @@ export async function probeTls(net: GuardedNetwork, probe: TlsProbe): Promise<Tl
   } catch (err) {
     stop.abort();
     if (err instanceof TlsParseError) return { outcome: 'error', host: probe.host, port: probe.port, failure: 'not-tls', detail: err.message, handshakes };
+    if (err instanceof StartTlsRefused) return { outcome: 'error', host: probe.host, port: probe.port, failure: 'starttls-refused', detail: err.message, handshakes };
     if (err instanceof ChoiceNotOfferedError) return { outcome: 'error', host: probe.host, port: probe.port, failure: 'protocol', detail: err.message, handshakes };
     const e = classifyNetError(err);
     return { outcome: 'error', host: probe.host, port: probe.port, failure: e.failure, detail: e.message, handshakes };

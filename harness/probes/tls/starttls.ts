@@ -4,6 +4,14 @@ import { FtpControl } from '../ftp/control.js';
 import { replyText } from '../ftp/replies.js';
 import { exchangeDeadline } from '../telnet/deadline.js';
 
+/** The server answered the upgrade with a readable refusal (FTP 4xx/5xx): a fact, unlike a reply jcstar could not read. */
+export class StartTlsRefused extends NetError {
+  constructor(message: string) {
+    super('protocol', message);
+    this.name = 'StartTlsRefused';
+  }
+}
+
 /** Upgrades of a plaintext connection to TLS, for the protocols where an IoT device offers one. */
 export type StartTls = (socket: Socket, timeoutMs: number, signal: AbortSignal) => Promise<void>;
 
@@ -19,7 +27,8 @@ export const ftpAuthTls: StartTls = async (socket, timeoutMs, signal) => {
     if (greeting.code !== 220) throw new NetError('protocol', `FTP greeting ${greeting.code}, not 220`);
     control.send('AUTH TLS', 'AUTH TLS');
     const reply = await control.next(deadline.signal);
-    if (reply.code !== 234) throw new NetError('protocol', `the FTP server refused AUTH TLS: ${replyText(reply).slice(0, 120)}`);
+    if (reply.code >= 400 && reply.code < 600) throw new StartTlsRefused(`the FTP server refused AUTH TLS: ${replyText(reply).slice(0, 120)}`);
+    if (reply.code !== 234) throw new NetError('protocol', `the FTP server answered AUTH TLS with ${replyText(reply).slice(0, 120)}, neither 234 nor a refusal`);
   } finally {
     deadline.dispose();
     control.release();

@@ -1,0 +1,43 @@
+/**
+ * Wall time of a full run (every suite, no --only) on a reference device: the device is started in its own
+ * network namespace, and `jcstar run` goes inside it as in test/reference/, a fresh device for each round so
+ * that no hold-off carries over. Prints each round's time and exit code, then the last round's verdicts and
+ * its slowest checks.
+ * Needs root and the Debian daemons of the reference devices.
+ *
+ *   npm run bench:reference [-- --device hardened|weak --rounds 3]
+ */
+import { parseArgs } from 'node:util';
+import type { Results } from '../harness/results/schema.js';
+import type { ReferenceDevice } from '../test/support/reference/device.js';
+import { startHardenedDevice } from '../test/support/reference/hardened.js';
+import { runJcstarOn } from '../test/support/reference/run-jcstar.js';
+import { verdictTable } from '../test/support/reference/verdicts.js';
+import { startWeakDevice } from '../test/support/reference/weak.js';
+
+const { values } = parseArgs({ options: { device: { type: 'string', default: 'hardened' }, rounds: { type: 'string', default: '3' } } });
+const starters: Record<string, () => Promise<ReferenceDevice>> = { hardened: startHardenedDevice, weak: startWeakDevice };
+const start = starters[values.device];
+if (!start) throw new Error(`--device must be hardened or weak, not ${values.device}`);
+const rounds = Math.max(1, Math.min(Number(values.rounds), 10));
+
+/** Where a run's time goes: its five longest checks. */
+function slowestChecks(results: Results): string {
+  const slowest = [...results.checks].sort((a, b) => (b.durationMs ?? 0) - (a.durationMs ?? 0)).slice(0, 5);
+  return `slowest checks: ${slowest.map((c) => `${c.id} ${((c.durationMs ?? 0) / 1000).toFixed(1)} s`).join(', ')}`;
+}
+
+const times: number[] = [];
+for (let round = 1; round <= rounds; round++) {
+  const device = await start();
+  try {
+    const run = await runJcstarOn(device);
+    times.push(run.wallMs / 1000);
+    console.log(`round ${round}: ${(run.wallMs / 1000).toFixed(1)} s, exit ${run.code}`);
+    if (round === rounds) console.log(run.results ? `${verdictTable(run.results, run.results.requirements.map((r) => r.id))}\n${slowestChecks(run.results)}` : run.stderr);
+  } finally {
+    await device.stop();
+  }
+}
+const sorted = [...times].sort((a, b) => a - b);
+console.log(`${values.device}: median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} s over ${rounds} full runs (min ${sorted[0]!.toFixed(1)}, max ${sorted.at(-1)!.toFixed(1)})`);

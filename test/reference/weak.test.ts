@@ -1,0 +1,75 @@
+import { expect } from 'chai';
+import type { ReferenceDevice } from '../support/reference/device.js';
+import { requireReferenceDevice } from '../support/reference/requirements.js';
+import { resultsOf, runJcstarOn, type ReferenceRun } from '../support/reference/run-jcstar.js';
+import { DEVICE_REQUIREMENTS, findingsText, requirement, secretLeaks, verdictTable } from '../support/reference/verdicts.js';
+import { startWeakDevice } from '../support/reference/weak.js';
+import { validateResultsJson } from '../support/results-schema.js';
+import { expectValidRunFolder } from '../support/run-folder.js';
+
+/**
+ * The weak reference device (test/support/reference/weak.ts) under a full run, every suite, the CLI inside the
+ * device's network namespace. Every device requirement FAILs, and says why: the finding, not just a count.
+ */
+describe('weak reference device: a full run', function () {
+  this.timeout(15 * 60_000);
+  let device: ReferenceDevice | null = null;
+  let run: ReferenceRun;
+
+  before(async function () {
+    requireReferenceDevice(this, 'weak');
+    device = await startWeakDevice();
+    run = await runJcstarOn(device);
+  });
+
+  after(async () => {
+    await device?.stop();
+  });
+
+  it('exits 1 and writes a valid run folder whose results.json meets the schema', () => {
+    const results = resultsOf(run);
+    expect(run.code, `${run.stderr}\n${verdictTable(results)}`).to.equal(1);
+    expect(validateResultsJson(results)).to.deep.equal([]);
+    expect(JSON.parse(run.stdout)).to.deep.equal(results);
+    expectValidRunFolder(run.runDir);
+  });
+
+  it('FAILs S1.1-01, -02, -04 and -12', () => {
+    const results = resultsOf(run);
+    const table = verdictTable(results);
+    for (const id of DEVICE_REQUIREMENTS) expect(requirement(results, id).verdict, `${id}\n${table}`).to.equal('FAIL');
+  });
+
+  it('S1.1-01 names the undeclared Telnet port and the MQTT broker that serves anonymous clients', () => {
+    const text = findingsText(resultsOf(run), 'S1.1-01');
+    expect(text).to.match(/\b23\/tcp\b/);
+    expect(text).to.match(/unauthenticated-access\/telemetry/);
+  });
+
+  it('S1.1-02 names the accepted universal defaults: admin:admin on the web UI, support:support on SSH, the community public', () => {
+    const text = findingsText(resultsOf(run), 'S1.1-02');
+    expect(text).to.match(/http-admin-admin/);
+    expect(text).to.match(/ssh-support-support/);
+    expect(text).to.match(/public/);
+  });
+
+  it('S1.1-04 names the web and SSH logins that let guesses through unhindered', () => {
+    const text = findingsText(resultsOf(run), 'S1.1-04');
+    expect(text).to.match(/\bweb\b/);
+    expect(text).to.match(/\bshell\b/);
+  });
+
+  it('S1.1-12 names the plaintext logins and the legacy SSH algorithms', () => {
+    const text = findingsText(resultsOf(run), 'S1.1-12');
+    expect(text).to.match(/plaintext\/web/);
+    expect(text).to.match(/plaintext\/telemetry/);
+    expect(text).to.match(/plaintext\/management/);
+    expect(text).to.match(/diffie-hellman-group1-sha1/);
+    expect(text).to.match(/3des-cbc|aes128-cbc/);
+    expect(text).to.match(/1024/);
+  });
+
+  it('writes no declared secret that is not a universal default into any file of the run folder', () => {
+    expect(secretLeaks(run.runDir, device!.secrets)).to.deep.equal([]);
+  });
+});

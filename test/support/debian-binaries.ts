@@ -1,0 +1,39 @@
+/**
+ * Every program the tests start, with the Debian package that owns it (what `dpkg -S` names). startDaemon and
+ * requireBinaries accept only these names, and test/ci/packages.test.ts checks each against the package list
+ * that .ci/run installs, so that a test cannot start a daemon a fresh CI machine lacks.
+ */
+export const DEBIAN_BINARIES = {
+  busybox: 'busybox-static',
+  chpasswd: 'passwd',
+  'coap-client-notls': 'libcoap3-bin',
+  'coap-client-openssl': 'libcoap3-bin',
+  'coap-server-notls': 'libcoap3-bin',
+  'coap-server-openssl': 'libcoap3-bin',
+  dropbear: 'dropbear-bin',
+  dropbearkey: 'dropbear-bin',
+  ip: 'iproute2',
+  lighttpd: 'lighttpd',
+  mosquitto: 'mosquitto',
+  mosquitto_passwd: 'mosquitto',
+  nginx: 'nginx',
+  openssl: 'openssl',
+  setpriv: 'util-linux',
+  sh: 'dash',
+  snmpd: 'snmpd',
+  snmpget: 'snmp',
+  snmpwalk: 'snmp',
+  ss: 'iproute2',
+  ssh: 'openssh-client',
+  'ssh-audit': 'ssh-audit',
+  'ssh-keygen': 'openssh-client',
+  sshd: 'openssh-server',
+  testssl: 'testssl.sh',
+  unshare: 'util-linux',
+  vsftpd: 'vsftpd',
+} as const;
+
+export type DebianBinary = keyof typeof DEBIAN_BINARIES;
+
+/** lighttpd modules load from here by name (`server.modules += ("mod_openssl")`). */
+export const LIGHTTPD_MODULE_DIR = '/usr/lib/lighttpd';
