@@ -44,7 +44,6 @@ export async function startSnmpd(options: SnmpdOptions): Promise<Snmpd> {
   const persistent = join(dir, 'persist');
   mkdirSync(persistent);
   const lines = [
-    'sysDescr jcstar test agent',
     ...(options.communities ?? []).map((c) => `rocommunity ${c} default`),
     ...(options.users ?? []).flatMap((u) => [
       `createUser ${u.name} ${u.auth} "${u.authPassword}"${u.priv ? ` ${u.priv} "${u.privPassword}"` : ''}`,
