@@ -154,13 +154,18 @@ async function checkDefaultCredentials(ctx: CheckContext, service: Service, prob
   }
 
   const declared = service.credential ? ctx.profile.credentials[service.credential] : undefined;
-  if (declared?.username !== undefined && declared.password) {
-    const positive = await paced.attempt('positive-control', service.credential!, { username: declared.username, password: declared.password });
+  const correct = declared?.username !== undefined && declared.password ? { username: declared.username, password: declared.password } : null;
+  const positiveControl = async (label: string): Promise<CheckOutcome | null> => {
+    if (!correct) return null;
+    const positive = await paced.attempt('positive-control', label, correct);
     if (isHeldOff(positive)) return inconclusive(`the declared credential "${service.credential}" could not be tried on ${service.name}: ${positive.reason}`);
-    if (positive.observation.outcome !== 'accepted') {
-      return inconclusive(`the declared credential "${service.credential}" was not accepted on ${service.name} (${positive.observation.detail}); check the profile, since a service that refuses everything cannot be told apart from a secure one`);
-    }
-  }
+    if (positive.observation.outcome === 'accepted') return null;
+    return inconclusive(label === 'after-defaults'
+      ? `the declared credential "${service.credential}" was refused on ${service.name} after the defaults (${positive.observation.detail}, evidence #${positive.evidence.seq}), though accepted before them: a silent lockout may have refused a default that works, so none is ruled out`
+      : `the declared credential "${service.credential}" was not accepted on ${service.name} (${positive.observation.detail}); check the profile, since a service that refuses everything cannot be told apart from a secure one`);
+  };
+  const before = await positiveControl(service.credential ?? 'declared');
+  if (before) return before;
 
   const list = loadUniversalDefaults();
   const candidates = defaultsFor(list, probe.family, ctx.policy.defaultCredentials.maxAttemptsPerService);
@@ -185,5 +190,8 @@ async function checkDefaultCredentials(ctx: CheckContext, service: Service, prob
   if (errors.length > 0) {
     return inconclusive(`${errors.length} of ${candidates.length} default credentials could not be tried on ${service.name} (${errors[0]!.observation.detail})`);
   }
+  // Refusals count only while the login still works: a lockout that answers "wrong password" hides a default.
+  const after = await positiveControl('after-defaults');
+  if (after) return after;
   return pass(`${service.name} refused a random credential and all ${candidates.length} universal ${probe.family} defaults of list ${list.version}${paceNote()}`);
 }

@@ -130,6 +130,9 @@ async function checkBruteForce(ctx: CheckContext, service: Service, probe: Login
     return finish(inconclusive(`${service.name} accepted a random password for "${username}": it does not check passwords, which is an S1.1-01 finding`));
   }
   if (!burst.some((a) => a.outcome === 'rejected')) {
+    if (burst.length > 0 && burst.every((a) => a.outcome === 'locked')) {
+      return finish(inconclusive(`${service.name} held jcstar off (${burst[0]!.lockoutSignal ?? burst[0]!.detail}) from the first wrong guess to the last (${burst.length} attempt(s)), right after accepting the declared credential; no guess was answered, so there is nothing to measure`));
+    }
     return finish(inconclusive(`${service.name} stopped answering after ${burst.length} attempt(s) (${burst.at(-1)?.detail ?? 'no attempt made'}), although it had just accepted the declared credential; nothing to measure`));
   }
   classification = classifyBurst(burst);
@@ -152,6 +155,10 @@ async function checkBruteForce(ctx: CheckContext, service: Service, probe: Login
       if (silent) {
         return finish(inconclusive(`${service.name} stopped answering after ${burst.length} wrong guess(es) (${confirmation.observation.detail}) and had not answered again after ${(recovery.windowMs / 1000).toFixed(0)} s: a lockout cannot be told from a device that hung; check the device`));
       }
+    }
+    if (silent && !ctx.profile.declarations.bruteForceMitigation) {
+      // Dropped connections that come back could be a lockout, or a device that crashed and restarted.
+      return finish(inconclusive(`${service.name} stopped answering after ${burst.length} wrong guess(es) (${confirmation.observation.detail}) and answered again after ${(recovery.windowMs / 1000).toFixed(1)} s: a lockout that drops connections cannot be told from a device that restarted; declare bruteForceMitigation to have it judged as one`));
     }
     const meanLatency = burst.reduce((sum, a) => sum + a.latencyMs, 0) / burst.length;
     // A silent lockout hides when it began, so every guess of the burst counts as useful: an upper bound.

@@ -138,3 +138,63 @@ describe('verdicts rest on what was established', function () {
     });
   });
 });
+
+describe('verdicts rest on what was established: devices that hide what happened', function () {
+  this.timeout(120000);
+  let close: (() => Promise<void>) | null = null;
+  afterEach(async () => {
+    await close?.();
+    close = null;
+  });
+
+  it('S1.1-02 is INCONCLUSIVE when the declared credential is refused after the defaults (a silent lockout)', async () => {
+    let failures = 0;
+    const server = await basicServer((req, res) => {
+      // Accepts the right password until 3 wrong ones, then answers "wrong password" to everything.
+      if (authorized(req, PASSWORD) && failures < 3) return send(res, 200, 'text/plain', 'welcome\n');
+      if (req.headers.authorization) failures++;
+      return challenge(res);
+    });
+    close = server.close;
+    const { results } = await runProfile(basicProfile(server.port, { policy: { defaultCredentials: { maxAttemptsPerService: 5 } } }), { only: ['S1.1-02'], env: { FIXTURE_PASSWORD: PASSWORD } });
+    const check = results.checks.find((c) => c.id === 'S1.1-02/default-credentials/web')!;
+    expect(check.verdict).to.equal('INCONCLUSIVE');
+    expect(check.reason).to.match(/^the declared credential "admin" was refused on web after the defaults \(HTTP 401, evidence #\d+\), though accepted before them: a silent lockout may have refused a default that works, so none is ruled out$/);
+  });
+
+  it('paces a device that answers 429 with Retry-After: 0 instead of retrying back to back', async () => {
+    const server = await basicServer((req, res, n) => (n <= 2 && !authorized(req, PASSWORD) ? challenge(res) : send(res, 429, 'text/plain', 'busy\n', { 'Retry-After': '0' })));
+    close = server.close;
+    const profile = { ...basicProfile(server.port, { policy: { holdOff: { budgetMs: 3000, firstPollMs: 500 } } }), services: [{ name: 'web', protocol: 'http', port: server.port, auth: 'basic', paths: ['/admin/'] }], credentials: {} };
+    const { results } = await runProfile(profile, { only: ['S1.1-02'] });
+    const check = results.checks.find((c) => c.id === 'S1.1-02/default-credentials/web')!;
+    expect(check.verdict).to.equal('INCONCLUSIVE');
+    expect(check.reason).to.match(/had not recovered within the budget \(policy\.holdOff\.budgetMs\)$/);
+    // Pauses of 0.5, 1 and 1.5 s fit the 3 s budget: the negative control, one default, then three retries at most.
+    expect(server.logins()).to.be.at.most(2 + 4);
+  });
+
+  it('S1.1-04 does not call a device that drops connections and comes back a lockout unless the profile declares one', async () => {
+    let wrong = 0;
+    let downUntil = 0;
+    const server = await basicServer((req, res) => {
+      if (Date.now() < downUntil) return void req.socket.destroy();
+      if (authorized(req, PASSWORD)) return send(res, 200, 'text/plain', 'welcome\n');
+      if (++wrong % 3 === 0) downUntil = Date.now() + 2500;
+      return challenge(res);
+    });
+    close = server.close;
+    const declared = { declarations: { bruteForceMitigation: { method: 'lockout' } } };
+    const undeclared = await runProfile(basicProfile(server.port), { only: ['S1.1-04'], env: { FIXTURE_PASSWORD: PASSWORD } });
+    const check = undeclared.results.checks.find((c) => c.id === 'S1.1-04/brute-force/web')!;
+    expect(check.verdict).to.equal('INCONCLUSIVE');
+    expect(check.reason).to.match(/^web stopped answering after \d+ wrong guess\(es\) \(.*\) and answered again after [\d.]+ s: a lockout that drops connections cannot be told from a device that restarted; declare bruteForceMitigation to have it judged as one$/);
+    wrong = 0;
+    downUntil = Date.now() + 3000;
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const withDeclaration = await runProfile(basicProfile(server.port, declared), { only: ['S1.1-04'], env: { FIXTURE_PASSWORD: PASSWORD } });
+    const judged = withDeclaration.results.checks.find((c) => c.id === 'S1.1-04/brute-force/web')!;
+    expect(judged.verdict, judged.reason).to.be.oneOf(['PASS', 'FAIL']);
+    expect(judged.reason).to.match(/^web: (lockout|rate-limit)/);
+  });
+});

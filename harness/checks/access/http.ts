@@ -14,8 +14,9 @@ import { judgeAccess, subjectOf, type Reach, type Trial } from './judge.js';
 /** Paths fetched per service, declared ones first. */
 const MAX_PATHS = 32;
 const MAX_REDIRECTS = 3;
-/** Times a request held off by the device (429, 503) is asked again. */
+/** Times a request held off by the device (429, 503) is asked again, and the longest pause before each. */
 const MAX_HOLD_OFF_RETRIES = 3;
+const MAX_HOLD_OFF_PAUSE_MS = 10_000;
 /** Requests in a row without an answer after which the service is taken to have stopped answering. */
 const MAX_UNANSWERED = 3;
 const HEADERS = { Accept: '*/*' };
@@ -37,8 +38,10 @@ async function getWithoutCredentials(ctx: CheckContext, service: Service, path: 
   let fetched = await getOnce(ctx, service, path);
   for (let retry = 0, pause = ctx.policy.holdOff.firstPollMs; retry < MAX_HOLD_OFF_RETRIES && fetched.final && holdOffSignal(fetched.final); retry++, pause *= 2) {
     const signal = holdOffSignal(fetched.final)!;
-    ctx.evidence.record({ kind: 'note', summary: `GET ${path} was held off (${signal}); asking again in ${(retryAfterMs(signal) ?? pause) / 1000} s`, target: ctx.target });
-    await sleep(retryAfterMs(signal) ?? pause, undefined, { signal: ctx.signal });
+    // A Retry-After of hours would only run the check out of its budget: the pause is capped.
+    const wait = Math.min(retryAfterMs(signal) ?? pause, MAX_HOLD_OFF_PAUSE_MS);
+    ctx.evidence.record({ kind: 'note', summary: `GET ${path} was held off (${signal}); asking again in ${wait / 1000} s`, target: ctx.target });
+    await sleep(wait, undefined, { signal: ctx.signal });
     const again = await getOnce(ctx, service, path);
     fetched = { ...again, requests: [...fetched.requests, ...again.requests], responses: [...fetched.responses, ...again.responses] };
   }

@@ -76,5 +76,11 @@ export async function checkSnmpDefaultCredentials(ctx: CheckContext, service: Se
         `and nothing showed the agent alive: SNMPv3 engine discovery ${discovery.reply.detail} (evidence #${discovery.seq}) and no credential is declared; over UDP, silence is a refusal only from an agent that answers`,
     );
   }
+  // The agent must still answer after the defaults: silence bought by blocking the client is no refusal.
+  const after = await positiveControl(ctx, service, await discoverEngine(ctx, service));
+  if ('outcome' in after || after.alive === null) {
+    const why = 'outcome' in after ? after.outcome.reason : 'SNMPv3 engine discovery went unanswered';
+    return inconclusive(`${service.name} no longer answered after the ${candidates.length} universal communities as it had before (${why}), so their silence may be a block, not a refusal`);
+  }
   return pass(`${service.name} refused a random community and all ${candidates.length} universal SNMP communities of list ${list.version} over SNMPv1 and v2c (no answer, while ${alive}; negative control evidence ${evidenceOf(negative)})`);
 }

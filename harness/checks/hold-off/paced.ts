@@ -38,7 +38,7 @@ export class PacedLogin {
       const attempt = await attemptLogin(ctx, probe, role, label, credential);
       const holdOff = ctx.holdOffs.current(probe.service);
       if (!holdOff) return attempt;
-      pause = pause === 0 ? (retryAfterMs(holdOff.signal) ?? firstPollMs) : Math.min(pause * 2, maxWaitMs);
+      pause = Math.min(pause === 0 ? Math.max(retryAfterMs(holdOff.signal) ?? 0, firstPollMs) : pause * 2, maxWaitMs);
       const summary = `${probe.service} is held off (${holdOff.kind}: ${holdOff.signal}, left by ${holdOff.checkId}); ${this.#waitedMs / 1000} s of ${this.budgetMs / 1000} s waited so far`;
       if (this.#waitedMs + pause > this.budgetMs) {
         ctx.evidence.record({ kind: 'note', summary: `${summary}; the waiting budget is spent`, target: ctx.target, data: { holdOff, waitedMs: this.#waitedMs } });

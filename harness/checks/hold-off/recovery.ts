@@ -11,10 +11,10 @@ export interface Recovery {
   attempts: Attempt[];
 }
 
-/** Milliseconds of the Retry-After in a lockout signal, if any. */
+/** Milliseconds of the Retry-After in a lockout signal, if any; "0" asks for no pause, which jcstar never takes. */
 export function retryAfterMs(signal: string | null): number | null {
   const match = signal?.match(/Retry-After:\s*(\d+)/i);
-  return match ? Number(match[1]) * 1000 : null;
+  return match && Number(match[1]) > 0 ? Number(match[1]) * 1000 : null;
 }
 
 /** The credential a poll tries, and the answer that shows the login working again. */
@@ -38,7 +38,8 @@ export function recoveryPoll(correct: TrialCredential | null, account: string, r
  */
 export async function awaitRecovery(ctx: CheckContext, probe: LoginProbe, poll: RecoveryPoll, since: number, firstPauseMs: number, maxWaitMs: number): Promise<Recovery> {
   const attempts: Attempt[] = [];
-  let pause = firstPauseMs;
+  // Never poll back to back, whatever the device asked for.
+  let pause = Math.max(firstPauseMs, ctx.policy.holdOff.firstPollMs);
   for (let n = 1; ; n++) {
     const remaining = maxWaitMs - (Date.now() - since);
     if (remaining <= 0) return { recovered: false, windowMs: Date.now() - since, attempts };
