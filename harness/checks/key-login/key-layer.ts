@@ -2,7 +2,7 @@ import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import { inconclusive, notApplicable, type CheckOutcome } from '../../verdicts/outcome.js';
 import { DIRECT_TLS, observeClientCertificateDemand } from './client-certificate.js';
-import { describe, observeRandomPsk } from './dtls-psk.js';
+import { describePskResult, observeRandomPsk } from './dtls-psk.js';
 import { isCoapsPsk, isKeyOnlyLogin, unprobedKeyLogin } from './mechanisms.js';
 import { observeSshLogin } from './ssh-methods.js';
 
@@ -43,7 +43,7 @@ export async function judgeKeyLayer(ctx: CheckContext, service: Service, stakes:
       return stakes.verdict(`${service.name}: ${stakes.noPassword}: the login is a pre-shared key, and a handshake with an unknown identity and a random key was refused (${refusal}evidence #${negative.seq})`);
     }
     if (r.outcome === 'completed') return inconclusive(`${service.name} completed a DTLS-PSK handshake with a random key (evidence #${negative.seq}): it does not check keys, an S1.1-01 finding`);
-    return inconclusive(`${service.name}: ${describe(r)} (evidence #${negative.seq}); check the profile`);
+    return inconclusive(`${service.name}: ${describePskResult(r)} (evidence #${negative.seq}); check the profile`);
   }
   if (DIRECT_TLS.has(service.protocol)) {
     const demand = await observeClientCertificateDemand(ctx, service);
