@@ -9,7 +9,7 @@ import type { Secret } from '../secrets/secret.js';
 import type { CheckContext } from '../suite/context.js';
 
 /**
- * SNMP trials that S1.1-01 and S1.1-02 share, each recorded as evidence. Over UDP an agent refuses a
+ * SNMP trials that S1.1-01 and S1.1-02 share (and S1.1-12 its engine discovery), each recorded as evidence. Over UDP an agent refuses a
  * community by silence, so silence counts as a refusal only once the agent is shown to be alive: an
  * SNMPv3 discovery Report, or a declared community or USM user that is answered.
  */

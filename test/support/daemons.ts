@@ -93,10 +93,23 @@ export async function startDaemon(command: DebianBinary, args: string[], host: s
   // `ip netns exec` execs the command itself, so the child's pid is the daemon's and signals reach it.
   const child = netns ? spawn('ip', ['netns', 'exec', netns, command, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const ready = () => (netns ? listensIn(netns, transport, host, port) : accepts(host, port));
+  const daemon = superviseDaemon(child);
+  const deadline = Date.now() + 5000;
+  for (let i = 0; i < 50 && Date.now() < deadline; i++) {
+    if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode}: ${daemon.log()}`);
+    if (await ready()) return daemon;
+    await sleep(100);
+  }
+  await daemon.stop();
+  throw new Error(`${command} did not listen on ${host}:${port}/${transport}${netns ? ` in ${netns}` : ''} within 5 s: ${daemon.log()}`);
+}
+
+/** A spawned daemon's output, kept for failure messages, and a stop that escalates to SIGKILL after 3 s. */
+export function superviseDaemon(child: ChildProcess): Daemon {
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const daemon: Daemon = {
+  return {
     process: child,
     log: () => output,
     stop: async () => {
@@ -107,12 +120,4 @@ export async function startDaemon(command: DebianBinary, args: string[], host: s
       if (child.exitCode === null) child.kill('SIGKILL');
     },
   };
-  const deadline = Date.now() + 5000;
-  for (let i = 0; i < 50 && Date.now() < deadline; i++) {
-    if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode}: ${output}`);
-    if (await ready()) return daemon;
-    await sleep(100);
-  }
-  await daemon.stop();
-  throw new Error(`${command} did not listen on ${host}:${port}/${transport}${netns ? ` in ${netns}` : ''} within 5 s: ${output}`);
 }

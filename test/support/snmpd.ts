@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeSnmpMessage } from '../../harness/probes/snmp/message.js';
-import { startDaemon, type Daemon } from './daemons.js';
+import { startDaemon, superviseDaemon, type Daemon } from './daemons.js';
 import { tempDir } from './run-profile.js';
 
 /** net-snmp's agent (Debian package snmpd); callers check requireBinaries for it first. */
@@ -62,25 +62,11 @@ export async function startSnmpd(options: SnmpdOptions): Promise<Snmpd> {
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freeUdpPort(options.host);
     const child = spawn('snmpd', args(port), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MIBS: '' } });
-    let output = '';
-    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    const daemon: Snmpd = {
-      host: options.host,
-      port,
-      process: child,
-      log: () => output,
-      stop: async () => {
-        if (child.exitCode !== null) return;
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await Promise.race([exited, sleep(3000)]);
-        if (child.exitCode === null) child.kill('SIGKILL');
-      },
-    };
+    const daemon: Snmpd = { ...superviseDaemon(child), host: options.host, port };
     if (await untilDiscoveryAnswered(options.host, port, () => child.exitCode !== null)) return daemon;
     await daemon.stop();
     // Another process may have taken the port between the probe and the bind: try another one.
+    const output = daemon.log();
     if (!/Error opening specified endpoint|Address already in use/.test(output)) throw new Error(`snmpd did not answer on ${options.host}:${port}/udp within 5 s: ${output}`);
   }
   throw new Error(`snmpd could not bind a free UDP port on ${options.host} in 5 tries`);

@@ -2,7 +2,7 @@ import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import { fail, inconclusive, pass, type CheckOutcome } from '../../verdicts/outcome.js';
 import { DIRECT_TLS, observeClientCertificateDemand } from './client-certificate.js';
-import { describe, observeDeclaredPsk, observeRandomPsk } from './dtls-psk.js';
+import { describePskResult, observeDeclaredPsk, observeRandomPsk } from './dtls-psk.js';
 import { isCoapsPsk } from './mechanisms.js';
 
 /**
@@ -22,7 +22,7 @@ async function checkPskAccess(ctx: CheckContext, service: Service): Promise<Chec
   const negative = await observeRandomPsk(ctx, service);
   const refusal = negative.result;
   if (refusal.outcome === 'completed') {
-    return fail(`${service.name}: a DTLS-PSK handshake with an unknown identity and a random key completed: ${describe(refusal)} (evidence #${negative.seq})`);
+    return fail(`${service.name}: a DTLS-PSK handshake with an unknown identity and a random key completed: ${describePskResult(refusal)} (evidence #${negative.seq})`);
   }
   if (refusal.outcome === 'error') return inconclusive(`${service.name}: no DTLS-PSK handshake could be made: ${refusal.detail} (evidence #${negative.seq})`);
   if (refusal.stage === 'hello') {
@@ -35,7 +35,7 @@ async function checkPskAccess(ctx: CheckContext, service: Service): Promise<Chec
   }
   const positive = await observeDeclaredPsk(ctx, service, credential.psk);
   if (positive.result.outcome !== 'completed') {
-    return inconclusive(`${service.name}: the declared psk of credential "${service.credential}" did not complete the handshake either (${describe(positive.result)}; evidence #${positive.seq}): check the profile, since a service that refuses every key cannot be told from a secure one`);
+    return inconclusive(`${service.name}: the declared psk of credential "${service.credential}" did not complete the handshake either (${describePskResult(positive.result)}; evidence #${positive.seq}): check the profile, since a service that refuses every key cannot be told from a secure one`);
   }
-  return pass(`${service.name}: ${refused}; the declared psk completed it: ${describe(positive.result)} (evidence #${positive.seq})`);
+  return pass(`${service.name}: ${refused}; the declared psk completed it: ${describePskResult(positive.result)} (evidence #${positive.seq})`);
 }

@@ -1,43 +1,15 @@
 import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
-import { inconclusive, notApplicable, pass, type CheckOutcome } from '../../verdicts/outcome.js';
-import { DIRECT_TLS, observeClientCertificateDemand } from './client-certificate.js';
-import { describe, observeRandomPsk } from './dtls-psk.js';
-import { isCoapsPsk, isKeyOnlyLogin, unprobedKeyLogin } from './mechanisms.js';
-import { observeSshLogin } from './ssh-methods.js';
+import { pass, type CheckOutcome } from '../../verdicts/outcome.js';
+import { judgeKeyLayer, type PasswordStakes } from './key-layer.js';
+
+const BRUTE_FORCE: PasswordStakes = { noPassword: 'no password can be tried', passwordTrial: 'run the brute-force test', verdict: pass, quotePskRefusal: true };
 
 /**
  * S1.1-04 where the only login is a key: PASS with the refused attempt or the required key as
  * evidence (nothing a guess could find), or NOT_APPLICABLE where jcstar cannot reach the key layer.
  * Null when a password login remains, and the brute-force burst runs.
  */
-export async function keyLoginBruteForce(ctx: CheckContext, service: Service): Promise<CheckOutcome | null> {
-  const keyOnly = isKeyOnlyLogin(service);
-  if (service.protocol === 'ssh') {
-    const login = await observeSshLogin(ctx, service, keyOnly);
-    if (login.kind === 'key-only') return pass(`${service.name}: no password can be tried: the server offers only ${login.methods.join(', ')} (evidence #${login.seq})`);
-    if (login.kind === 'password-offered') {
-      return inconclusive(`${service.name} is declared publickey but the server offers ${login.methods.join(', ')} (evidence #${login.seq}); declare auth: password and a credential so that jcstar can run the brute-force test`);
-    }
-    if (login.kind === 'unread') return inconclusive(`${service.name}: the SSH methods could not be read: ${login.detail} (evidence #${login.seq})`);
-    return null;
-  }
-  if (isCoapsPsk(service)) {
-    const negative = await observeRandomPsk(ctx, service);
-    const r = negative.result;
-    if (r.outcome === 'refused' && r.stage === 'finished') {
-      return pass(`${service.name}: no password can be tried: the login is a pre-shared key, and a handshake with an unknown identity and a random key was refused (${r.detail}; evidence #${negative.seq})`);
-    }
-    if (r.outcome === 'completed') return inconclusive(`${service.name} completed a DTLS-PSK handshake with a random key (evidence #${negative.seq}): it does not check keys, an S1.1-01 finding`);
-    return inconclusive(`${service.name}: ${describe(r)} (evidence #${negative.seq}); check the profile`);
-  }
-  if (DIRECT_TLS.has(service.protocol)) {
-    const demand = await observeClientCertificateDemand(ctx, service);
-    if (demand.observation.outcome === 'required') {
-      return pass(`${service.name}: no password can be tried without a client certificate: the handshake without one was refused with ${demand.observation.detail} (evidence #${demand.seq})`);
-    }
-    if (keyOnly) return inconclusive(`${service.name} is declared auth: ${service.auth}, but ${demand.observation.detail}; declare the login it really uses`);
-    return null;
-  }
-  return keyOnly ? notApplicable(unprobedKeyLogin(service)) : null;
+export function keyLoginBruteForce(ctx: CheckContext, service: Service): Promise<CheckOutcome | null> {
+  return judgeKeyLayer(ctx, service, BRUTE_FORCE);
 }

@@ -30,7 +30,7 @@ async function observe(ctx: CheckContext, service: Service, role: string, identi
   const result = await probeDtlsPsk(ctx.net, { host: ctx.profile.target.address, port: service.port, timeoutMs: ctx.policy.budgets.replyTimeoutMs, signal: ctx.signal, identity, key, path });
   const seq = ctx.evidence.record({
     kind: 'observation',
-    summary: `DTLS-PSK handshake, ${role} → ${describe(result)}`,
+    summary: `DTLS-PSK handshake, ${role} → ${describePskResult(result)}`,
     target: ctx.target,
     // The transcript reads flight by flight: what went out, then → what came back.
     sent: `DTLS 1.2 PSK handshake as "${identity}"${path ? `, then CoAP GET ${path}` : ''}`,
@@ -48,7 +48,8 @@ async function observe(ctx: CheckContext, service: Service, role: string, identi
   return { result, seq };
 }
 
-export function describe(result: DtlsPskResult): string {
+/** A handshake outcome as reasons and transcripts quote it. */
+export function describePskResult(result: DtlsPskResult): string {
   if (result.outcome === 'error') return `no handshake: ${result.detail}`;
   if (result.outcome === 'refused') return `refused (${result.detail})`;
   const reply = result.reply;

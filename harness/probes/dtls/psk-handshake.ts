@@ -18,7 +18,7 @@ import {
   type PskSuite,
 } from './psk-keys.js';
 import { HandshakeReassembler, type HandshakeMessage } from './reassembly.js';
-import { parseRecords, withSequence, type DtlsRecord } from './records.js';
+import { encodeRecord, parseRecords, withSequence, type DtlsRecord } from './records.js';
 
 export interface DtlsPskProbe {
   host: string;
@@ -227,13 +227,7 @@ class Wire {
     return this.#seq[epoch]!++;
   }
   record(type: number, epoch: 0 | 1, fragment: Buffer, sequence = this.nextSeq(epoch)): Buffer {
-    const header = Buffer.alloc(13);
-    header[0] = type;
-    header.writeUInt16BE(DTLS_1_2, 1);
-    header.writeUInt16BE(epoch, 3);
-    header.writeUIntBE(sequence, 5, 6);
-    header.writeUInt16BE(fragment.length, 11);
-    return Buffer.concat([header, fragment]);
+    return encodeRecord({ type, versionCode: DTLS_1_2, epoch, sequence, fragment });
   }
 }
 

@@ -1,4 +1,4 @@
-/** The DTLS record layer (RFC 6347 §4.1) as far as a probe that never leaves epoch 0 needs it. */
+/** The DTLS record layer (RFC 6347 §4.1): records read from a datagram, and records written in any epoch. */
 
 export const CONTENT = { alert: 21, handshake: 22 } as const;
 
@@ -48,14 +48,18 @@ export function withSequence(record: Buffer, sequence: number): Buffer {
   return copy;
 }
 
+/** One record: the header (type, version, epoch, 48-bit sequence number, length) and its fragment. */
+export function encodeRecord(record: DtlsRecord): Buffer {
+  const header = Buffer.alloc(HEADER);
+  header[0] = record.type;
+  header.writeUInt16BE(record.versionCode, 1);
+  header.writeUInt16BE(record.epoch, 3);
+  header.writeUIntBE(record.sequence, 5, 6);
+  header.writeUInt16BE(record.fragment.length, 11);
+  return Buffer.concat([header, record.fragment]);
+}
+
 /** A warning close_notify in epoch 0, which ends the association so that the server frees its handshake state at once. */
 export function closeNotifyRecord(versionCode: number, sequence: number): Buffer {
-  const record = Buffer.alloc(HEADER + 2);
-  record[0] = CONTENT.alert;
-  record.writeUInt16BE(versionCode, 1);
-  record.writeUIntBE(sequence, 5, 6);
-  record.writeUInt16BE(2, 11);
-  record[HEADER] = 1;
-  record[HEADER + 1] = 0;
-  return record;
+  return encodeRecord({ type: CONTENT.alert, versionCode, epoch: 0, sequence, fragment: Buffer.from([1, 0]) });
 }

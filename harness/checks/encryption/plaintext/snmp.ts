@@ -1,9 +1,9 @@
 import { probeSnmpCommunityGet, type SnmpCommunityReply } from '../../../probes/snmp/community-get.js';
-import { probeSnmpEngineDiscovery } from '../../../probes/snmp/engine-discovery.js';
 import type { Service } from '../../../profile/types.js';
 import type { Secret } from '../../../secrets/secret.js';
 import type { CheckContext } from '../../../suite/context.js';
 import { fail, inconclusive, pass, type CheckOutcome } from '../../../verdicts/outcome.js';
+import { discoverEngine } from '../../snmp-trials.js';
 
 /** What a manager tries when the profile names no community: the default almost every agent ships with. */
 const DEFAULT_COMMUNITY = 'public';
@@ -38,16 +38,8 @@ export async function checkSnmpPlaintext(ctx: CheckContext, service: Service): P
     }).seq;
     replies.push({ reply, seq });
   }
-  const discovery = await probeSnmpEngineDiscovery(ctx.net, endpoint);
+  const { reply: discovery, seq: discoverySeq } = await discoverEngine(ctx, service);
   const engineId = discovery.response?.usm.engineId.toString('hex') ?? null;
-  const discoverySeq = ctx.evidence.record({
-    kind: 'exchange',
-    summary: `SNMPv3 engine discovery (noAuthNoPriv, empty engine ID) → ${discovery.detail}`,
-    target: ctx.target,
-    sent: discovery.sent,
-    received: discovery.received,
-    data: { version: 'v3', outcome: discovery.outcome, pdu: discovery.response?.pdu.type ?? null, engineId, ignored: discovery.ignored, latencyMs: discovery.latencyMs },
-  }).seq;
 
   const where = `${service.port}/udp`;
   const answered = replies.filter((r) => r.reply.outcome === 'answered');
