@@ -13,7 +13,7 @@ import { expectValidRunFolder } from '../support/run-folder.js';
  * device requirement may FAIL or be left INCONCLUSIVE.
  */
 describe('hardened reference device: a full run', function () {
-  // Today about 25 s (with the profile cut to today's schema); the merged hold-off waits and S1.1-04's rate-limit
+  // 1-04's rate-limit
   // measurement (10 logins a minute) add minutes, hence the margin.
   this.timeout(15 * 60_000);
   let device: ReferenceDevice | null = null;
