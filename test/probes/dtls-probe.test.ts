@@ -176,9 +176,9 @@ describe('DTLS probe against fake UDP peers', function () {
         { code: PSK_AES_128_CBC_SHA256, name: 'TLS_PSK_WITH_AES_128_CBC_SHA256' },
         { code: PSK_AES_128_GCM_SHA256, name: 'TLS_PSK_WITH_AES_128_GCM_SHA256' },
       ],
-      serverPreference: true,
+      order: 'server',
     });
-    expect(version(observation, 'DTLSv1.0')).to.deep.equal({ version: 'DTLSv1.0', offered: false, cipherSuites: [], serverPreference: null });
+    expect(version(observation, 'DTLSv1.0')).to.deep.equal({ version: 'DTLSv1.0', offered: false, cipherSuites: [], order: 'unknown' });
     expect(observation.helloVerifyRequest).to.deep.equal({ sent: true, cookieBytes: 20 });
     expect(observation.certificateChain).to.equal(null);
     expect(observation.datagrams).to.equal(peer.received.length);

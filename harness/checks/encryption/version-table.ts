@@ -10,7 +10,7 @@ export function versionTable(caption: string, versions: VersionObservation<TlsVe
     rows: versions.map((v) => [
       v.version,
       v.offered ? 'yes' : 'no',
-      v.serverPreference === null ? '–' : v.serverPreference ? 'server' : 'client',
+      v.cipherSuites.length < 2 ? '–' : v.order,
       v.cipherSuites.map((s) => s.name).join('\n'),
     ]),
   };

@@ -130,10 +130,10 @@ type Hello = (version: DtlsVersion, suites: readonly number[]) => Promise<HelloA
 
 async function probeVersion(version: DtlsVersion, hello: Hello): Promise<VersionObservation<DtlsVersion>> {
   try {
-    const { accepted, serverPreference } = await enumerateSuites((suites) => hello(version, suites), DTLS_CANDIDATE_SUITES);
-    return { version, offered: accepted.length > 0, cipherSuites: accepted.map((code) => ({ code, name: cipherSuiteName(code) })), serverPreference };
+    const { accepted, order } = await enumerateSuites((suites) => hello(version, suites), DTLS_CANDIDATE_SUITES);
+    return { version, offered: accepted.length > 0, cipherSuites: accepted.map((code) => ({ code, name: cipherSuiteName(code) })), order };
   } catch (err) {
-    if (err instanceof UnansweredError) return { version, offered: false, cipherSuites: [], serverPreference: null };
+    if (err instanceof UnansweredError) return { version, offered: false, cipherSuites: [], order: 'unknown' };
     throw err;
   }
 }

@@ -12,13 +12,20 @@ export interface CipherSuiteRef {
   name: string;
 }
 
+/**
+ * Whose order decides the suite: 'server' when the server chose the same suite from the accepted list
+ * forwards and backwards; 'client' when it took the first suite of each; 'unknown' when fewer than two
+ * suites were accepted, a reordered hello was refused, or the server did neither.
+ */
+export type SuiteOrder = 'server' | 'client' | 'unknown';
+
 export interface VersionObservation<V extends TlsVersion | DtlsVersion> {
   version: V;
   offered: boolean;
-  /** Accepted suites; in the server's order of preference when `serverPreference` is true. */
+  /** Accepted suites; in the server's order of preference when `order` is 'server'. */
   cipherSuites: CipherSuiteRef[];
-  /** Whether the server imposes its own order; null when fewer than two suites were accepted. */
-  serverPreference: boolean | null;
+  /** Whose order of preference decides the suite, as far as reordered hellos showed it. */
+  order: SuiteOrder;
 }
 
 export interface GroupObservation {

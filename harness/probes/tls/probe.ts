@@ -121,12 +121,12 @@ async function probeVersion(version: TlsVersion, hello: Hello, keyShares: KeySha
     if (answer.serverHello.version !== version) return { outcome: 'refused', detail: `answered ${answer.serverHello.version ?? 'an unknown version'}` };
     return { outcome: 'chose', suite: answer.serverHello.cipherSuite };
   };
-  const { accepted, serverPreference } = await enumerateSuites(tryHello, tls13 ? TLS13_CIPHER_SUITES : LEGACY_CANDIDATES);
+  const { accepted, order } = await enumerateSuites(tryHello, tls13 ? TLS13_CIPHER_SUITES : LEGACY_CANDIDATES);
   return {
     version,
     offered: accepted.length > 0,
     cipherSuites: accepted.map((code) => ({ code, name: cipherSuiteName(code) })),
-    serverPreference,
+    order,
   };
 }
 
