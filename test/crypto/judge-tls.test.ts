@@ -3,8 +3,8 @@ import type { CryptoFinding } from '../../harness/crypto/finding.js';
 import { cryptoOutcome } from '../../harness/crypto/verdict.js';
 import { judgeDtls } from '../../harness/crypto/judge-dtls.js';
 import { judgeTls } from '../../harness/crypto/judge-tls.js';
-import type { DtlsObservation, SuiteOrder, TlsObservation } from '../../harness/probes/tls/observation.js';
-import { chain, rulesWith, suites } from './observations.js';
+import type { DtlsObservation, KindCertificateObservation, SuiteOrder, TlsObservation } from '../../harness/probes/tls/observation.js';
+import { certificate, chain, rulesWith, suites } from './observations.js';
 
 const items = (findings: CryptoFinding[]) => findings.map((f) => f.item);
 /** Severity and item without the rule's reason, which the rule set words. */
@@ -32,6 +32,7 @@ function tls(overrides: Partial<TlsObservation> = {}): TlsObservation {
     certificateChain: chain(),
     certificateError: null,
     certificateMessage: CERTIFICATE_MESSAGE,
+    otherCertificates: [],
     secureRenegotiation: true,
     compression: false,
     handshakes: 40,
@@ -193,6 +194,29 @@ describe('crypto judge: TLS', () => {
     ]);
   });
 
+  it('judges the certificate of every kind of suite, naming the kind, and cannot pass one it did not read', () => {
+    const dual = (other: Partial<KindCertificateObservation>) =>
+      tls({
+        versions: [
+          { version: 'TLSv1.2', offered: true, cipherSuites: suites('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'), order: 'server' },
+        ],
+        otherCertificates: [{ kind: 'RSA', certificateChain: null, certificateError: null, certificateMessage: { version: 'TLSv1.2', suite: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', content: 'chain', detail: null }, ...other }],
+      });
+    const weakRsa = chain({ certificates: [certificate({ keyType: 'RSA', keyBits: 1024, curve: null, sha256Fingerprint: 'rsa-1024' }), chain().certificates[1]!] });
+    expect(judgeTls(dual({ certificateChain: weakRsa }), rulesWith())).to.deep.equal([
+      { rule: 'certificate.minRsaBits', item: 'certificate RSA key of 1024 bits (on the RSA suites)', severity: 'fail' },
+    ]);
+    const refused = { version: 'TLSv1.2' as const, suite: null, content: 'incomplete' as const, detail: 'alert handshake_failure' };
+    const notRead = judgeTls(dual({ certificateMessage: refused }), rulesWith());
+    expect(notRead).to.deep.equal([
+      { rule: 'certificate.readable', item: 'the server accepts TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, but its certificate was not read: alert handshake_failure (on the RSA suites)', severity: 'unread' },
+    ]);
+    expect(cryptoOutcome(notRead, rulesWith(), 'passes').verdict).to.equal('INCONCLUSIVE');
+    // One certificate for both kinds (never for ECDSA and RSA, but so for static ECDH beside ECDSA): judged once.
+    const sameKey = judgeTls(dual({ certificateChain: chain({ hostMatches: false }) }), rulesWith());
+    expect(items(sameKey)).to.deep.equal([]);
+  });
+
   it('needs no certificate from a server whose suites are all PSK', () => {
     const psk = tls({
       versions: [{ version: 'TLSv1.2', offered: true, cipherSuites: suites('TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256'), order: 'unknown' }],
@@ -216,6 +240,7 @@ function dtls(overrides: Partial<DtlsObservation> = {}): DtlsObservation {
     certificateChain: null,
     certificateError: null,
     certificateMessage: null,
+    otherCertificates: [],
     datagrams: 12,
     durationMs: 95,
     ...overrides,

@@ -7,7 +7,7 @@ import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import { inconclusive, notApplicable, type CheckOutcome } from '../../verdicts/outcome.js';
 import { trustAnchorsOf } from './trust-anchors.js';
-import { describeMissingCertificate, describeOffered, versionTable } from './version-table.js';
+import { describeCertificate, describeOffered, versionTable } from './version-table.js';
 import { serverNameOf } from './server-name.js';
 import { judged } from './judged.js';
 
@@ -59,7 +59,8 @@ export async function checkTlsCrypto(ctx: CheckContext, service: Service): Promi
     summary:
       `TLS on ${service.port}/tcp: ${describeOffered(observed.versions)}; ` +
       `groups ${observed.groups.map((g) => g.name).join(' ') || 'none'}; ` +
-      `certificate ${chain ? `${chain.certificates[0]?.keyType ?? '?'} ${chain.certificates[0]?.keyBits ?? '?'} bits, until ${chain.certificates[0]?.notAfter.slice(0, 10)}` : describeMissingCertificate(observed.certificateMessage)}; ` +
+      `certificate ${describeCertificate(chain, observed.certificateMessage)}; ` +
+      observed.otherCertificates.map((o) => `${o.kind} suites' certificate ${describeCertificate(o.certificateChain, o.certificateMessage)}; `).join('') +
       `${observed.handshakes} hellos in ${observed.durationMs} ms`,
     target: ctx.target,
     data: { rules, ...observed, table: versionTable(`TLS on ${service.port}/tcp`, observed.versions) },
