@@ -187,6 +187,7 @@ describe('S1.1-12 protection against eavesdropping, on real daemons', function (
     daemons.push(strong);
     const good = await protection(service(strong.port));
     expect(good.check('web').verdict, good.check('web').reason).to.equal('PASS');
+    expect(good.check('web').reason).to.match(/^web: every TLS version, suite and group accepted and the certificates of 2 kinds of suite pass the rules \(evidence #\d+\)/);
   });
 
   it('FAILs an expired certificate with the date it expired', async () => {

@@ -73,7 +73,8 @@ export async function checkTlsCrypto(ctx: CheckContext, service: Service): Promi
 
   const findings = judgeTls(observed, ctx.crypto);
   const noChain = chain ? '' : '; no certificate to judge (PSK suites only)';
-  return judged(ctx, findings, observation.seq, `${service.name}: every TLS version, suite and group accepted and the certificate pass the rules (evidence #${observation.seq})${noChain}`);
+  const certificates = observed.otherCertificates.length > 0 ? `certificates of ${observed.otherCertificates.length + 1} kinds of suite` : 'certificate';
+  return judged(ctx, findings, observation.seq, `${service.name}: every TLS version, suite and group accepted and the ${certificates} pass the rules (evidence #${observation.seq})${noChain}`);
 }
 
 /** HSTS is recorded, not judged: browsers ignore it on IP-literal hosts (RFC 6797 §8.1), which is how most devices are reached. */
