@@ -56,7 +56,8 @@ class UnansweredError extends Error {}
 /**
  * The versions and cipher suites of a DTLS port (CoAPS and the like), the cookie exchange, and the
  * certificate chain of each kind of suite (RSA, ECDSA…), by hand-built hellos over UDP; no handshake is
- * completed, so PSK suites are found without the key. Hellos go one at a time: a constrained device may serve few associations.
+ * completed, so PSK suites are found without the key. Hellos go one at a time: a constrained device may
+ * serve few associations.
  */
 export async function probeDtls(net: GuardedNetwork, probe: DtlsProbe): Promise<DtlsObservation | DtlsProbeError> {
   const started = Date.now();
