@@ -1,10 +1,11 @@
 import { authenticatesWithCertificate } from '../probes/tls/cipher-suites.js';
-import type { CertificateChainObservation, CertificateMessageObservation, CertificateObservation, VersionObservation } from '../probes/tls/observation.js';
+import { certificateKind } from '../probes/tls/certificate-kinds.js';
+import type { CertificateChainObservation, CertificateMessageObservation, CertificateObservation, KindCertificateObservation, VersionObservation } from '../probes/tls/observation.js';
 import type { DtlsVersion, TlsVersion } from '../probes/tls/registry.js';
 import type { EffectiveCryptoRules } from './effective.js';
 import { offending, unread, type CryptoFinding } from './finding.js';
 
-interface ServerCertificateFacts {
+interface ShownCertificate {
   host: string;
   versions: VersionObservation<TlsVersion | DtlsVersion>[];
   certificateChain: CertificateChainObservation | null;
@@ -12,13 +13,37 @@ interface ServerCertificateFacts {
   certificateMessage: CertificateMessageObservation | null;
 }
 
+interface ServerCertificateFacts extends ShownCertificate {
+  otherCertificates: KindCertificateObservation[];
+}
+
 /**
- * The certificate part of a TLS or DTLS observation. A server that accepts a certificate-based suite must
- * show a certificate the rules can judge: none at all on such a suite fails (nobody can authenticate the
+ * Every certificate a TLS or DTLS server showed: the one for a hello offering every accepted suite, and the
+ * one for each other kind of suite (RSA beside ECDSA…), each judged alone. With more than one kind, each
+ * item names the suites its certificate serves. A certificate shown again for another kind is judged once.
+ */
+export function judgeServerCertificate(observation: ServerCertificateFacts, rules: EffectiveCryptoRules): CryptoFinding[] {
+  const others = observation.otherCertificates;
+  const suite = observation.certificateMessage?.suite;
+  const kindShown = suite ? certificateKind(suite) : null;
+  const on = (kind: string | null) => (finding: CryptoFinding): CryptoFinding => (others.length > 0 && kind ? { ...finding, item: `${finding.item} (on the ${kind} suites)` } : finding);
+  const findings = judgeShownCertificate(observation, rules).map(on(kindShown));
+  const leafShown = observation.certificateChain?.certificates[0]?.sha256Fingerprint;
+  for (const other of others) {
+    if (leafShown !== undefined && other.certificateChain?.certificates[0]?.sha256Fingerprint === leafShown) continue;
+    const versions = observation.versions.map((v) => ({ ...v, cipherSuites: v.cipherSuites.filter((s) => certificateKind(s.name) === other.kind) }));
+    findings.push(...judgeShownCertificate({ ...other, host: observation.host, versions }, rules).map(on(other.kind)));
+  }
+  return findings;
+}
+
+/**
+ * One certificate a server showed. A server that accepts a certificate-based suite must show a
+ * certificate the rules can judge: none at all on such a suite fails (nobody can authenticate the
  * server); one jcstar could not read or parse leaves the verdict open. PSK- or anonymous-only servers
  * have no certificate to judge (anonymous suites fail on their own).
  */
-export function judgeServerCertificate(observation: ServerCertificateFacts, rules: EffectiveCryptoRules): CryptoFinding[] {
+function judgeShownCertificate(observation: ShownCertificate, rules: EffectiveCryptoRules): CryptoFinding[] {
   const message = observation.certificateMessage;
   if (observation.certificateError) return [unread('certificate.readable', `certificate unreadable (${observation.certificateError})`)];
   if (observation.certificateChain) return judgeCertificate(observation.certificateChain, rules, observation.host);

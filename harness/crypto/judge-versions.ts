@@ -1,6 +1,6 @@
 import type { VersionObservation } from '../probes/tls/observation.js';
 import type { DtlsVersion, TlsVersion } from '../probes/tls/registry.js';
-import type { CryptoFinding } from './finding.js';
+import { unread, type CryptoFinding } from './finding.js';
 import { grade } from './grade.js';
 import type { SeverityList } from './schema.js';
 
@@ -30,9 +30,10 @@ export function judgeVersions<V extends TlsVersion | DtlsVersion>(
 }
 
 /**
- * A warn suite is safe only while a clean one is negotiated first. When the server imposes its order,
- * every suite it prefers to its first clean one is what a client offering both gets: those fail. When the
- * client chooses, a clean suite on offer is enough.
+ * A warn suite is safe only while a clean one is shown to be negotiated first. When the server imposes its
+ * order, every suite it prefers to its first clean one is what a client offering both gets: those fail. When
+ * the client's order was shown to decide, a clean suite on offer is enough. When neither was shown, the
+ * warning cannot be granted: the fact it rests on was not read.
  */
 function judgeSuites<V extends TlsVersion | DtlsVersion>(section: 'tls' | 'dtls', version: VersionObservation<V>, list: SeverityList): CryptoFinding[] {
   const rule = `${section}.cipherSuites` as const;
@@ -44,8 +45,11 @@ function judgeSuites<V extends TlsVersion | DtlsVersion>(section: 'tls' | 'dtls'
     const item = `accepts ${name} on ${version.version} (${graded.why})`;
     if (graded.severity === 'fail') return [{ rule, item, severity: 'fail' }];
     if (firstClean < 0) return [{ rule, item: `${item}, and no clean suite is offered on ${version.version}`, severity: 'fail' }];
-    if (version.serverPreference === true && at < firstClean) {
+    if (version.order === 'server' && at < firstClean) {
       return [{ rule, item: `${item}, and the server prefers it to its clean suites (first clean: ${names[firstClean]})`, severity: 'fail' }];
+    }
+    if (version.order === 'unknown') {
+      return [unread(rule, `${item}, and whether a clean suite is negotiated first could not be read (neither the server's nor the client's order was shown)`)];
     }
     return [{ rule, item, severity: 'warn' }];
   });

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
 import type { CryptoFinding } from '../../harness/crypto/finding.js';
+import { cryptoOutcome } from '../../harness/crypto/verdict.js';
 import { judgeDtls } from '../../harness/crypto/judge-dtls.js';
 import { judgeTls } from '../../harness/crypto/judge-tls.js';
-import type { DtlsObservation, TlsObservation } from '../../harness/probes/tls/observation.js';
-import { chain, rulesWith, suites } from './observations.js';
+import type { DtlsObservation, KindCertificateObservation, SuiteOrder, TlsObservation } from '../../harness/probes/tls/observation.js';
+import { certificate, chain, rulesWith, suites } from './observations.js';
 
 const items = (findings: CryptoFinding[]) => findings.map((f) => f.item);
 /** Severity and item without the rule's reason, which the rule set words. */
@@ -17,11 +18,11 @@ function tls(overrides: Partial<TlsObservation> = {}): TlsObservation {
     port: 443,
     transport: 'implicit',
     versions: [
-      { version: 'SSLv3', offered: false, cipherSuites: [], serverPreference: null },
-      { version: 'TLSv1.0', offered: false, cipherSuites: [], serverPreference: null },
-      { version: 'TLSv1.1', offered: false, cipherSuites: [], serverPreference: null },
-      { version: 'TLSv1.2', offered: true, cipherSuites: suites('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256'), serverPreference: true },
-      { version: 'TLSv1.3', offered: true, cipherSuites: suites('TLS_AES_256_GCM_SHA384', 'TLS_AES_128_GCM_SHA256'), serverPreference: false },
+      { version: 'SSLv3', offered: false, cipherSuites: [], order: 'unknown' },
+      { version: 'TLSv1.0', offered: false, cipherSuites: [], order: 'unknown' },
+      { version: 'TLSv1.1', offered: false, cipherSuites: [], order: 'unknown' },
+      { version: 'TLSv1.2', offered: true, cipherSuites: suites('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256'), order: 'server' },
+      { version: 'TLSv1.3', offered: true, cipherSuites: suites('TLS_AES_256_GCM_SHA384', 'TLS_AES_128_GCM_SHA256'), order: 'client' },
     ],
     groups: [
       { code: 0x1d, name: 'x25519', versions: ['TLSv1.2', 'TLSv1.3'] },
@@ -31,6 +32,7 @@ function tls(overrides: Partial<TlsObservation> = {}): TlsObservation {
     certificateChain: chain(),
     certificateError: null,
     certificateMessage: CERTIFICATE_MESSAGE,
+    otherCertificates: [],
     secureRenegotiation: true,
     compression: false,
     handshakes: 40,
@@ -42,16 +44,16 @@ function tls(overrides: Partial<TlsObservation> = {}): TlsObservation {
 /** A 2010-era stack: TLS 1.0 and 1.1, RC4 and static RSA on 1.2, a small curve, a 1024-bit DHE prime, DEFLATE. */
 const LEGACY = tls({
   versions: [
-    { version: 'SSLv3', offered: false, cipherSuites: [], serverPreference: null },
-    { version: 'TLSv1.0', offered: true, cipherSuites: suites('TLS_RSA_WITH_RC4_128_SHA', 'TLS_RSA_WITH_3DES_EDE_CBC_SHA'), serverPreference: true },
-    { version: 'TLSv1.1', offered: true, cipherSuites: suites('TLS_RSA_WITH_RC4_128_SHA'), serverPreference: true },
+    { version: 'SSLv3', offered: false, cipherSuites: [], order: 'unknown' },
+    { version: 'TLSv1.0', offered: true, cipherSuites: suites('TLS_RSA_WITH_RC4_128_SHA', 'TLS_RSA_WITH_3DES_EDE_CBC_SHA'), order: 'server' },
+    { version: 'TLSv1.1', offered: true, cipherSuites: suites('TLS_RSA_WITH_RC4_128_SHA'), order: 'server' },
     {
       version: 'TLSv1.2',
       offered: true,
       cipherSuites: suites('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_RSA_WITH_RC4_128_SHA', 'TLS_DHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_DHE_RSA_WITH_AES_128_GCM_SHA256'),
-      serverPreference: true,
+      order: 'server',
     },
-    { version: 'TLSv1.3', offered: false, cipherSuites: [], serverPreference: null },
+    { version: 'TLSv1.3', offered: false, cipherSuites: [], order: 'unknown' },
   ],
   groups: [
     { code: 0x17, name: 'secp256r1', versions: ['TLSv1.0', 'TLSv1.1', 'TLSv1.2'] },
@@ -88,25 +90,35 @@ describe('crypto judge: TLS', () => {
   });
 
   it('warns of a CBC or static-RSA suite only while the server negotiates a clean suite first', () => {
-    const tls12 = (names: string[], serverPreference: boolean | null) => tls({ versions: [{ version: 'TLSv1.2', offered: true, cipherSuites: suites(...names), serverPreference }] });
+    const tls12 = (names: string[], order: SuiteOrder) => tls({ versions: [{ version: 'TLSv1.2', offered: true, cipherSuites: suites(...names), order }] });
     const aeadFirst = ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_RSA_WITH_AES_128_GCM_SHA256'];
-    expect(short(judgeTls(tls12(aeadFirst, true), rulesWith()))).to.deep.equal([
+    expect(short(judgeTls(tls12(aeadFirst, 'server'), rulesWith()))).to.deep.equal([
       ['warn', 'accepts TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA on TLSv1.2'],
       ['warn', 'accepts TLS_RSA_WITH_AES_128_GCM_SHA256 on TLSv1.2'],
     ]);
     // The client chooses: a clean suite on offer is enough.
-    expect(short(judgeTls(tls12([...aeadFirst].reverse(), false), rulesWith())).map(([severity]) => severity)).to.deep.equal(['warn', 'warn']);
+    expect(short(judgeTls(tls12([...aeadFirst].reverse(), 'client'), rulesWith())).map(([severity]) => severity)).to.deep.equal(['warn', 'warn']);
     // The server prefers CBC: a client offering both gets CBC.
-    const cbcFirst = judgeTls(tls12(['TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA'], true), rulesWith());
+    const cbcFirst = judgeTls(tls12(['TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA'], 'server'), rulesWith());
     expect(short(cbcFirst)).to.deep.equal([
       ['fail', 'accepts TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA on TLSv1.2'],
       ['warn', 'accepts TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA on TLSv1.2'],
     ]);
     expect(cbcFirst[0]!.item).to.match(/, and the server prefers it to its clean suites \(first clean: TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256\)$/);
     // CBC only: nothing clean to negotiate.
-    const cbcOnly = judgeTls(tls12(['TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA'], true), rulesWith());
+    const cbcOnly = judgeTls(tls12(['TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA'], 'server'), rulesWith());
     expect(short(cbcOnly).map(([severity]) => severity)).to.deep.equal(['fail', 'fail']);
     expect(cbcOnly[0]!.item).to.match(/, and no clean suite is offered on TLSv1\.2$/);
+  });
+
+  it('leaves a warn suite unread when neither the server\'s nor the client\'s order was shown', () => {
+    const cbcFirst = ['TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'];
+    const findings = judgeTls(tls({ versions: [{ version: 'TLSv1.2', offered: true, cipherSuites: suites(...cbcFirst), order: 'unknown' }] }), rulesWith());
+    expect(findings.map((f) => [f.rule, f.severity])).to.deep.equal([['tls.cipherSuites', 'unread']]);
+    expect(findings[0]!.item).to.match(/^accepts TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA on TLSv1\.2 \(.*\), and whether a clean suite is negotiated first could not be read \(neither the server's nor the client's order was shown\)$/);
+    const outcome = cryptoOutcome(findings, rulesWith(), 'passes');
+    expect(outcome.verdict).to.equal('INCONCLUSIVE');
+    expect(outcome.reason).to.match(/^accepts TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA on TLSv1\.2 .*whether a clean suite is negotiated first could not be read/);
   });
 
   it('judges what a permitted version carries once the profile permits it', () => {
@@ -120,7 +132,7 @@ describe('crypto judge: TLS', () => {
 
   it('allows a permitted suite without a warning, and fails what a restriction drops', () => {
     const observation = tls({
-      versions: [{ version: 'TLSv1.2', offered: true, cipherSuites: suites('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_RSA_WITH_AES_128_GCM_SHA256'), serverPreference: true }],
+      versions: [{ version: 'TLSv1.2', offered: true, cipherSuites: suites('TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_RSA_WITH_AES_128_GCM_SHA256'), order: 'server' }],
     });
     expect(short(judgeTls(observation, rulesWith()))).to.deep.equal([['warn', 'accepts TLS_RSA_WITH_AES_128_GCM_SHA256 on TLSv1.2']]);
     const permitted = rulesWith({}, [{ rule: 'tls.cipherSuites', value: 'TLS_RSA_WITH_AES_128_GCM_SHA256', justification: 'legacy SCADA master without ECDHE' }]);
@@ -182,9 +194,32 @@ describe('crypto judge: TLS', () => {
     ]);
   });
 
+  it('judges the certificate of every kind of suite, naming the kind, and cannot pass one it did not read', () => {
+    const dual = (other: Partial<KindCertificateObservation>) =>
+      tls({
+        versions: [
+          { version: 'TLSv1.2', offered: true, cipherSuites: suites('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384'), order: 'server' },
+        ],
+        otherCertificates: [{ kind: 'RSA', certificateChain: null, certificateError: null, certificateMessage: { version: 'TLSv1.2', suite: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', content: 'chain', detail: null }, ...other }],
+      });
+    const weakRsa = chain({ certificates: [certificate({ keyType: 'RSA', keyBits: 1024, curve: null, sha256Fingerprint: 'rsa-1024' }), chain().certificates[1]!] });
+    expect(judgeTls(dual({ certificateChain: weakRsa }), rulesWith())).to.deep.equal([
+      { rule: 'certificate.minRsaBits', item: 'certificate RSA key of 1024 bits (on the RSA suites)', severity: 'fail' },
+    ]);
+    const refused = { version: 'TLSv1.2' as const, suite: null, content: 'incomplete' as const, detail: 'alert handshake_failure' };
+    const notRead = judgeTls(dual({ certificateMessage: refused }), rulesWith());
+    expect(notRead).to.deep.equal([
+      { rule: 'certificate.readable', item: 'the server accepts TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, but its certificate was not read: alert handshake_failure (on the RSA suites)', severity: 'unread' },
+    ]);
+    expect(cryptoOutcome(notRead, rulesWith(), 'passes').verdict).to.equal('INCONCLUSIVE');
+    // One certificate for both kinds (never for ECDSA and RSA, but so for static ECDH beside ECDSA): judged once.
+    const sameKey = judgeTls(dual({ certificateChain: chain({ hostMatches: false }) }), rulesWith());
+    expect(items(sameKey)).to.deep.equal([]);
+  });
+
   it('needs no certificate from a server whose suites are all PSK', () => {
     const psk = tls({
-      versions: [{ version: 'TLSv1.2', offered: true, cipherSuites: suites('TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256'), serverPreference: null }],
+      versions: [{ version: 'TLSv1.2', offered: true, cipherSuites: suites('TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256'), order: 'unknown' }],
       certificateChain: null,
       certificateMessage: { version: 'TLSv1.2', suite: 'TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256', content: 'absent', detail: null },
     });
@@ -198,13 +233,14 @@ function dtls(overrides: Partial<DtlsObservation> = {}): DtlsObservation {
     host: '127.0.0.1',
     port: 5684,
     versions: [
-      { version: 'DTLSv1.0', offered: false, cipherSuites: [], serverPreference: null },
-      { version: 'DTLSv1.2', offered: true, cipherSuites: suites('TLS_PSK_WITH_AES_128_CCM_8', 'TLS_PSK_WITH_AES_128_GCM_SHA256'), serverPreference: true },
+      { version: 'DTLSv1.0', offered: false, cipherSuites: [], order: 'unknown' },
+      { version: 'DTLSv1.2', offered: true, cipherSuites: suites('TLS_PSK_WITH_AES_128_CCM_8', 'TLS_PSK_WITH_AES_128_GCM_SHA256'), order: 'server' },
     ],
     helloVerifyRequest: { sent: true, cookieBytes: 32 },
     certificateChain: null,
     certificateError: null,
     certificateMessage: null,
+    otherCertificates: [],
     datagrams: 12,
     durationMs: 95,
     ...overrides,
@@ -219,8 +255,8 @@ describe('crypto judge: DTLS', () => {
   it('allows both CCM_8 twins (RFC 7252) and warns of CBC beside them', () => {
     const observation = dtls({
       versions: [
-        { version: 'DTLSv1.0', offered: true, cipherSuites: suites('TLS_PSK_WITH_AES_128_CBC_SHA'), serverPreference: null },
-        { version: 'DTLSv1.2', offered: true, cipherSuites: suites('TLS_PSK_WITH_AES_128_CCM_8', 'TLS_PSK_WITH_AES_128_CBC_SHA256', 'TLS_PSK_WITH_NULL_SHA256'), serverPreference: true },
+        { version: 'DTLSv1.0', offered: true, cipherSuites: suites('TLS_PSK_WITH_AES_128_CBC_SHA'), order: 'unknown' },
+        { version: 'DTLSv1.2', offered: true, cipherSuites: suites('TLS_PSK_WITH_AES_128_CCM_8', 'TLS_PSK_WITH_AES_128_CBC_SHA256', 'TLS_PSK_WITH_NULL_SHA256'), order: 'server' },
       ],
     });
     const findings = judgeDtls(observation, rulesWith());
@@ -230,8 +266,15 @@ describe('crypto judge: DTLS', () => {
       ['fail', 'accepts TLS_PSK_WITH_NULL_SHA256 on DTLSv1.2'],
     ]);
     expect(findings.map((f) => f.rule)).to.deep.equal(['dtls.versions', 'dtls.cipherSuites', 'dtls.cipherSuites']);
-    const twins = dtls({ versions: [{ version: 'DTLSv1.2', offered: true, cipherSuites: suites('TLS_PSK_WITH_AES_256_CCM_8', 'TLS_PSK_WITH_AES_128_CCM_8'), serverPreference: true }] });
+    const twins = dtls({ versions: [{ version: 'DTLSv1.2', offered: true, cipherSuites: suites('TLS_PSK_WITH_AES_256_CCM_8', 'TLS_PSK_WITH_AES_128_CCM_8'), order: 'server' }] });
     expect(judgeDtls(twins, rulesWith())).to.deep.equal([]);
+  });
+
+  it('leaves a warn suite unread when the order on DTLS was not shown', () => {
+    const observation = dtls({ versions: [{ version: 'DTLSv1.2', offered: true, cipherSuites: suites('TLS_PSK_WITH_AES_128_CBC_SHA256', 'TLS_PSK_WITH_AES_128_CCM_8'), order: 'unknown' }] });
+    expect(short(judgeDtls(observation, rulesWith()))).to.deep.equal([['unread', 'accepts TLS_PSK_WITH_AES_128_CBC_SHA256 on DTLSv1.2']]);
+    const clientOrder = dtls({ versions: [{ version: 'DTLSv1.2', offered: true, cipherSuites: suites('TLS_PSK_WITH_AES_128_CBC_SHA256', 'TLS_PSK_WITH_AES_128_CCM_8'), order: 'client' }] });
+    expect(short(judgeDtls(clientOrder, rulesWith()))).to.deep.equal([['warn', 'accepts TLS_PSK_WITH_AES_128_CBC_SHA256 on DTLSv1.2']]);
   });
 
   it('judges the certificate of a certificate-mode server', () => {
@@ -241,7 +284,7 @@ describe('crypto judge: DTLS', () => {
 
   it('fails an ECDHE_ECDSA server that sent an empty Certificate message', () => {
     const observation = dtls({
-      versions: [{ version: 'DTLSv1.2', offered: true, cipherSuites: suites('TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8'), serverPreference: null }],
+      versions: [{ version: 'DTLSv1.2', offered: true, cipherSuites: suites('TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8'), order: 'unknown' }],
       certificateMessage: { version: 'DTLSv1.2', suite: 'TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8', content: 'empty', detail: null },
     });
     expect(short(judgeDtls(observation, rulesWith()))).to.deep.equal([['fail', 'the server sent no certificate on TLS_ECDHE_ECDSA_WITH_AES_128_CCM_8']]);

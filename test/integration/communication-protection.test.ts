@@ -6,7 +6,7 @@ import { requireBinaries, requireRoot, type Daemon } from '../support/daemons.js
 import { startMosquitto } from '../support/mosquitto.js';
 import { startOpenSsh } from '../support/openssh.js';
 import { DEVICE, runProfile } from '../support/run-profile.js';
-import { MOZILLA_INTERMEDIATE_CIPHERS, startTlsNginx } from '../support/tls-servers.js';
+import { MOZILLA_INTERMEDIATE_CIPHERS, startDualCertificateNginx, startTlsNginx } from '../support/tls-servers.js';
 import { startVsftpd } from '../support/vsftpd.js';
 
 /**
@@ -164,6 +164,30 @@ describe('S1.1-12 protection against eavesdropping, on real daemons', function (
     expect(check('web').verdict).to.equal('FAIL');
     expect(check('web').reason).to.match(/^accepts TLS_ECDHE_\w+_CBC_\w+ on TLSv1\.2 \(CBC .*\), and no clean suite is offered on TLSv1\.2; /);
     expect(check('web').warnings).to.deep.equal([]);
+  });
+
+  it('FAILs a 1024-bit RSA certificate that nginx serves beside an ECDSA one, and PASSes a 2048-bit one there', async () => {
+    const weak = await startDualCertificateNginx(HOST, certs.leafEc, certs.weak);
+    daemons.push(weak);
+    const service = (port: number) => [{ name: 'web', protocol: 'https', port, auth: 'basic', trustAnchors: [certs.root.certFile] }];
+    const { check } = await protection(service(weak.port));
+    expect(check('web').verdict, check('web').reason).to.equal('FAIL');
+    expect(check('web').reason).to.equal(
+      'certificate RSA key of 1024 bits (on the RSA suites); certificate signed with sha1 (sha1WithRSAEncryption) (on the RSA suites) (rules crypto-2026.12)',
+    );
+    const observation = check('web').evidence.find((e) => e.kind === 'observation')!;
+    // The hello offering every suite got the ECDSA certificate; the RSA one took a hello of its own.
+    expect(observation.summary).to.include("certificate EC 256 bits, until 2050-01-01; RSA suites' certificate RSA 1024 bits, until 2050-01-01; ");
+    expect(observation.data!.certificateMessage).to.include({ version: 'TLSv1.2', content: 'chain' }).and.have.property('suite').that.matches(/^TLS_ECDHE_ECDSA_/);
+    const others = observation.data!.otherCertificates as Array<{ kind: string; certificateMessage: { suite: string } }>;
+    expect(others.map((o) => o.kind)).to.deep.equal(['RSA']);
+    expect(others[0]!.certificateMessage.suite).to.match(/^TLS_ECDHE_RSA_/);
+
+    const strong = await startDualCertificateNginx(HOST, certs.leafEc, certs.leaf);
+    daemons.push(strong);
+    const good = await protection(service(strong.port));
+    expect(good.check('web').verdict, good.check('web').reason).to.equal('PASS');
+    expect(good.check('web').reason).to.match(/^web: every TLS version, suite and group accepted and the certificates of 2 kinds of suite pass the rules \(evidence #\d+\)/);
   });
 
   it('FAILs an expired certificate with the date it expired', async () => {

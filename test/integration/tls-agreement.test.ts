@@ -40,7 +40,7 @@ const FIXTURES: Fixture[] = [
     expect: (o) => {
       expect(offered(o)).to.deep.equal(['TLSv1.0', 'TLSv1.1', 'TLSv1.2']);
       expect(o.dhePrimeBits).to.deep.equal([1024]);
-      expect(o.versions.find((v) => v.version === 'TLSv1.2')!.serverPreference).to.equal(true);
+      expect(o.versions.find((v) => v.version === 'TLSv1.2')!.order).to.equal('server');
     },
   },
   {

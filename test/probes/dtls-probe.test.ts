@@ -1,11 +1,15 @@
 import { X509Certificate, randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { GuardedNetwork } from '../../harness/net/network.js';
 import { probeDtls, type DtlsProbe } from '../../harness/probes/dtls/probe.js';
 import type { DtlsObservation, DtlsProbeError } from '../../harness/probes/tls/observation.js';
 import { ScopeGuard, ScopeViolation } from '../../harness/scope/guard.js';
+import { judgeDtls } from '../../harness/crypto/judge-dtls.js';
+import { testCertificates } from '../support/certificates.js';
 import { dtlsRecord, handshakeFragment } from '../support/dtls-wire.js';
+import { rulesWith as cryptoRules } from '../crypto/observations.js';
 
 const HOST = '127.0.98.201';
 const net = new GuardedNetwork(new ScopeGuard(['127.0.98.0/24']), { connectionsPerSecond: 1000, authAttemptsPerSecond: 1000, connectTimeoutMs: 2000 });
@@ -29,6 +33,7 @@ const PSK_AES_128_CCM_8 = 0xc0a8;
 const PSK_AES_128_GCM_SHA256 = 0x00a8;
 const PSK_AES_128_CBC_SHA256 = 0x00ae;
 const ECDHE_ECDSA_AES_128_GCM_SHA256 = 0xc02b;
+const ECDHE_RSA_AES_128_GCM_SHA256 = 0xc02f;
 
 // --- the server's side of the wire, built by hand ---
 
@@ -72,6 +77,8 @@ interface FakeServer {
   /** Asks for this cookie first; null: answers the first hello directly. */
   cookie: Buffer | null;
   certificate?: Buffer;
+  /** A certificate per suite, in place of `certificate`, as a server holding an ECDSA and an RSA certificate; none for a suite left out. */
+  certificateBySuite?: Map<number, Buffer>;
   /** Cuts every message into fragments of this many bytes, sends them in reverse order, two records per datagram, the last one twice. */
   fragmentBytes?: number;
   /** The version it writes in its ServerHello; default the one asked for. */
@@ -88,7 +95,8 @@ function answer(server: FakeServer, hello: SeenHello): Buffer[] {
   if (suite === undefined) return [record(21, hello.versionCode, 0, alert(40))];
   const version = server.answerVersion ?? hello.versionCode;
   const messages: [number, Buffer][] = [[2, serverHello(version, suite)]];
-  if (server.certificate) messages.push([11, certificateMessage(server.certificate)]);
+  const certificate = server.certificateBySuite ? server.certificateBySuite.get(suite) : server.certificate;
+  if (certificate) messages.push([11, certificateMessage(certificate)]);
   messages.push([14, Buffer.alloc(0)]);
   const fragments = messages.flatMap(([type, body], i) => {
     const seq = hello.messageSeq + i;
@@ -176,9 +184,9 @@ describe('DTLS probe against fake UDP peers', function () {
         { code: PSK_AES_128_CBC_SHA256, name: 'TLS_PSK_WITH_AES_128_CBC_SHA256' },
         { code: PSK_AES_128_GCM_SHA256, name: 'TLS_PSK_WITH_AES_128_GCM_SHA256' },
       ],
-      serverPreference: true,
+      order: 'server',
     });
-    expect(version(observation, 'DTLSv1.0')).to.deep.equal({ version: 'DTLSv1.0', offered: false, cipherSuites: [], serverPreference: null });
+    expect(version(observation, 'DTLSv1.0')).to.deep.equal({ version: 'DTLSv1.0', offered: false, cipherSuites: [], order: 'unknown' });
     expect(observation.helloVerifyRequest).to.deep.equal({ sent: true, cookieBytes: 20 });
     expect(observation.certificateChain).to.equal(null);
     expect(observation.datagrams).to.equal(peer.received.length);
@@ -221,6 +229,31 @@ describe('DTLS probe against fake UDP peers', function () {
     expect(chain.certificates.map((c) => c.sha256Fingerprint)).to.deep.equal([CERTIFICATE.fingerprint256]);
     expect(chain.certificates[0]).to.include({ keyType: 'EC', curve: 'prime256v1', selfSigned: true });
     expect(chain).to.include({ hostMatches: true, expired: false, anchored: null, checkedAt: '2030-01-01T00:00:00.000Z' });
+  });
+
+  it('reads the certificate of each kind of suite with one more hello, and the judge fails a 1024-bit RSA one beside ECDSA', async () => {
+    const weak = new X509Certificate(readFileSync((await testCertificates()).weak.certFile));
+    const certificateBySuite = new Map([[ECDHE_ECDSA_AES_128_GCM_SHA256, CERTIFICATE.raw], [ECDHE_RSA_AES_128_GCM_SHA256, weak.raw]]);
+    const suites = [ECDHE_ECDSA_AES_128_GCM_SHA256, ECDHE_RSA_AES_128_GCM_SHA256];
+    const lines: string[] = [];
+    const peer = await start(FakePeer.server({ versions: [DTLS12], suites, cookie: null, certificateBySuite }));
+    const observation = observed(await probe(peer, { onAttempt: (line) => lines.push(line) }));
+    expect(observation.certificateChain!.certificates.map((c) => c.sha256Fingerprint)).to.deep.equal([CERTIFICATE.fingerprint256]);
+    expect(observation.otherCertificates).to.have.length(1);
+    const [rsa] = observation.otherCertificates;
+    expect(rsa!.kind).to.equal('RSA');
+    expect(rsa!.certificateMessage).to.deep.equal({ version: 'DTLSv1.2', suite: 'TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256', content: 'chain', detail: null });
+    expect(rsa!.certificateChain!.certificates[0]).to.include({ keyType: 'RSA', keyBits: 1024, sha256Fingerprint: weak.fingerprint256 });
+    expect(lines.at(-1)).to.equal('DTLSv1.2 ClientHello with 1 suite → ServerHello DTLSv1.2 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, Certificate (1)');
+    const findings = judgeDtls(observation, cryptoRules());
+    expect(findings.filter((f) => f.severity === 'fail').map((f) => f.item)).to.include('certificate RSA key of 1024 bits (on the RSA suites)');
+
+    // An RSA flight without its certificate: that kind was not read, and the verdict cannot be PASS.
+    const silentRsa = await start(FakePeer.server({ versions: [DTLS12], suites, cookie: null, certificateBySuite: new Map([[ECDHE_ECDSA_AES_128_GCM_SHA256, CERTIFICATE.raw]]) }));
+    const unreadRsa = judgeDtls(observed(await probe(silentRsa)), cryptoRules()).filter((f) => f.severity === 'unread');
+    expect(unreadRsa.map((f) => f.item)).to.deep.equal([
+      'the server accepts TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, but its certificate was not read: no Certificate message in the flight (on the RSA suites)',
+    ]);
   });
 
   it('takes a ServerHello of another version as a refusal of the version asked for', async () => {

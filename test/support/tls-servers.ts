@@ -42,3 +42,15 @@ export async function startTlsNginx(host: string, certificate: TestCertificate, 
   }[config]();
   return startNginx(host, '', server, { ssl: true });
 }
+
+/**
+ * Real nginx with two certificates (`ssl_certificate` twice, as nginx documents for ECDSA beside RSA),
+ * TLS 1.2 and 1.3, Mozilla intermediate suites in the server's order: a hello offering both kinds gets
+ * `ecdsa`, and `rsa` only shows to a client offering RSA suites alone. `@SECLEVEL=0` lets OpenSSL load
+ * a 1024-bit RSA key, as old firmware does.
+ */
+export async function startDualCertificateNginx(host: string, ecdsa: TestCertificate, rsa: TestCertificate): Promise<Nginx> {
+  const certificates = [ecdsa, rsa].map((c) => `ssl_certificate ${c.chainFile};\n    ssl_certificate_key ${c.keyFile};`).join('\n    ');
+  const server = `${certificates}\n    ssl_protocols TLSv1.2 TLSv1.3;\n    ssl_ciphers ${MOZILLA_INTERMEDIATE_CIPHERS}:@SECLEVEL=0;\n    ssl_prefer_server_ciphers on;`;
+  return startNginx(host, '', server, { ssl: true });
+}

@@ -7,7 +7,7 @@ import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import { inconclusive, notApplicable, type CheckOutcome } from '../../verdicts/outcome.js';
 import { trustAnchorsOf } from './trust-anchors.js';
-import { describeMissingCertificate, describeOffered, versionTable } from './version-table.js';
+import { describeCertificate, describeOffered, versionTable } from './version-table.js';
 import { serverNameOf } from './server-name.js';
 import { judged } from './judged.js';
 
@@ -59,7 +59,8 @@ export async function checkTlsCrypto(ctx: CheckContext, service: Service): Promi
     summary:
       `TLS on ${service.port}/tcp: ${describeOffered(observed.versions)}; ` +
       `groups ${observed.groups.map((g) => g.name).join(' ') || 'none'}; ` +
-      `certificate ${chain ? `${chain.certificates[0]?.keyType ?? '?'} ${chain.certificates[0]?.keyBits ?? '?'} bits, until ${chain.certificates[0]?.notAfter.slice(0, 10)}` : describeMissingCertificate(observed.certificateMessage)}; ` +
+      `certificate ${describeCertificate(chain, observed.certificateMessage)}; ` +
+      observed.otherCertificates.map((o) => `${o.kind} suites' certificate ${describeCertificate(o.certificateChain, o.certificateMessage)}; `).join('') +
       `${observed.handshakes} hellos in ${observed.durationMs} ms`,
     target: ctx.target,
     data: { rules, ...observed, table: versionTable(`TLS on ${service.port}/tcp`, observed.versions) },
@@ -72,7 +73,8 @@ export async function checkTlsCrypto(ctx: CheckContext, service: Service): Promi
 
   const findings = judgeTls(observed, ctx.crypto);
   const noChain = chain ? '' : '; no certificate to judge (PSK suites only)';
-  return judged(ctx, findings, observation.seq, `${service.name}: every TLS version, suite and group accepted and the certificate pass the rules (evidence #${observation.seq})${noChain}`);
+  const certificates = observed.otherCertificates.length > 0 ? `certificates of ${observed.otherCertificates.length + 1} kinds of suite` : 'certificate';
+  return judged(ctx, findings, observation.seq, `${service.name}: every TLS version, suite and group accepted and the ${certificates} pass the rules (evidence #${observation.seq})${noChain}`);
 }
 
 /** HSTS is recorded, not judged: browsers ignore it on IP-literal hosts (RFC 6797 §8.1), which is how most devices are reached. */

@@ -1,5 +1,5 @@
 import type { EvidenceTable } from '../../evidence/table.js';
-import type { CertificateMessageObservation, VersionObservation } from '../../probes/tls/observation.js';
+import type { CertificateChainObservation, CertificateMessageObservation, VersionObservation } from '../../probes/tls/observation.js';
 import type { DtlsVersion, TlsVersion } from '../../probes/tls/registry.js';
 
 /** One row per protocol version, with its suites in the server's order when it imposes one. */
@@ -10,7 +10,7 @@ export function versionTable(caption: string, versions: VersionObservation<TlsVe
     rows: versions.map((v) => [
       v.version,
       v.offered ? 'yes' : 'no',
-      v.serverPreference === null ? '–' : v.serverPreference ? 'server' : 'client',
+      v.cipherSuites.length < 2 ? '–' : v.order,
       v.cipherSuites.map((s) => s.name).join('\n'),
     ]),
   };
@@ -19,6 +19,12 @@ export function versionTable(caption: string, versions: VersionObservation<TlsVe
 /** "TLSv1.2 (6 suites), TLSv1.3 (3 suites)", for evidence summaries. */
 export function describeOffered(versions: VersionObservation<TlsVersion | DtlsVersion>[]): string {
   return versions.filter((v) => v.offered).map((v) => `${v.version} (${v.cipherSuites.length} suites)`).join(', ') || 'no version accepted';
+}
+
+/** "RSA 2048 bits, until 2050-01-01", or why no chain was judged, for evidence summaries. */
+export function describeCertificate(chain: CertificateChainObservation | null, message: CertificateMessageObservation | null): string {
+  const leaf = chain?.certificates[0];
+  return leaf ? `${leaf.keyType} ${leaf.keyBits ?? '?'} bits, until ${leaf.notAfter.slice(0, 10)}` : describeMissingCertificate(message);
 }
 
 /** Why no chain was judged, for evidence summaries: "not sent on TLS_ECDHE_RSA_… (empty Certificate message)". */

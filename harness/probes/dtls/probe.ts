@@ -3,7 +3,8 @@ import { NetError } from '../../net/errors.js';
 import { readCertificateChain } from '../tls/certificate.js';
 import { CIPHER_SUITES, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS_FALLBACK_SCSV, authenticatesWithCertificate, cipherSuiteName } from '../tls/cipher-suites.js';
 import { ChoiceNotOfferedError, enumerateSuites, type HelloAnswer } from '../tls/enumerate-suites.js';
-import type { CertificateMessageObservation, DtlsObservation, DtlsProbeError, VersionObservation } from '../tls/observation.js';
+import { certificateKind, otherCertificateKinds } from '../tls/certificate-kinds.js';
+import type { CertificateMessageObservation, DtlsObservation, DtlsProbeError, KindCertificateObservation, VersionObservation } from '../tls/observation.js';
 import { DTLS_VERSIONS, versionName, type DtlsVersion } from '../tls/registry.js';
 import { TlsParseError } from '../tls/server-messages.js';
 import type { DatagramTally } from './datagram-channel.js';
@@ -54,8 +55,9 @@ class UnansweredError extends Error {}
 
 /**
  * The versions and cipher suites of a DTLS port (CoAPS and the like), the cookie exchange, and the
- * certificate chain, by hand-built hellos over UDP; no handshake is completed, so PSK suites are
- * found without the key. Hellos go one at a time: a constrained device may serve few associations.
+ * certificate chain of each kind of suite (RSA, ECDSA…), by hand-built hellos over UDP; no handshake is
+ * completed, so PSK suites are found without the key. Hellos go one at a time: a constrained device may
+ * serve few associations.
  */
 export async function probeDtls(net: GuardedNetwork, probe: DtlsProbe): Promise<DtlsObservation | DtlsProbeError> {
   const started = Date.now();
@@ -98,6 +100,23 @@ export async function probeDtls(net: GuardedNetwork, probe: DtlsProbe): Promise<
     return { outcome: 'chose', suite: answer.serverHello.cipherSuite };
   };
 
+  const chainOf = (certificates: Buffer[] | null) =>
+    certificates?.length
+      ? readCertificateChain(certificates, { host: probe.serverName ?? probe.host, now: probe.now, trustAnchors: probe.trustAnchors, orderVisible: true })
+      : { certificateChain: null, certificateError: null };
+
+  const readCertificateOfKind = async (version: DtlsVersion, suites: readonly number[]): Promise<Omit<KindCertificateObservation, 'kind'>> => {
+    const answer = await dtlsHandshake(net, endpoint, { version, cipherSuites: suites, serverName: probe.serverName ?? null });
+    probe.onAttempt?.(describeAttempt(version, suites, answer));
+    if (answer.kind !== 'server-hello') {
+      const detail = answer.kind === 'alert' ? `alert ${answer.alert.name}` : answer.kind === 'silent' ? answer.detail : 'answered with bytes that are not DTLS records';
+      return { certificateChain: null, certificateError: null, certificateMessage: { version, suite: null, content: 'incomplete', detail } };
+    }
+    const content = answer.certificates === null ? 'incomplete' : answer.certificates.length > 0 ? 'chain' : 'empty';
+    const detail = content === 'incomplete' ? 'no Certificate message in the flight' : null;
+    return { ...chainOf(answer.certificates), certificateMessage: { version, suite: cipherSuiteName(answer.serverHello.cipherSuite), content, detail } };
+  };
+
   try {
     const found = new Map<DtlsVersion, VersionObservation<DtlsVersion>>();
     for (const version of PROBE_ORDER) found.set(version, await probeVersion(version, hello));
@@ -105,16 +124,22 @@ export async function probeDtls(net: GuardedNetwork, probe: DtlsProbe): Promise<
       return failed('silent', `no answer on ${probe.host}:${probe.port}/udp to a DTLS 1.2 or 1.0 ClientHello, each sent twice, ${probe.timeoutMs} ms apart`);
     }
     const cookie = seen.serverHelloCookie ?? seen.firstCookie!;
+    const highest = PROBE_ORDER.map((v) => found.get(v)!).find((v) => v.offered);
+    const suiteShown = seen.certificateMessage?.suite ?? null;
+    const otherCertificates: KindCertificateObservation[] = [];
+    // One hello per other kind of certificate suite, one at a time like the rest: a second certificate is never shown otherwise.
+    for (const { kind, suites } of otherCertificateKinds(highest?.cipherSuites ?? [], suiteShown && certificateKind(suiteShown))) {
+      otherCertificates.push({ kind, ...(await readCertificateOfKind(highest!.version, suites)) });
+    }
     return {
       outcome: 'observed',
       host: probe.host,
       port: probe.port,
       versions: DTLS_VERSIONS.map((v) => found.get(v)!),
       helloVerifyRequest: { sent: cookie.sent, cookieBytes: cookie.cookieBytes },
-      ...(seen.certificates
-        ? readCertificateChain(seen.certificates, { host: probe.serverName ?? probe.host, now: probe.now, trustAnchors: probe.trustAnchors, orderVisible: true })
-        : { certificateChain: null, certificateError: null }),
+      ...chainOf(seen.certificates),
       certificateMessage: seen.certificateMessage,
+      otherCertificates,
       datagrams: tally.sent,
       durationMs: Date.now() - started,
     };
@@ -130,10 +155,10 @@ type Hello = (version: DtlsVersion, suites: readonly number[]) => Promise<HelloA
 
 async function probeVersion(version: DtlsVersion, hello: Hello): Promise<VersionObservation<DtlsVersion>> {
   try {
-    const { accepted, serverPreference } = await enumerateSuites((suites) => hello(version, suites), DTLS_CANDIDATE_SUITES);
-    return { version, offered: accepted.length > 0, cipherSuites: accepted.map((code) => ({ code, name: cipherSuiteName(code) })), serverPreference };
+    const { accepted, order } = await enumerateSuites((suites) => hello(version, suites), DTLS_CANDIDATE_SUITES);
+    return { version, offered: accepted.length > 0, cipherSuites: accepted.map((code) => ({ code, name: cipherSuiteName(code) })), order };
   } catch (err) {
-    if (err instanceof UnansweredError) return { version, offered: false, cipherSuites: [], serverPreference: null };
+    if (err instanceof UnansweredError) return { version, offered: false, cipherSuites: [], order: 'unknown' };
     throw err;
   }
 }

@@ -1,3 +1,5 @@
+import type { SuiteOrder } from './observation.js';
+
 /**
  * Which of the candidate suites a server accepts for one protocol version, and in what order it
  * prefers them: offer the candidates, strike out the one it chose, offer the rest again, until it
@@ -8,9 +10,9 @@ export type HelloAnswer = { outcome: 'chose'; suite: number } | { outcome: 'refu
 export type TryHello = (suites: readonly number[]) => Promise<HelloAnswer>;
 
 export interface SuiteEnumeration {
-  /** In the server's order of preference when `serverPreference`, else in the order found. */
+  /** In the server's order of preference when `order` is 'server', else in the order found. */
   accepted: number[];
-  serverPreference: boolean | null;
+  order: SuiteOrder;
 }
 
 export class ChoiceNotOfferedError extends Error {}
@@ -32,12 +34,13 @@ export async function enumerateSuites(tryHello: TryHello, candidates: readonly n
       accepted.push(answer.suite);
     }
   }
-  if (accepted.length < 2) return { accepted, serverPreference: null };
+  if (accepted.length < 2) return { accepted, order: 'unknown' };
+  const backwards = [...accepted].reverse();
   const forward = await tryHello(accepted);
-  const backward = await tryHello([...accepted].reverse());
-  if (forward.outcome !== 'chose' || backward.outcome !== 'chose') return { accepted, serverPreference: null };
-  if (forward.suite !== backward.suite) return { accepted, serverPreference: false };
-  return { accepted: await serverOrder(tryHello, accepted, forward.suite), serverPreference: true };
+  const backward = await tryHello(backwards);
+  if (forward.outcome !== 'chose' || backward.outcome !== 'chose') return { accepted, order: 'unknown' };
+  if (forward.suite === backward.suite) return { accepted: await serverOrder(tryHello, accepted, forward.suite), order: 'server' };
+  return { accepted, order: forward.suite === accepted[0] && backward.suite === backwards[0] ? 'client' : 'unknown' };
 }
 
 async function serverOrder(tryHello: TryHello, accepted: readonly number[], first: number): Promise<number[]> {

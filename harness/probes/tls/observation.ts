@@ -12,13 +12,20 @@ export interface CipherSuiteRef {
   name: string;
 }
 
+/**
+ * Whose order decides the suite: 'server' when the server chose the same suite from the accepted list
+ * forwards and backwards; 'client' when it took the first suite of each; 'unknown' when fewer than two
+ * suites were accepted, a reordered hello was refused, or the server did neither.
+ */
+export type SuiteOrder = 'server' | 'client' | 'unknown';
+
 export interface VersionObservation<V extends TlsVersion | DtlsVersion> {
   version: V;
   offered: boolean;
-  /** Accepted suites; in the server's order of preference when `serverPreference` is true. */
+  /** Accepted suites; in the server's order of preference when `order` is 'server'. */
   cipherSuites: CipherSuiteRef[];
-  /** Whether the server imposes its own order; null when fewer than two suites were accepted. */
-  serverPreference: boolean | null;
+  /** Whose order of preference decides the suite, as far as reordered hellos showed it. */
+  order: SuiteOrder;
 }
 
 export interface GroupObservation {
@@ -81,6 +88,20 @@ export interface CertificateMessageObservation {
   detail: string | null;
 }
 
+/**
+ * The certificate a server shows for one kind of suite (see certificateKind), read by offering only the
+ * accepted suites of that kind: a server with an ECDSA and an RSA certificate answers a hello offering
+ * both with one of them.
+ */
+export interface KindCertificateObservation {
+  /** 'RSA', 'ECDSA', 'DSS', … */
+  kind: string;
+  certificateChain: CertificateChainObservation | null;
+  /** Why a certificate the server sent could not be read. */
+  certificateError: string | null;
+  certificateMessage: CertificateMessageObservation;
+}
+
 export interface TlsObservation {
   outcome: 'observed';
   host: string;
@@ -96,6 +117,8 @@ export interface TlsObservation {
   certificateError: string | null;
   /** Null when no handshake was made to read the certificate (no version accepted). */
   certificateMessage: CertificateMessageObservation | null;
+  /** The certificate of every other kind of suite accepted on the highest TLS ≤ 1.2 version, one hello each. */
+  otherCertificates: KindCertificateObservation[];
   /** renegotiation_info in the ServerHello (RFC 5746); null when no TLS ≤ 1.2 handshake succeeded. */
   secureRenegotiation: boolean | null;
   /** The server chose DEFLATE when offered (CRIME); null when no TLS ≤ 1.2 handshake succeeded. */
@@ -126,6 +149,8 @@ export interface DtlsObservation {
   certificateError: string | null;
   /** From the first ServerHello on a certificate-based suite; null when the server chose none. */
   certificateMessage: CertificateMessageObservation | null;
+  /** The certificate of every other kind of suite accepted on the highest version, one hello each. */
+  otherCertificates: KindCertificateObservation[];
   datagrams: number;
   durationMs: number;
 }

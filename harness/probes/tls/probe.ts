@@ -3,11 +3,12 @@ import { connect as tlsConnect } from 'node:tls';
 import type { GuardedNetwork } from '../../net/network.js';
 import { classifyNetError } from '../../net/errors.js';
 import { readCertificateChain } from './certificate.js';
+import { certificateKind, otherCertificateKinds } from './certificate-kinds.js';
 import { CIPHER_SUITES, TLS13_CIPHER_SUITES, authenticatesWithCertificate, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS_FALLBACK_SCSV, cipherSuiteName } from './cipher-suites.js';
 import type { ClientHelloOptions, KeyShare } from './client-hello.js';
 import { ChoiceNotOfferedError, enumerateSuites, type HelloAnswer } from './enumerate-suites.js';
 import { tlsHandshake, type ServerAnswer, type TlsEndpoint } from './handshake.js';
-import type { CertificateMessageObservation, GroupObservation, TlsObservation, TlsProbeError, VersionObservation } from './observation.js';
+import type { CertificateMessageObservation, GroupObservation, KindCertificateObservation, TlsObservation, TlsProbeError, VersionObservation } from './observation.js';
 import { NAMED_GROUPS, TLS_VERSIONS, groupName, type TlsVersion } from './registry.js';
 import { TlsParseError, parseServerKeyExchange } from './server-messages.js';
 import { ftpAuthTls, StartTlsRefused } from './starttls.js';
@@ -39,8 +40,8 @@ const EC_GROUPS = [...NAMED_GROUPS.keys()].filter((g) => g < 0x0100);
 
 /**
  * Everything a grader needs from one TLS port, by hand-built hellos: the versions, the suites of each
- * version and the server's preference, the groups, the certificate chain, secure renegotiation and
- * compression. It never completes a handshake, so nothing depends on Node's TLS stack supporting what
+ * version and the server's preference, the groups, the certificate chain of each kind of suite (RSA,
+ * ECDSA…), secure renegotiation and compression. It never completes a handshake, so nothing depends on Node's TLS stack supporting what
  * the server offers; only a TLS 1.3-only server's certificate (encrypted on the wire) comes via node:tls.
  */
 export async function probeTls(net: GuardedNetwork, probe: TlsProbe): Promise<TlsObservation | TlsProbeError> {
@@ -81,9 +82,19 @@ export async function probeTls(net: GuardedNetwork, probe: TlsProbe): Promise<Tl
     ]);
     let read = legacy ? fromLegacyHandshake(legacy.version, chainAnswer!) : null;
     if (tls13 && needsTls13Read(read)) read = await certificatesViaNodeTls(net, probe);
-    const chain = read?.ders?.length
-      ? readCertificateChain(read.ders, { host: probe.serverName ?? probe.host, now: probe.now, trustAnchors: probe.trustAnchors, orderVisible: read.orderVisible })
-      : { certificateChain: null, certificateError: null };
+    const chainOf = (certificates: CertificateRead | null) =>
+      certificates?.ders?.length
+        ? readCertificateChain(certificates.ders, { host: probe.serverName ?? probe.host, now: probe.now, trustAnchors: probe.trustAnchors, orderVisible: certificates.orderVisible })
+        : { certificateChain: null, certificateError: null };
+    const chain = chainOf(read);
+    // One hello per other kind of certificate suite: a second certificate is never shown otherwise.
+    const kindRead = read?.message.suite ? certificateKind(read.message.suite) : null;
+    const otherCertificates = await Promise.all(
+      otherCertificateKinds(legacy?.cipherSuites ?? [], kindRead).map(async ({ kind, suites }): Promise<KindCertificateObservation> => {
+        const other = fromLegacyHandshake(legacy!.version, await hello({ version: legacy!.version, cipherSuites: suites }, true));
+        return { kind, ...chainOf(other), certificateMessage: other.message };
+      }),
+    );
     return {
       outcome: 'observed',
       host: probe.host,
@@ -94,6 +105,7 @@ export async function probeTls(net: GuardedNetwork, probe: TlsProbe): Promise<Tl
       dhePrimeBits: dheBits,
       ...chain,
       certificateMessage: read?.message ?? null,
+      otherCertificates,
       secureRenegotiation: chainAnswer?.kind === 'server-hello' ? chainAnswer.serverHello.secureRenegotiation : null,
       compression: compressionAnswer?.kind === 'server-hello' ? compressionAnswer.serverHello.compression === 1 : null,
       handshakes,
@@ -121,12 +133,12 @@ async function probeVersion(version: TlsVersion, hello: Hello, keyShares: KeySha
     if (answer.serverHello.version !== version) return { outcome: 'refused', detail: `answered ${answer.serverHello.version ?? 'an unknown version'}` };
     return { outcome: 'chose', suite: answer.serverHello.cipherSuite };
   };
-  const { accepted, serverPreference } = await enumerateSuites(tryHello, tls13 ? TLS13_CIPHER_SUITES : LEGACY_CANDIDATES);
+  const { accepted, order } = await enumerateSuites(tryHello, tls13 ? TLS13_CIPHER_SUITES : LEGACY_CANDIDATES);
   return {
     version,
     offered: accepted.length > 0,
     cipherSuites: accepted.map((code) => ({ code, name: cipherSuiteName(code) })),
-    serverPreference,
+    order,
   };
 }
 
