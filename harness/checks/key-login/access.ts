@@ -24,6 +24,9 @@ async function checkPskAccess(ctx: CheckContext, service: Service): Promise<Chec
   if (refusal.outcome === 'completed') {
     return fail(`${service.name}: a DTLS-PSK handshake with an unknown identity and a random key completed: ${describe(refusal)} (evidence #${negative.seq})`);
   }
+  if (refusal.outcome === 'went-past-unverified-finished') {
+    return fail(`${service.name}: the server completed its side of the handshake for an unknown identity and a random key: ${describe(refusal)} (evidence #${negative.seq})`);
+  }
   if (refusal.outcome === 'error') return inconclusive(`${service.name}: no DTLS-PSK handshake could be made: ${refusal.detail} (evidence #${negative.seq})`);
   if (refusal.stage === 'hello') {
     return inconclusive(`${service.name} is declared auth: psk but ${refusal.detail} (evidence #${negative.seq}); check the profile`);

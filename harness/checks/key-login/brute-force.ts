@@ -2,7 +2,7 @@ import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import { inconclusive, notApplicable, pass, type CheckOutcome } from '../../verdicts/outcome.js';
 import { DIRECT_TLS, observeClientCertificateDemand } from './client-certificate.js';
-import { describe, observeRandomPsk } from './dtls-psk.js';
+import { describe, doesNotCheckKeys, observeDeclaredPsk, observeRandomPsk } from './dtls-psk.js';
 import { isCoapsPsk, isKeyOnlyLogin, unprobedKeyLogin } from './mechanisms.js';
 import { observeSshLogin } from './ssh-methods.js';
 
@@ -25,11 +25,17 @@ export async function keyLoginBruteForce(ctx: CheckContext, service: Service): P
   if (isCoapsPsk(service)) {
     const negative = await observeRandomPsk(ctx, service);
     const r = negative.result;
-    if (r.outcome === 'refused' && r.stage === 'finished') {
-      return pass(`${service.name}: no password can be tried: the login is a pre-shared key, and a handshake with an unknown identity and a random key was refused (${r.detail}; evidence #${negative.seq})`);
+    if (r.outcome === 'completed' || r.outcome === 'went-past-unverified-finished') return inconclusive(doesNotCheckKeys(service, r, negative.seq));
+    if (r.outcome !== 'refused' || r.stage !== 'finished') return inconclusive(`${service.name}: ${describe(r)} (evidence #${negative.seq}); check the profile`);
+    const refused = `no password can be tried: the login is a pre-shared key, and a handshake with an unknown identity and a random key was refused (${r.detail}; evidence #${negative.seq})`;
+    const psk = service.credential ? ctx.profile.credentials[service.credential]?.psk : undefined;
+    if (!psk) return pass(`${service.name}: ${refused}; the profile declares no psk for it, so the declared key was not tried`);
+    // A service that refuses every key cannot be told from one that checks them: the declared key must get through.
+    const positive = await observeDeclaredPsk(ctx, service, psk);
+    if (positive.result.outcome !== 'completed') {
+      return inconclusive(`${service.name}: the declared psk of credential "${service.credential}" did not complete the handshake either (${describe(positive.result)}; evidence #${positive.seq}): check the profile`);
     }
-    if (r.outcome === 'completed') return inconclusive(`${service.name} completed a DTLS-PSK handshake with a random key (evidence #${negative.seq}): it does not check keys, an S1.1-01 finding`);
-    return inconclusive(`${service.name}: ${describe(r)} (evidence #${negative.seq}); check the profile`);
+    return pass(`${service.name}: ${refused}; the declared psk completed it (evidence #${positive.seq})`);
   }
   if (DIRECT_TLS.has(service.protocol)) {
     const demand = await observeClientCertificateDemand(ctx, service);

@@ -2,7 +2,7 @@ import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import { inconclusive, notApplicable, type CheckOutcome } from '../../verdicts/outcome.js';
 import { clientCertificateOf, DIRECT_TLS, observeClientCertificateDemand } from './client-certificate.js';
-import { describe, observeRandomPsk } from './dtls-psk.js';
+import { describe, doesNotCheckKeys, observeRandomPsk } from './dtls-psk.js';
 import { isCoapsPsk, isKeyOnlyLogin, unprobedKeyLogin } from './mechanisms.js';
 import { observeSshLogin } from './ssh-methods.js';
 
@@ -28,7 +28,7 @@ export async function keyLoginDefaults(ctx: CheckContext, service: Service): Pro
     if (r.outcome === 'refused' && r.stage === 'finished') {
       return notApplicable(`${service.name}: no password login to hold a default: the login is a pre-shared key, and a handshake with an unknown identity and a random key was refused (evidence #${negative.seq})`);
     }
-    if (r.outcome === 'completed') return inconclusive(`${service.name} completed a DTLS-PSK handshake with a random key (evidence #${negative.seq}): it does not check keys, an S1.1-01 finding`);
+    if (r.outcome === 'completed' || r.outcome === 'went-past-unverified-finished') return inconclusive(doesNotCheckKeys(service, r, negative.seq));
     return inconclusive(`${service.name}: ${describe(r)} (evidence #${negative.seq}); check the profile`);
   }
   if (DIRECT_TLS.has(service.protocol)) {
