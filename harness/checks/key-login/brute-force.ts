@@ -4,7 +4,7 @@ import { inconclusive, notApplicable, pass, type CheckOutcome } from '../../verd
 import { DIRECT_TLS, observeClientCertificateDemand } from './client-certificate.js';
 import { describe, doesNotCheckKeys, observeDeclaredPsk, observeRandomPsk } from './dtls-psk.js';
 import { isCoapsPsk, isKeyOnlyLogin, unprobedKeyLogin } from './mechanisms.js';
-import { observeSshLogin } from './ssh-methods.js';
+import { describeNoKeyMethod, observeSshLogin } from './ssh-methods.js';
 
 /**
  * S1.1-04 where the only login is a key: PASS with the refused attempt or the required key as
@@ -19,6 +19,7 @@ export async function keyLoginBruteForce(ctx: CheckContext, service: Service): P
     if (login.kind === 'password-offered') {
       return inconclusive(`${service.name} is declared publickey but the server offers ${login.methods.join(', ')} (evidence #${login.seq}); declare auth: password and a credential so that jcstar can run the brute-force test`);
     }
+    if (login.kind === 'no-key-method') return inconclusive(describeNoKeyMethod(service, login.methods, login.seq));
     if (login.kind === 'unread') return inconclusive(`${service.name}: the SSH methods could not be read: ${login.detail} (evidence #${login.seq})`);
     return null;
   }

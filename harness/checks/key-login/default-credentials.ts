@@ -4,7 +4,7 @@ import { inconclusive, notApplicable, type CheckOutcome } from '../../verdicts/o
 import { clientCertificateOf, DIRECT_TLS, observeClientCertificateDemand } from './client-certificate.js';
 import { describe, doesNotCheckKeys, observeRandomPsk } from './dtls-psk.js';
 import { isCoapsPsk, isKeyOnlyLogin, unprobedKeyLogin } from './mechanisms.js';
-import { observeSshLogin } from './ssh-methods.js';
+import { describeNoKeyMethod, observeSshLogin } from './ssh-methods.js';
 
 /**
  * S1.1-02 where the login is a key, or a password only behind a key: NOT_APPLICABLE with what the
@@ -19,6 +19,7 @@ export async function keyLoginDefaults(ctx: CheckContext, service: Service): Pro
     if (login.kind === 'password-offered') {
       return inconclusive(`${service.name} is declared publickey but the server offers ${login.methods.join(', ')} (evidence #${login.seq}); declare auth: password and a credential so that jcstar can try the default credentials`);
     }
+    if (login.kind === 'no-key-method') return inconclusive(describeNoKeyMethod(service, login.methods, login.seq));
     if (login.kind === 'unread') return inconclusive(`${service.name}: the SSH methods could not be read: ${login.detail} (evidence #${login.seq})`);
     return null;
   }
