@@ -4,7 +4,8 @@ import { createServer as createTcpServer, type Server as TcpServer } from 'node:
 import { createServer, type TlsOptions } from 'node:tls';
 import { NetError } from '../../harness/net/errors.js';
 import { GuardedNetwork } from '../../harness/net/network.js';
-import { probeTlsClientAuth } from '../../harness/probes/tls/client-auth.js';
+import { selfMadeClientCertificate } from '../../harness/checks/key-login/self-made-certificate.js';
+import { probeTlsClientAuth, probeTlsClientCertificate } from '../../harness/probes/tls/client-auth.js';
 import { ScopeGuard } from '../../harness/scope/guard.js';
 import { Secret } from '../../harness/secrets/secret.js';
 import { makeMutualTlsCertificates, type MutualTlsCertificates } from '../support/client-certificates.js';
@@ -83,6 +84,15 @@ describe('TLS client-certificate probe against Node TLS servers', function () {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(closed).to.have.length(1);
     await Promise.race([closed[0], new Promise((_, reject) => setTimeout(() => reject(new Error('the TCP socket was left open')), 1000))]);
+  });
+
+  it('a self-made certificate: accepted by a server that asks but checks nothing, refused by one that verifies', async () => {
+    const clientCertificate = await selfMadeClientCertificate();
+    const trial = (port: number) => probeTlsClientCertificate(net, { host: HOST, port, timeoutMs: 1000, signal: new AbortController().signal, clientCertificate });
+    expect(await trial(await tlsServer({ requestCert: true, rejectUnauthorized: false }))).to.include({ outcome: 'accepted', version: 'TLSv1.3' });
+    // Node's server closes the TLS 1.3 session once it has judged the certificate, without an alert.
+    expect(await trial(await tlsServer({ requestCert: true, rejectUnauthorized: true }))).to.deep.include({ outcome: 'refused', alert: null, detail: 'the connection closed once the certificate was sent' });
+    expect(await trial(await tlsServer({ maxVersion: 'TLSv1.2', requestCert: true, rejectUnauthorized: true }))).to.include({ outcome: 'refused' });
   });
 
   it('a port that is not TLS, and a closed port, show nothing either way', async () => {

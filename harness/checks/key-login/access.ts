@@ -1,7 +1,7 @@
 import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import { fail, inconclusive, pass, type CheckOutcome } from '../../verdicts/outcome.js';
-import { DIRECT_TLS, observeClientCertificateDemand } from './client-certificate.js';
+import { DIRECT_TLS, observeClientCertificateDemand, standingOf } from './client-certificate.js';
 import { describe, observeDeclaredPsk, observeRandomPsk } from './dtls-psk.js';
 import { isCoapsPsk } from './mechanisms.js';
 
@@ -15,7 +15,11 @@ export async function keyLoginAccess(ctx: CheckContext, service: Service): Promi
   if (!DIRECT_TLS.has(service.protocol)) return null;
   const demand = await observeClientCertificateDemand(ctx, service);
   if (demand.observation.outcome !== 'required') return null;
-  return pass(`${service.name}: TLS demands a client certificate: the anonymous handshake was refused with ${demand.observation.detail} (evidence #${demand.seq})`);
+  const demanded = `the anonymous handshake was refused with ${demand.observation.detail} (evidence #${demand.seq})`;
+  const standing = standingOf(demand);
+  if (standing.kind === 'accepts-any') return fail(`${service.name}: TLS demands a client certificate (${demanded}), but ${standing.detail}`);
+  if (standing.kind === 'unknown') return inconclusive(`${service.name}: TLS demands a client certificate (${demanded}), but ${standing.detail}`);
+  return pass(`${service.name}: TLS demands a client certificate: ${demanded}; ${standing.detail}`);
 }
 
 async function checkPskAccess(ctx: CheckContext, service: Service): Promise<CheckOutcome> {

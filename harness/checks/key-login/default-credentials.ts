@@ -1,7 +1,7 @@
 import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import { inconclusive, notApplicable, type CheckOutcome } from '../../verdicts/outcome.js';
-import { clientCertificateOf, DIRECT_TLS, observeClientCertificateDemand } from './client-certificate.js';
+import { clientCertificateOf, DIRECT_TLS, observeClientCertificateDemand, standingOf } from './client-certificate.js';
 import { describe, doesNotCheckKeys, observeRandomPsk } from './dtls-psk.js';
 import { isCoapsPsk, isKeyOnlyLogin, unprobedKeyLogin } from './mechanisms.js';
 import { describeNoKeyMethod, observeSshLogin } from './ssh-methods.js';
@@ -37,8 +37,11 @@ export async function keyLoginDefaults(ctx: CheckContext, service: Service): Pro
     if (!keyOnly && clientCertificateOf(ctx.profile, service)) return null;
     const demand = await observeClientCertificateDemand(ctx, service);
     if (demand.observation.outcome === 'required') {
+      const standing = standingOf(demand);
+      if (standing.kind === 'accepts-any' && !keyOnly) return null;
+      if (standing.kind !== 'checked') return inconclusive(`${service.name}: the handshake without a client certificate was refused with ${demand.observation.detail} (evidence #${demand.seq}), but ${standing.detail}`);
       const hint = keyOnly ? '' : '; give the credential clientCertificate and clientKey to have the defaults tried behind mutual TLS';
-      return notApplicable(`${service.name}: no password can be tried without a client certificate: the handshake without one was refused with ${demand.observation.detail} (evidence #${demand.seq})${hint}`);
+      return notApplicable(`${service.name}: no password can be tried without a client certificate: the handshake without one was refused with ${demand.observation.detail} (evidence #${demand.seq}); ${standing.detail}${hint}`);
     }
     if (keyOnly) return inconclusive(`${service.name} is declared auth: ${service.auth}, but ${demand.observation.detail}; declare the login it really uses`);
     return null;

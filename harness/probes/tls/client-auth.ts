@@ -38,7 +38,16 @@ export type TlsClientCertificateObservation =
 const CERTIFICATE_ALERTS: Record<number, string> = { 40: 'handshake_failure', 41: 'no_certificate', 42: 'bad_certificate', 116: 'certificate_required' };
 const CERTIFICATE_REQUIRED = 116;
 /** Alerts a server sends for a client certificate it will not trust (RFC 5246 §7.2.2, RFC 8446 §6.2). */
-const UNTRUSTED_CERTIFICATE_ALERTS = new Set([40, 42, 43, 44, 45, 46, 48, 49, 51, 116]);
+const UNTRUSTED_CERTIFICATE_ALERTS: Record<number, string> = {
+  ...CERTIFICATE_ALERTS,
+  43: 'unsupported_certificate',
+  44: 'certificate_revoked',
+  45: 'certificate_expired',
+  46: 'certificate_unknown',
+  48: 'unknown_ca',
+  49: 'access_denied',
+  51: 'decrypt_error',
+};
 /** How long the session is watched after the handshake: a TLS 1.3 server refuses only once it reads the client's Finished. */
 const SETTLE_MS = 1000;
 const NODE_VERSIONS: Record<string, SecureVersion> = { 'TLSv1.0': 'TLSv1', 'TLSv1.1': 'TLSv1.1', 'TLSv1.2': 'TLSv1.2' };
@@ -47,7 +56,7 @@ function alertOf(err: Error): TlsAlertSeen | null {
   const match = /SSL alert number (\d+)/.exec(err.message);
   if (!match) return null;
   const description = Number(match[1]);
-  return { description, name: CERTIFICATE_ALERTS[description] ?? parseAlert(Buffer.from([2, description])).name };
+  return { description, name: UNTRUSTED_CERTIFICATE_ALERTS[description] ?? parseAlert(Buffer.from([2, description])).name };
 }
 
 interface HandshakeEnd {
@@ -57,6 +66,13 @@ interface HandshakeEnd {
   timedOut: boolean;
   /** The client derived its keys, so it had sent its whole flight, Certificate included (TLS 1.2). */
   keyed: boolean;
+}
+
+/** The server hung up on the client's flight (Node reports a reset before secureConnect as an error). */
+function hungUpAfterFlight(ended: HandshakeEnd): boolean {
+  if (!ended.keyed || ended.secured) return false;
+  if (!ended.error) return ended.closed;
+  return !alertOf(ended.error) && ['reset', 'closed'].includes(classifyNetError(ended.error).failure);
 }
 
 /** One Node TLS handshake, watched to its end or to SETTLE_MS after it; null when no TCP connection was made. */
@@ -170,7 +186,7 @@ async function pinnedDemand(net: GuardedNetwork, probe: TlsClientAuthProbe, vers
   if (ended.keyed && alert && CERTIFICATE_ALERTS[alert.description]) {
     return { outcome: 'required', version: versionName, alert, detail: `alert ${alert.description} ${alert.name} after a CertificateRequest and an empty Certificate (${chosen})` };
   }
-  if (ended.keyed && !ended.secured && ended.closed && !ended.error) {
+  if (hungUpAfterFlight(ended)) {
     return { outcome: 'required', version: versionName, alert: null, detail: `the connection closed right after an empty Certificate answered a CertificateRequest (${chosen})` };
   }
   const why = ended.timedOut ? `no answer within ${probe.timeoutMs} ms` : ended.error ? (alert ? `alert ${alert.description} ${alert.name}` : classifyNetError(ended.error).message) : 'the connection closed';
@@ -187,8 +203,11 @@ export async function probeTlsClientCertificate(net: GuardedNetwork, probe: TlsC
   if ('failure' in ended) return { outcome: 'unknown', detail: ended.detail };
   const alert = ended.error ? alertOf(ended.error) : null;
   if (ended.secured && !ended.error && !ended.closed) return { outcome: 'accepted', version: ended.secured, detail: `${ended.secured} handshake completed with the certificate, and the server kept the session` };
-  if (alert && UNTRUSTED_CERTIFICATE_ALERTS.has(alert.description)) return { outcome: 'refused', alert, detail: `alert ${alert.description} ${alert.name}` };
-  if (ended.closed && ended.keyed) return { outcome: 'refused', alert: null, detail: 'the connection closed once the certificate was sent' };
+  if (alert && UNTRUSTED_CERTIFICATE_ALERTS[alert.description]) return { outcome: 'refused', alert, detail: `alert ${alert.description} ${alert.name}` };
+  if (hungUpAfterFlight(ended) || (ended.secured === 'TLSv1.3' && ended.closed && !ended.error)) {
+    // A TLS 1.3 server judges the certificate after its own Finished: it hangs up on a session the client thought set up.
+    return { outcome: 'refused', alert: null, detail: 'the connection closed once the certificate was sent' };
+  }
   if (ended.timedOut) return { outcome: 'unknown', detail: `no TLS handshake within ${probe.timeoutMs} ms` };
   return { outcome: 'unknown', detail: ended.error ? (alert ? `alert ${alert.description} ${alert.name}` : classifyNetError(ended.error).message) : 'the connection closed' };
 }
