@@ -1,7 +1,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, type SecureVersion } from 'node:tls';
 import type { ScopeGuard } from '../scope/guard.js';
 import type { Secret } from '../secrets/secret.js';
 import { NetError, classifyNetError } from './errors.js';
@@ -11,6 +11,12 @@ import { RateLimiter } from './rate-limit.js';
 export interface ClientCertificate {
   certificate: Secret;
   key: Secret;
+}
+
+/** One TLS version and one cipher suite (IANA name, which OpenSSL takes), as a server chose them before. */
+export interface TlsPin {
+  version: SecureVersion;
+  suite: string;
 }
 
 export interface NetworkLimits {
@@ -85,12 +91,20 @@ export class GuardedNetwork {
   async connectStream(
     host: string,
     port: number,
-    options: { tls: boolean; serverName?: string; clientCertificate?: ClientCertificate; signal?: AbortSignal; timeoutMs?: number },
+    options: { tls: boolean; serverName?: string; clientCertificate?: ClientCertificate; pin?: TlsPin; signal?: AbortSignal; timeoutMs?: number },
   ): Promise<Duplex> {
     const socket = await this.connectTcp(host, port, options);
     if (!options.tls) return socket;
     const client = options.clientCertificate;
-    const secure = tlsConnect({ socket, rejectUnauthorized: false, servername: options.serverName, ...(client ? { cert: client.certificate.reveal(), key: client.key.reveal() } : {}) });
+    const pin = options.pin ? { minVersion: options.pin.version, maxVersion: options.pin.version, ciphers: options.pin.suite } : {};
+    let secure;
+    try {
+      secure = tlsConnect({ socket, rejectUnauthorized: false, servername: options.serverName, ...pin, ...(client ? { cert: client.certificate.reveal(), key: client.key.reveal() } : {}) });
+    } catch (err) {
+      // An unusable key, certificate or pin throws before any byte is sent; the TCP socket must not outlive it.
+      socket.destroy();
+      throw new NetError('other', `no TLS client could be set up: ${err instanceof Error ? err.message.split('\n')[0] : 'unknown error'}`);
+    }
     // As for the plain socket: a quiet listener, so that a late failure cannot crash the process.
     secure.on('error', () => {});
     return secure;

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { z } from 'zod';
 import { effectiveCryptoRules, type EffectiveCryptoRules } from '../crypto/effective.js';
 import { effectivePolicy } from '../policy/load.js';
@@ -138,6 +139,16 @@ function checkClientCertificate(name: string, credential: Credential, findings: 
   }
   if (clientKey && !PEM_PRIVATE_KEY.test(clientKey.reveal())) {
     findings.push({ path: ['credentials', name, 'clientKey'], message: 'expected a PEM private key (-----BEGIN … PRIVATE KEY-----)' });
+    return;
+  }
+  if (!clientCertificate || !clientKey || !PEM_CERTIFICATE.test(clientCertificate.reveal())) return;
+  try {
+    // What a TLS connection would do with them, now rather than at the first handshake.
+    createSecureContext({ cert: clientCertificate.reveal(), key: clientKey.reveal() });
+  } catch (err) {
+    // OpenSSL names the fault ("key values mismatch", "unsupported"), never the key's bytes.
+    const reason = err instanceof Error ? err.message.split('\n')[0]!.replace(/^error:[0-9A-Fa-f]+:[^:]*:[^:]*:/, '') : 'unknown error';
+    findings.push({ path: ['credentials', name, 'clientKey'], message: `clientCertificate and clientKey do not make a usable TLS client pair (${reason})` });
   }
 }
 

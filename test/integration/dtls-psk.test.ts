@@ -4,6 +4,7 @@ import { probeDtlsPsk } from '../../harness/probes/dtls/psk-handshake.js';
 import { ScopeGuard } from '../../harness/scope/guard.js';
 import { COAP_SERVER_BINARIES, startCoapServer, type CoapServer } from '../support/coap-server.js';
 import { requireBinaries } from '../support/daemons.js';
+import { FakePskServer } from '../support/dtls-psk-server.js';
 import { DEVICE, runProfile } from '../support/run-profile.js';
 
 const HOST = '127.0.61.2';
@@ -63,7 +64,7 @@ describe('DTLS-PSK against real libcoap coap-server (OpenSSL build, -k KEY -h HI
 
     const bruteForce = check('S1.1-04/brute-force/coaps');
     expect(bruteForce.verdict, bruteForce.reason).to.equal('PASS');
-    expect(bruteForce.reason).to.match(/^coaps: no password can be tried: the login is a pre-shared key, and a handshake with an unknown identity and a random key was refused/);
+    expect(bruteForce.reason).to.match(/^coaps: no password can be tried: the login is a pre-shared key, and a handshake with an unknown identity and a random key was refused .*; the declared psk completed it \(evidence #\d+\)$/);
 
     const defaults = check('S1.1-02/default-credentials/coaps');
     expect(defaults.verdict, defaults.reason).to.equal('NOT_APPLICABLE');
@@ -71,11 +72,15 @@ describe('DTLS-PSK against real libcoap coap-server (OpenSSL build, -k KEY -h HI
     expect(JSON.stringify(results)).to.not.include(server.psk!.key);
   });
 
-  it('S1.1-01 is INCONCLUSIVE when the declared key is wrong: check the profile', async () => {
-    const { results } = await runProfile(profile(server.port, { identity: 'hub-01', keyFormat: 'hex' }), { only: ['S1.1-01'], env: { COAP_PSK: '00112233445566778899' } });
+  it('S1.1-01 and S1.1-04 are INCONCLUSIVE when the declared key is wrong: check the profile', async () => {
+    const { results } = await runProfile(profile(server.port, { identity: 'hub-01', keyFormat: 'hex' }), { only: ['S1.1-01', 'S1.1-04'], env: { COAP_PSK: '00112233445566778899' } });
     const access = results.checks.find((c) => c.id === 'S1.1-01/unauthenticated-access/coaps')!;
     expect(access.verdict).to.equal('INCONCLUSIVE');
     expect(access.reason).to.match(/^coaps: the declared psk of credential "coaps-psk" did not complete the handshake either \(refused .*\): check the profile/);
+    const bruteForce = results.checks.find((c) => c.id === 'S1.1-04/brute-force/coaps')!;
+    expect(bruteForce.verdict, bruteForce.reason).to.equal('INCONCLUSIVE');
+    expect(bruteForce.reason).to.match(/^coaps: the declared psk of credential "coaps-psk" did not complete the handshake either \(refused .*; evidence #\d+\): check the profile$/);
+    expect(bruteForce.evidence.map((e) => e.data?.role)).to.deep.equal(['negative control: unknown identity, random key', 'positive control: declared identity "hub-01"']);
   });
 });
 
@@ -96,6 +101,30 @@ describe('A coaps service declared psk on a server without PSK gets no key PASS'
       expect(bruteForce.verdict).to.equal('INCONCLUSIVE');
     } finally {
       await server.stop();
+    }
+  });
+});
+
+describe('A DTLS-PSK server that never checks the key (in-process fake)', function () {
+  this.timeout(60000);
+
+  it('S1.1-01 FAILs when it answers a random key\'s Finished with its ChangeCipherSpec and Finished; S1.1-02 and S1.1-04 are INCONCLUSIVE', async () => {
+    const server = await FakePskServer.start({ host: HOST, key: Buffer.from('the-real-key'), cookie: true, ignoreClientFinished: true });
+    try {
+      const { results } = await runProfile(profile(server.port, null), { only: ['S1.1-01', 'S1.1-02', 'S1.1-04'] });
+      const check = (id: string) => results.checks.find((c) => c.id === id)!;
+      const access = check('S1.1-01/unauthenticated-access/coaps');
+      expect(access.verdict, access.reason).to.equal('FAIL');
+      expect(access.reason).to.match(
+        /^coaps: the server completed its side of the handshake for an unknown identity and a random key: TLS_PSK_WITH_AES_128_CCM_8 agreed, then the server answered a Finished made with another key with an epoch-1 record \(content type 22\) that the agreed keys cannot open: it went on past a Finished it could not have verified \(evidence #\d+\)$/,
+      );
+      expect(access.evidence[0]!.data).to.include({ outcome: 'went-past-unverified-finished' });
+      for (const id of ['S1.1-02/default-credentials/coaps', 'S1.1-04/brute-force/coaps']) {
+        expect(check(id).verdict, check(id).reason).to.equal('INCONCLUSIVE');
+        expect(check(id).reason).to.match(/^coaps went on past the Finished of a handshake with a random key \(evidence #\d+\): it does not check keys, an S1\.1-01 finding$/);
+      }
+    } finally {
+      server.close();
     }
   });
 });

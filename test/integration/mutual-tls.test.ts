@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import { makeMutualTlsCertificates, type MutualTlsCertificates } from '../support/client-certificates.js';
-import { requireBinaries } from '../support/daemons.js';
+import { freePort, requireBinaries, startDaemon } from '../support/daemons.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { DEVICE, runProfile } from '../support/run-profile.js';
 
@@ -43,15 +43,20 @@ describe('Mosquitto behind mutual TLS (require_certificate true): the client cer
 
     const access = check('S1.1-01/unauthenticated-access/broker');
     expect(access.verdict, access.reason).to.equal('PASS');
-    expect(access.reason).to.match(/^broker: TLS demands a client certificate: the anonymous handshake was refused with alert 116 certificate_required \(evidence #\d+\)$/);
-    expect(access.evidence).to.have.length(1);
+    expect(access.reason).to.match(
+      /^broker: TLS demands a client certificate: the anonymous handshake was refused with alert 116 certificate_required \(evidence #\d+\); a self-signed certificate nobody issued was refused too \(alert 48 unknown_ca; evidence #\d+\)$/,
+    );
+    expect(access.evidence).to.have.length(2);
     expect(access.evidence[0]!.received).to.equal('alert 116 certificate_required');
     expect(access.evidence[0]!.data).to.include({ outcome: 'required', version: 'TLSv1.3' });
+    expect(access.evidence[1]!.data).to.include({ outcome: 'refused' });
 
     const bruteForce = check('S1.1-04/brute-force/broker');
     expect(bruteForce.verdict, bruteForce.reason).to.equal('PASS');
-    expect(bruteForce.reason).to.match(/^broker: no password can be tried without a client certificate: the handshake without one was refused with alert 116 certificate_required \(evidence #\d+\)$/);
-    expect(bruteForce.evidence).to.have.length(1);
+    expect(bruteForce.reason).to.match(
+      /^broker: no password can be tried without a client certificate: the handshake without one was refused with alert 116 certificate_required \(evidence #\d+\); a self-signed certificate nobody issued was refused too \(alert 48 unknown_ca; evidence #\d+\)$/,
+    );
+    expect(bruteForce.evidence).to.have.length(2);
 
     const defaults = check('S1.1-02/default-credentials/broker');
     expect(defaults.verdict, defaults.reason).to.equal('NOT_APPLICABLE');
@@ -64,10 +69,11 @@ describe('Mosquitto behind mutual TLS (require_certificate true): the client cer
     expect(defaults.verdict, defaults.reason).to.equal('PASS');
     expect(defaults.reason).to.match(/^broker refused a random credential and all \d+ universal mqtt defaults/);
     const outcomes = defaults.evidence.map((e) => e.data?.outcome);
-    // The negative control and every default refused by CONNACK 5, the positive control accepted: all behind the certificate.
+    // The negative control and every default refused by CONNACK 5, the positive control accepted before and after them: all behind the certificate.
     expect(outcomes[0]).to.equal('rejected');
     expect(outcomes[1]).to.equal('accepted');
-    expect(outcomes.slice(2).every((o) => o === 'rejected')).to.equal(true);
+    expect(outcomes.slice(2, -1).every((o) => o === 'rejected')).to.equal(true);
+    expect(outcomes.at(-1)).to.equal('accepted');
     expect(defaults.evidence[0]!.received).to.equal('CONNACK code=5 (not authorized)');
     expect(JSON.stringify(results)).to.not.include(PASSWORD);
   });
@@ -94,6 +100,52 @@ describe('Mosquitto over TLS without require_certificate: the existing checks st
       expect(defaults.reason).to.equal('broker accepted a random credential: it does not enforce authentication, so defaults prove nothing here (an S1.1-01 finding)');
     } finally {
       await broker.stop();
+    }
+  });
+});
+
+describe('A TLS server that demands a client certificate but accepts any (openssl s_server -Verify 1)', function () {
+  this.timeout(120000);
+  let certificates: MutualTlsCertificates;
+  before(function () {
+    requireBinaries(this, { openssl: 'openssl' });
+    certificates = makeMutualTlsCertificates(HOST);
+  });
+
+  /** s_server -Verify requires a certificate; without -verify_return_error it goes on whatever the verification says. */
+  async function sServer(verifies: boolean) {
+    const port = await freePort(HOST);
+    const args = ['s_server', '-accept', `${HOST}:${port}`, '-cert', certificates.serverCertFile, '-key', certificates.serverKeyFile, '-CAfile', certificates.caFile, '-Verify', '1', '-www'];
+    return { port, daemon: await startDaemon('openssl', verifies ? [...args, '-verify_return_error'] : args, HOST, port) };
+  }
+  const httpsProfile = (port: number) => ({ ...profile(port, null), services: [{ name: 'web', protocol: 'https', port, auth: 'password', credential: 'hub' }] });
+
+  it('S1.1-01 FAILs: it accepted a self-signed client certificate nobody issued; S1.1-04 does not PASS on the demand', async () => {
+    const { port, daemon } = await sServer(false);
+    try {
+      const { results } = await runProfile(httpsProfile(port), { only: ['S1.1-01', 'S1.1-04'], env: { BROKER_PASSWORD: PASSWORD } });
+      const access = results.checks.find((c) => c.id === 'S1.1-01/unauthenticated-access/web')!;
+      expect(access.verdict, access.reason).to.equal('FAIL');
+      expect(access.reason).to.match(
+        /^web: TLS demands a client certificate \(the anonymous handshake was refused with alert 116 certificate_required \(evidence #\d+\)\), but it accepted a self-signed client certificate nobody issued \(TLSv1\.3 handshake completed with the certificate, and the server kept the session; evidence #\d+\)$/,
+      );
+      const bruteForce = results.checks.find((c) => c.id === 'S1.1-04/brute-force/web')!;
+      expect(bruteForce.verdict, bruteForce.reason).to.not.equal('PASS');
+      expect(bruteForce.reason).to.not.include('no password can be tried');
+    } finally {
+      await daemon.stop();
+    }
+  });
+
+  it('with -verify_return_error it refuses the self-signed certificate, and S1.1-01 PASSes', async () => {
+    const { port, daemon } = await sServer(true);
+    try {
+      const { results } = await runProfile(httpsProfile(port), { only: ['S1.1-01'], env: { BROKER_PASSWORD: PASSWORD } });
+      const access = results.checks.find((c) => c.id === 'S1.1-01/unauthenticated-access/web')!;
+      expect(access.verdict, access.reason).to.equal('PASS');
+      expect(access.reason).to.match(/; a self-signed certificate nobody issued was refused too \(alert \d+ [a-z_]+; evidence #\d+\)$/);
+    } finally {
+      await daemon.stop();
     }
   });
 });

@@ -102,6 +102,17 @@ describe('DTLS-PSK probe against fake servers', function () {
     expect(result).to.include({ outcome: 'refused', stage: 'finished', alert: 'bad_record_mac' });
   });
 
+  it('reports a server that answers a Finished under a wrong key with its ChangeCipherSpec and Finished as going past it unverified', async () => {
+    const server = await start({ ignoreClientFinished: true });
+    const result = await probe(server.port, { key: Buffer.from('another-key') });
+    expect(result).to.include({
+      outcome: 'went-past-unverified-finished',
+      suite: 'TLS_PSK_WITH_AES_128_CCM_8',
+      detail: 'answered a Finished made with another key with an epoch-1 record (content type 22) that the agreed keys cannot open: it went on past a Finished it could not have verified',
+    });
+    expect(result.transcript[1]).to.equal('ClientKeyExchange (identity "hub-01"), ChangeCipherSpec, Finished → ChangeCipherSpec, epoch-1 record type 22 (cannot be opened)');
+  });
+
   it('refuses at the hello when no PSK suite is agreed', async () => {
     const server = await start({ suites: [0xc02b] });
     const result = await probe(server.port);

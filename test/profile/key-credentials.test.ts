@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { packageRoot } from '../../harness/paths.js';
 import { ProfileError, formatProblem } from '../../harness/profile/errors.js';
 import { parseProfile } from '../../harness/profile/load.js';
+import { selfMadeClientCertificate } from '../../harness/checks/key-login/self-made-certificate.js';
 
 const header = [
   'device: { vendor: Acme, model: Hub 1, firmware: "1.0", unit: SN-1, category: smart-home-hub }',
@@ -12,8 +13,8 @@ const header = [
   'scope: [127.0.0.1/32]',
   'credentials:',
 ].join('\n');
-const CERT = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
-const KEY = '-----BEGIN PRIVATE KEY-----\nMIIE-not-a-real-key\n-----END PRIVATE KEY-----\n';
+let CERT: string;
+let KEY: string;
 
 async function problems(text: string, dir: string, env: NodeJS.ProcessEnv = {}): Promise<string[]> {
   try {
@@ -29,8 +30,12 @@ describe('profile loader: client certificates and pre-shared keys', () => {
   let dir: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'jcstar-key-credentials-'));
+    const pair = await selfMadeClientCertificate();
+    CERT = pair.certificate.reveal();
+    KEY = pair.key.reveal();
     await writeFile(join(dir, 'client.pem'), CERT);
     await writeFile(join(dir, 'client-key.pem'), KEY);
+    await writeFile(join(dir, 'other-key.pem'), (await selfMadeClientCertificate()).key.reveal());
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
@@ -49,8 +54,8 @@ describe('profile loader: client certificates and pre-shared keys', () => {
     ].join('\n');
     const profile = await parseProfile(text, { file: 'hub.yaml', baseDir: dir, env: { BROKER_PASSWORD: 'pw-1', COAP_PSK: '0a1B2c', COAP_TEXT: 'secretPSK' } });
     const broker = profile.credentials.broker!;
-    expect(broker.clientCertificate?.reveal()).to.equal(CERT.replace(/\n$/, ''));
-    expect(broker.clientKey?.reveal()).to.equal(KEY.replace(/\n$/, ''));
+    expect(broker.clientCertificate?.reveal()).to.equal(CERT.replace(/\r?\n$/, ''));
+    expect(broker.clientKey?.reveal()).to.equal(KEY.replace(/\r?\n$/, ''));
     const psk = profile.credentials['coaps-psk']!.psk!;
     expect(psk.identity).to.equal('hub-01');
     expect(psk.keyFormat).to.equal('hex');
@@ -62,7 +67,7 @@ describe('profile loader: client certificates and pre-shared keys', () => {
       'credentials.coaps-psk.psk.key',
       'credentials.coaps-text.psk.key',
     ]);
-    expect(JSON.stringify(profile.credentials)).to.not.include('0a1B2c').and.not.include('MIIE-not-a-real-key');
+    expect(JSON.stringify(profile.credentials)).to.not.include('0a1B2c').and.not.include(KEY.split('\n')[1]!);
   });
 
   it('refuses a clientCertificate without clientKey and a clientKey without clientCertificate, each at its key', async () => {
@@ -89,6 +94,12 @@ describe('profile loader: client certificates and pre-shared keys', () => {
       'hub.yaml:9:35: credentials.b.psk.key: keyFormat is hex, but the key is not an even number of hex digits',
     ]);
     expect(found.join('\n')).to.not.include('not-hex-at-all');
+  });
+
+  it('refuses a certificate and key that are not one pair, at the key, without quoting it', async () => {
+    const text = [header, '  a:', '    clientCertificate: ${file:client.pem}', '    clientKey: ${file:other-key.pem}'].join('\n');
+    const found = await problems(text, dir);
+    expect(found).to.deep.equal(['hub.yaml:7:16: credentials.a.clientKey: clientCertificate and clientKey do not make a usable TLS client pair (key values mismatch)']);
   });
 
   it('refuses a literal PSK without echoing it', async () => {

@@ -18,6 +18,8 @@ export interface FakePskServerOptions {
   extendedMasterSecret?: boolean;
   /** Answers a Finished it cannot authenticate with this alert instead of silence. */
   alertOnBadFinished?: number;
+  /** Answers any Finished, even one it cannot open, with its ChangeCipherSpec and Finished: it never checks the key. */
+  ignoreClientFinished?: boolean;
   /** Sends a Finished with the wrong verify_data. */
   forgeFinished?: boolean;
   /** CoAP payload of its answer to any GET; null: it never answers application data. */
@@ -106,6 +108,7 @@ export class FakePskServer {
   #secured(type: number, versionCode: number, sequence: number, fragment: Buffer): Buffer[] {
     const a = this.#association!;
     const plain = open(a.suite, a.keys!.client, { type, versionCode, epoch: 1, sequence }, fragment);
+    if (!plain && this.options.ignoreClientFinished && type === 22) return [this.#changeCipherSpecAndFinished(randomBytes(12))];
     if (!plain) return this.options.alertOnBadFinished === undefined ? [] : [dtlsRecord(21, DTLS12, 0, this.#epoch0Seq++, Buffer.from([2, this.options.alertOnBadFinished]))];
     if (type === 22) return this.#finished(plain);
     if (type !== 23 || this.options.coapPayload === null || this.options.coapPayload === undefined) return [];
@@ -121,7 +124,11 @@ export class FakePskServer {
     const expected = verifyData(this.#master(), 'client', transcriptHash(a.log.slice(0, -1)));
     if (!plain.subarray(12).equals(expected)) return [];
     const verify = this.options.forgeFinished ? randomBytes(12) : verifyData(this.#master(), 'server', transcriptHash(a.log));
-    return [Buffer.concat([dtlsRecord(20, DTLS12, 0, this.#epoch0Seq++, Buffer.from([1])), this.#seal(22, handshakeFragment(20, a.nextMessageSeq + 2, verify))])];
+    return [this.#changeCipherSpecAndFinished(verify)];
+  }
+
+  #changeCipherSpecAndFinished(verify: Buffer): Buffer {
+    return Buffer.concat([dtlsRecord(20, DTLS12, 0, this.#epoch0Seq++, Buffer.from([1])), this.#seal(22, handshakeFragment(20, this.#association!.nextMessageSeq + 2, verify))]);
   }
 
   #seal(type: number, plaintext: Buffer): Buffer {

@@ -1,7 +1,7 @@
 import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import { fail, inconclusive, pass, type CheckOutcome } from '../../verdicts/outcome.js';
-import { DIRECT_TLS, observeClientCertificateDemand } from './client-certificate.js';
+import { DIRECT_TLS, observeClientCertificateDemand, standingOf } from './client-certificate.js';
 import { describePskResult, observeDeclaredPsk, observeRandomPsk } from './dtls-psk.js';
 import { isCoapsPsk } from './mechanisms.js';
 
@@ -15,7 +15,11 @@ export async function keyLoginAccess(ctx: CheckContext, service: Service): Promi
   if (!DIRECT_TLS.has(service.protocol)) return null;
   const demand = await observeClientCertificateDemand(ctx, service);
   if (demand.observation.outcome !== 'required') return null;
-  return pass(`${service.name}: TLS demands a client certificate: the anonymous handshake was refused with ${demand.observation.detail} (evidence #${demand.seq})`);
+  const demanded = `the anonymous handshake was refused with ${demand.observation.detail} (evidence #${demand.seq})`;
+  const standing = standingOf(demand);
+  if (standing.kind === 'accepts-any') return fail(`${service.name}: TLS demands a client certificate (${demanded}), but ${standing.detail}`);
+  if (standing.kind === 'unknown') return inconclusive(`${service.name}: TLS demands a client certificate (${demanded}), but ${standing.detail}`);
+  return pass(`${service.name}: TLS demands a client certificate: ${demanded}; ${standing.detail}`);
 }
 
 async function checkPskAccess(ctx: CheckContext, service: Service): Promise<CheckOutcome> {
@@ -23,6 +27,9 @@ async function checkPskAccess(ctx: CheckContext, service: Service): Promise<Chec
   const refusal = negative.result;
   if (refusal.outcome === 'completed') {
     return fail(`${service.name}: a DTLS-PSK handshake with an unknown identity and a random key completed: ${describePskResult(refusal)} (evidence #${negative.seq})`);
+  }
+  if (refusal.outcome === 'went-past-unverified-finished') {
+    return fail(`${service.name}: the server completed its side of the handshake for an unknown identity and a random key: ${describePskResult(refusal)} (evidence #${negative.seq})`);
   }
   if (refusal.outcome === 'error') return inconclusive(`${service.name}: no DTLS-PSK handshake could be made: ${refusal.detail} (evidence #${negative.seq})`);
   if (refusal.stage === 'hello') {

@@ -1,17 +1,10 @@
 import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
-import { notApplicable, type CheckOutcome } from '../../verdicts/outcome.js';
-import { clientCertificateOf, DIRECT_TLS } from './client-certificate.js';
-import { judgeKeyLayer, type PasswordStakes } from './key-layer.js';
-import { isKeyOnlyLogin } from './mechanisms.js';
-
-const DEFAULTS: PasswordStakes = {
-  noPassword: 'no password login to hold a default',
-  passwordTrial: 'try the default credentials',
-  verdict: notApplicable,
-  quotePskRefusal: false,
-  certificateHint: '; give the credential clientCertificate and clientKey to have the defaults tried behind mutual TLS',
-};
+import { inconclusive, notApplicable, type CheckOutcome } from '../../verdicts/outcome.js';
+import { clientCertificateOf, DIRECT_TLS, observeClientCertificateDemand, standingOf } from './client-certificate.js';
+import { describePskResult, doesNotCheckKeys, observeRandomPsk } from './dtls-psk.js';
+import { isCoapsPsk, isKeyOnlyLogin, unprobedKeyLogin } from './mechanisms.js';
+import { describeNoKeyMethod, observeSshLogin } from './ssh-methods.js';
 
 /**
  * S1.1-02 where the login is a key, or a password only behind a key: NOT_APPLICABLE with what the
@@ -19,7 +12,39 @@ const DEFAULTS: PasswordStakes = {
  * mutual TLS with the credential's client certificate, when the profile gives one).
  */
 export async function keyLoginDefaults(ctx: CheckContext, service: Service): Promise<CheckOutcome | null> {
-  // With the client certificate in hand, the password behind it is tried like any other.
-  if (DIRECT_TLS.has(service.protocol) && !isKeyOnlyLogin(service) && clientCertificateOf(ctx.profile, service)) return null;
-  return judgeKeyLayer(ctx, service, DEFAULTS);
+  const keyOnly = isKeyOnlyLogin(service);
+  if (service.protocol === 'ssh') {
+    const login = await observeSshLogin(ctx, service, keyOnly);
+    if (login.kind === 'key-only') return notApplicable(`${service.name}: no password login to hold a default: the server offers only ${login.methods.join(', ')} (evidence #${login.seq})`);
+    if (login.kind === 'password-offered') {
+      return inconclusive(`${service.name} is declared publickey but the server offers ${login.methods.join(', ')} (evidence #${login.seq}); declare auth: password and a credential so that jcstar can try the default credentials`);
+    }
+    if (login.kind === 'no-key-method') return inconclusive(describeNoKeyMethod(service, login.methods, login.seq));
+    if (login.kind === 'unread') return inconclusive(`${service.name}: the SSH methods could not be read: ${login.detail} (evidence #${login.seq})`);
+    return null;
+  }
+  if (isCoapsPsk(service)) {
+    const negative = await observeRandomPsk(ctx, service);
+    const r = negative.result;
+    if (r.outcome === 'refused' && r.stage === 'finished') {
+      return notApplicable(`${service.name}: no password login to hold a default: the login is a pre-shared key, and a handshake with an unknown identity and a random key was refused (evidence #${negative.seq})`);
+    }
+    if (r.outcome === 'completed' || r.outcome === 'went-past-unverified-finished') return inconclusive(doesNotCheckKeys(service, r, negative.seq));
+    return inconclusive(`${service.name}: ${describePskResult(r)} (evidence #${negative.seq}); check the profile`);
+  }
+  if (DIRECT_TLS.has(service.protocol)) {
+    // With the client certificate in hand, the password behind it is tried like any other.
+    if (!keyOnly && clientCertificateOf(ctx.profile, service)) return null;
+    const demand = await observeClientCertificateDemand(ctx, service);
+    if (demand.observation.outcome === 'required') {
+      const standing = standingOf(demand);
+      if (standing.kind === 'accepts-any' && !keyOnly) return null;
+      if (standing.kind !== 'checked') return inconclusive(`${service.name}: the handshake without a client certificate was refused with ${demand.observation.detail} (evidence #${demand.seq}), but ${standing.detail}`);
+      const hint = keyOnly ? '' : '; give the credential clientCertificate and clientKey to have the defaults tried behind mutual TLS';
+      return notApplicable(`${service.name}: no password can be tried without a client certificate: the handshake without one was refused with ${demand.observation.detail} (evidence #${demand.seq}); ${standing.detail}${hint}`);
+    }
+    if (keyOnly) return inconclusive(`${service.name} is declared auth: ${service.auth}, but ${demand.observation.detail}; declare the login it really uses`);
+    return null;
+  }
+  return keyOnly ? notApplicable(unprobedKeyLogin(service)) : null;
 }

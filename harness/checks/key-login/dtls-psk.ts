@@ -52,7 +52,14 @@ async function observe(ctx: CheckContext, service: Service, role: string, identi
 export function describePskResult(result: DtlsPskResult): string {
   if (result.outcome === 'error') return `no handshake: ${result.detail}`;
   if (result.outcome === 'refused') return `refused (${result.detail})`;
+  if (result.outcome === 'went-past-unverified-finished') return `${result.suite} agreed, then the server ${result.detail}`;
   const reply = result.reply;
   const got = reply === null ? '' : 'code' in reply ? `; GET ${DISCOVERY_PATH} → ${reply.code} (${reply.bytes} bytes)` : `; ${reply.detail}`;
   return `handshake completed with ${result.suite}${got}`;
+}
+
+/** A random key that got through: S1.1-01 judges it; S1.1-02 and S1.1-04 cannot stand on the key. */
+export function doesNotCheckKeys(service: Service, result: DtlsPskResult, seq: number): string {
+  const what = result.outcome === 'completed' ? 'completed a DTLS-PSK handshake with a random key' : 'went on past the Finished of a handshake with a random key';
+  return `${service.name} ${what} (evidence #${seq}): it does not check keys, an S1.1-01 finding`;
 }

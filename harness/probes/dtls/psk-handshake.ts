@@ -54,6 +54,11 @@ export type DtlsPskResult =
   | (Common & { outcome: 'completed'; suite: string; identityHint: string | null; reply: CoapReply | null })
   /** hello: no PSK suite was agreed; finished: the server did not accept the keyed Finished (alert or silence). */
   | (Common & { outcome: 'refused'; stage: 'hello' | 'finished'; alert: string | null; detail: string; suite: string | null; identityHint: string | null })
+  /**
+   * The server answered our Finished with its ChangeCipherSpec or epoch-1 records our keys cannot open:
+   * it went on past a Finished it could not have verified, since only the same key opens both.
+   */
+  | (Common & { outcome: 'went-past-unverified-finished'; detail: string; suite: string; identityHint: string | null })
   | (Common & { outcome: 'error'; failure: NetFailure | 'not-dtls' | 'silent'; detail: string });
 
 const DTLS_1_2 = 0xfefd;
@@ -93,6 +98,7 @@ class NotDtls extends Error {}
 type Outcome =
   | { outcome: 'completed'; suite: string; identityHint: string | null; reply: CoapReply | null }
   | { outcome: 'refused'; stage: 'hello' | 'finished'; alert: string | null; detail: string; suite: string | null; identityHint: string | null }
+  | { outcome: 'went-past-unverified-finished'; detail: string; suite: string; identityHint: string | null }
   | { outcome: 'error'; failure: 'silent'; detail: string };
 
 async function handshake(channel: DatagramChannel, probe: DtlsPskProbe, transcript: string[]): Promise<Outcome> {
@@ -159,14 +165,23 @@ async function handshake(channel: DatagramChannel, probe: DtlsPskProbe, transcri
 
   const finishedLine = `ClientKeyExchange (identity ${JSON.stringify(probe.identity)}), ChangeCipherSpec, Finished`;
   const secured = new SecuredChannel(suite, keys, wire);
-  const seen: { finished: Buffer | null } = { finished: null };
+  const seen: { finished: Buffer | null; changeCipherSpec: boolean; unopened: number | null } = { finished: null, changeCipherSpec: false, unopened: null };
   const last = await flight(
     channel,
     () => Buffer.concat([wire.record(CONTENT.handshake, 0, keyExchangeMessage), wire.record(CONTENT.changeCipherSpec, 0, Buffer.from([1])), secured.seal(CONTENT.handshake, finished)]),
     probe.timeoutMs,
     (r) => {
+      if (r.epoch === 0 && r.type === CONTENT.changeCipherSpec) {
+        seen.changeCipherSpec = true;
+        return 'more';
+      }
       // A server still in epoch 0 alerts in the clear; one already in epoch 1 under its keys.
       const plain = r.epoch === 0 ? r.fragment : secured.open(r);
+      if (!plain && r.epoch === 1) {
+        // A server enters epoch 1 only by sending its own ChangeCipherSpec, i.e. after accepting our Finished.
+        seen.unopened = r.type;
+        return 'done';
+      }
       if (!plain) return 'more';
       if (r.type === CONTENT.alert) return parseAlert(plain);
       if (r.epoch !== 1 || r.type !== CONTENT.handshake || plain[0] !== MESSAGE.finished || plain.length < 12) return 'more';
@@ -177,6 +192,11 @@ async function handshake(channel: DatagramChannel, probe: DtlsPskProbe, transcri
   if (last.kind === 'alert') {
     transcript.push(`${finishedLine} → alert ${last.alert.name}`);
     return { outcome: 'refused', stage: 'finished', alert: last.alert.name, detail: `answered the Finished with alert ${last.alert.name}`, suite: suite.name, identityHint };
+  }
+  if (seen.unopened !== null || (seen.changeCipherSpec && !seen.finished)) {
+    const what = seen.unopened !== null ? `an epoch-1 record (content type ${seen.unopened}) that the agreed keys cannot open` : 'its ChangeCipherSpec';
+    transcript.push(`${finishedLine} → ${seen.changeCipherSpec ? 'ChangeCipherSpec, ' : ''}${seen.unopened !== null ? `epoch-1 record type ${seen.unopened} (cannot be opened)` : 'no Finished'}`);
+    return { outcome: 'went-past-unverified-finished', detail: `answered a Finished made with another key with ${what}: it went on past a Finished it could not have verified`, suite: suite.name, identityHint };
   }
   if (last.kind === 'silent' || !seen.finished) {
     transcript.push(`${finishedLine} → no ChangeCipherSpec or Finished (sent twice, ${probe.timeoutMs} ms apart)`);

@@ -2,13 +2,16 @@ import type { GuardedNetwork } from '../../net/network.js';
 import { NetError } from '../../net/errors.js';
 import { CIPHER_SUITES, TLS_EMPTY_RENEGOTIATION_INFO_SCSV, TLS_FALLBACK_SCSV } from './cipher-suites.js';
 import { tlsClientHelloRecord } from './client-hello.js';
-import { TlsParseError, parseAlert, splitHandshakes } from './server-messages.js';
+import { TlsParseError, parseAlert, parseServerHello, splitHandshakes, type ServerHello } from './server-messages.js';
 
 /** What a TLS 1.2 server's first flight showed about client certificates. */
 export type CertificateRequestSighting =
-  | { outcome: 'asked' | 'not-asked' }
+  /** With the version and suite the ServerHello chose, which a later handshake can be pinned to. */
+  | { outcome: 'asked'; version: string | null; cipherSuite: number }
+  | { outcome: 'not-asked' }
   | { outcome: 'unknown'; detail: string };
 
+const SERVER_HELLO = 2;
 const CERTIFICATE_REQUEST = 13;
 const SERVER_HELLO_DONE = 14;
 const CONTENT = { alert: 21, handshake: 22 } as const;
@@ -32,6 +35,7 @@ export async function sightCertificateRequest(net: GuardedNetwork, target: { hos
     let pending: Buffer = Buffer.alloc(0);
     let handshake: Buffer = Buffer.alloc(0);
     let received = 0;
+    let serverHello: ServerHello | null = null;
     const finish = (sighting: CertificateRequestSighting) => {
       clearTimeout(timer);
       target.signal.removeEventListener('abort', onAbort);
@@ -59,7 +63,12 @@ export async function sightCertificateRequest(net: GuardedNetwork, target: { hos
           handshake = Buffer.concat([handshake, fragment]);
           const { messages, rest } = splitHandshakes(handshake);
           handshake = rest;
-          if (messages.some((m) => m.type === CERTIFICATE_REQUEST)) return finish({ outcome: 'asked' });
+          const hello = messages.find((m) => m.type === SERVER_HELLO);
+          if (hello) serverHello = parseServerHello(hello.body);
+          if (messages.some((m) => m.type === CERTIFICATE_REQUEST)) {
+            if (!serverHello) return finish({ outcome: 'unknown', detail: 'a CertificateRequest came without a ServerHello before it' });
+            return finish({ outcome: 'asked', version: serverHello.version, cipherSuite: serverHello.cipherSuite });
+          }
           if (messages.some((m) => m.type === SERVER_HELLO_DONE)) return finish({ outcome: 'not-asked' });
         }
         if (received > MAX_FLIGHT_BYTES) finish({ outcome: 'unknown', detail: `more than ${MAX_FLIGHT_BYTES} bytes without ServerHelloDone` });
