@@ -4,7 +4,7 @@ import { inconclusive, notApplicable, pass, type CheckOutcome } from '../../verd
 import { DIRECT_TLS, observeClientCertificateDemand, standingOf } from './client-certificate.js';
 import { describePskResult, doesNotCheckKeys, observeDeclaredPsk, observeRandomPsk } from './dtls-psk.js';
 import { isCoapsPsk, isKeyOnlyLogin, unprobedKeyLogin } from './mechanisms.js';
-import { describeNoKeyMethod, observeSshLogin } from './ssh-methods.js';
+import { judgeSshLogin, observeSshLogin } from './ssh-methods.js';
 
 /**
  * S1.1-04 where the only login is a key: PASS with the refused attempt or the required key as
@@ -15,13 +15,7 @@ export async function keyLoginBruteForce(ctx: CheckContext, service: Service): P
   const keyOnly = isKeyOnlyLogin(service);
   if (service.protocol === 'ssh') {
     const login = await observeSshLogin(ctx, service, keyOnly);
-    if (login.kind === 'key-only') return pass(`${service.name}: no password can be tried: the server offers only ${login.methods.join(', ')} (evidence #${login.seq})`);
-    if (login.kind === 'password-offered') {
-      return inconclusive(`${service.name} is declared publickey but the server offers ${login.methods.join(', ')} (evidence #${login.seq}); declare auth: password and a credential so that jcstar can run the brute-force test`);
-    }
-    if (login.kind === 'no-key-method') return inconclusive(describeNoKeyMethod(service, login.methods, login.seq));
-    if (login.kind === 'unread') return inconclusive(`${service.name}: the SSH methods could not be read: ${login.detail} (evidence #${login.seq})`);
-    return null;
+    return judgeSshLogin(service, login, (methods, seq) => pass(`${service.name}: no password can be tried: the server offers only ${methods.join(', ')} (evidence #${seq})`), 'run the brute-force test');
   }
   if (isCoapsPsk(service)) {
     const negative = await observeRandomPsk(ctx, service);

@@ -4,7 +4,7 @@ import { inconclusive, notApplicable, type CheckOutcome } from '../../verdicts/o
 import { clientCertificateOf, DIRECT_TLS, observeClientCertificateDemand, standingOf } from './client-certificate.js';
 import { describePskResult, doesNotCheckKeys, observeRandomPsk } from './dtls-psk.js';
 import { isCoapsPsk, isKeyOnlyLogin, unprobedKeyLogin } from './mechanisms.js';
-import { describeNoKeyMethod, observeSshLogin } from './ssh-methods.js';
+import { judgeSshLogin, observeSshLogin } from './ssh-methods.js';
 
 /**
  * S1.1-02 where the login is a key, or a password only behind a key: NOT_APPLICABLE with what the
@@ -15,13 +15,7 @@ export async function keyLoginDefaults(ctx: CheckContext, service: Service): Pro
   const keyOnly = isKeyOnlyLogin(service);
   if (service.protocol === 'ssh') {
     const login = await observeSshLogin(ctx, service, keyOnly);
-    if (login.kind === 'key-only') return notApplicable(`${service.name}: no password login to hold a default: the server offers only ${login.methods.join(', ')} (evidence #${login.seq})`);
-    if (login.kind === 'password-offered') {
-      return inconclusive(`${service.name} is declared publickey but the server offers ${login.methods.join(', ')} (evidence #${login.seq}); declare auth: password and a credential so that jcstar can try the default credentials`);
-    }
-    if (login.kind === 'no-key-method') return inconclusive(describeNoKeyMethod(service, login.methods, login.seq));
-    if (login.kind === 'unread') return inconclusive(`${service.name}: the SSH methods could not be read: ${login.detail} (evidence #${login.seq})`);
-    return null;
+    return judgeSshLogin(service, login, (methods, seq) => notApplicable(`${service.name}: no password login to hold a default: the server offers only ${methods.join(', ')} (evidence #${seq})`), 'try the default credentials');
   }
   if (isCoapsPsk(service)) {
     const negative = await observeRandomPsk(ctx, service);

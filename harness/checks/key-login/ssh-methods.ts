@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { probeSshNone, type SshNoneResult } from '../../probes/ssh/none-auth.js';
 import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
+import { inconclusive, type CheckOutcome } from '../../verdicts/outcome.js';
 
 /** Methods through which a password can be guessed over SSH (RFC 4252 §8, RFC 4256). */
 export const PASSWORD_METHODS = ['password', 'keyboard-interactive'];
@@ -54,9 +55,24 @@ export async function observeSshLogin(ctx: CheckContext, service: Service, keyOn
   return { kind: 'key-only', methods: first, seq };
 }
 
-/** Names what a `no-key-method` answer showed, for an INCONCLUSIVE reason. */
-export function describeNoKeyMethod(service: Service, methods: string[], seq: number): string {
-  return `${service.name}: the server offers no password method, but no key method either (methods listed: ${methods.join(', ') || 'none'}; evidence #${seq}), so jcstar cannot tell how anyone logs in`;
+/**
+ * The verdict the offered methods give a check that needs a password to try (S1.1-02, S1.1-04): `noPassword`
+ * when only keys are offered, INCONCLUSIVE when the methods contradict the declaration or show nothing, and
+ * null when a password login remains, so that the check runs on it (`trial` names what it would do).
+ */
+export function judgeSshLogin(service: Service, login: SshLogin, noPassword: (methods: string[], seq: number) => CheckOutcome, trial: string): CheckOutcome | null {
+  switch (login.kind) {
+    case 'key-only':
+      return noPassword(login.methods, login.seq);
+    case 'password-offered':
+      return inconclusive(`${service.name} is declared publickey but the server offers ${login.methods.join(', ')} (evidence #${login.seq}); declare auth: password and a credential so that jcstar can ${trial}`);
+    case 'no-key-method':
+      return inconclusive(`${service.name}: the server offers no password method, but no key method either (methods listed: ${login.methods.join(', ') || 'none'}; evidence #${login.seq}), so jcstar cannot tell how anyone logs in`);
+    case 'unread':
+      return inconclusive(`${service.name}: the SSH methods could not be read: ${login.detail} (evidence #${login.seq})`);
+    case 'password':
+      return null;
+  }
 }
 
 function offersPassword(methods: string[]): boolean {
