@@ -1,7 +1,7 @@
 import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import { inconclusive, notApplicable, pass, type CheckOutcome } from '../../verdicts/outcome.js';
-import { DIRECT_TLS, observeClientCertificateDemand, standingOf } from './client-certificate.js';
+import { DIRECT_TLS, judgeCertificateDemand, observeClientCertificateDemand } from './client-certificate.js';
 import { describePskResult, doesNotCheckKeys, observeDeclaredPsk, observeRandomPsk } from './dtls-psk.js';
 import { isCoapsPsk, isKeyOnlyLogin, unprobedKeyLogin } from './mechanisms.js';
 import { judgeSshLogin, observeSshLogin } from './ssh-methods.js';
@@ -34,15 +34,7 @@ export async function keyLoginBruteForce(ctx: CheckContext, service: Service): P
   }
   if (DIRECT_TLS.has(service.protocol)) {
     const demand = await observeClientCertificateDemand(ctx, service);
-    if (demand.observation.outcome === 'required') {
-      const standing = standingOf(demand);
-      // A device that takes any certificate leaves its password as open to guessing as without TLS: the burst runs.
-      if (standing.kind === 'accepts-any' && !keyOnly) return null;
-      if (standing.kind !== 'checked') return inconclusive(`${service.name}: the handshake without a client certificate was refused with ${demand.observation.detail} (evidence #${demand.seq}), but ${standing.detail}`);
-      return pass(`${service.name}: no password can be tried without a client certificate: the handshake without one was refused with ${demand.observation.detail} (evidence #${demand.seq}); ${standing.detail}`);
-    }
-    if (keyOnly) return inconclusive(`${service.name} is declared auth: ${service.auth}, but ${demand.observation.detail}; declare the login it really uses`);
-    return null;
+    return judgeCertificateDemand(service, demand, keyOnly, (refusal) => pass(`${service.name}: ${refusal}`));
   }
   return keyOnly ? notApplicable(unprobedKeyLogin(service)) : null;
 }

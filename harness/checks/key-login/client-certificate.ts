@@ -2,6 +2,7 @@ import type { ClientCertificate } from '../../net/network.js';
 import { probeTlsClientAuth, probeTlsClientCertificate, type TlsClientAuthObservation, type TlsClientCertificateObservation } from '../../probes/tls/client-auth.js';
 import type { DeviceProfile, Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
+import { inconclusive, type CheckOutcome } from '../../verdicts/outcome.js';
 import { selfMadeClientCertificate } from './self-made-certificate.js';
 
 /** Protocols that start TLS at once, where a handshake without a client certificate shows whether one is demanded. */
@@ -59,4 +60,22 @@ export function standingOf(demand: ClientCertificateDemand): DemandStanding {
   if (trial.observation.outcome === 'refused') return { kind: 'checked', detail: `a self-signed certificate nobody issued was refused too (${seen})` };
   if (trial.observation.outcome === 'accepted') return { kind: 'accepts-any', detail: `it accepted a self-signed client certificate nobody issued (${seen})` };
   return { kind: 'unknown', detail: `whether it checks a certificate could not be shown: a self-signed certificate got ${seen}` };
+}
+
+/**
+ * The verdict a demanded client certificate gives a check that needs a password to try (S1.1-02, S1.1-04):
+ * `noPassword` (given the refusal, in words) when the server demands a certificate and refuses a self-made
+ * one too; INCONCLUSIVE when that could not be shown, or when a service declared key-only demands none;
+ * null when a password login remains (no demand, or any certificate is taken), so that the check runs on it.
+ */
+export function judgeCertificateDemand(service: Service, demand: ClientCertificateDemand, keyOnly: boolean, noPassword: (refusal: string) => CheckOutcome): CheckOutcome | null {
+  if (demand.observation.outcome === 'required') {
+    const standing = standingOf(demand);
+    // A device that takes any certificate leaves its password as open to guessing as without TLS.
+    if (standing.kind === 'accepts-any' && !keyOnly) return null;
+    if (standing.kind !== 'checked') return inconclusive(`${service.name}: the handshake without a client certificate was refused with ${demand.observation.detail} (evidence #${demand.seq}), but ${standing.detail}`);
+    return noPassword(`no password can be tried without a client certificate: the handshake without one was refused with ${demand.observation.detail} (evidence #${demand.seq}); ${standing.detail}`);
+  }
+  if (keyOnly) return inconclusive(`${service.name} is declared auth: ${service.auth}, but ${demand.observation.detail}; declare the login it really uses`);
+  return null;
 }

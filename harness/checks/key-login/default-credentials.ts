@@ -1,7 +1,7 @@
 import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import { inconclusive, notApplicable, type CheckOutcome } from '../../verdicts/outcome.js';
-import { clientCertificateOf, DIRECT_TLS, observeClientCertificateDemand, standingOf } from './client-certificate.js';
+import { clientCertificateOf, DIRECT_TLS, judgeCertificateDemand, observeClientCertificateDemand } from './client-certificate.js';
 import { describePskResult, doesNotCheckKeys, observeRandomPsk } from './dtls-psk.js';
 import { isCoapsPsk, isKeyOnlyLogin, unprobedKeyLogin } from './mechanisms.js';
 import { judgeSshLogin, observeSshLogin } from './ssh-methods.js';
@@ -30,15 +30,8 @@ export async function keyLoginDefaults(ctx: CheckContext, service: Service): Pro
     // With the client certificate in hand, the password behind it is tried like any other.
     if (!keyOnly && clientCertificateOf(ctx.profile, service)) return null;
     const demand = await observeClientCertificateDemand(ctx, service);
-    if (demand.observation.outcome === 'required') {
-      const standing = standingOf(demand);
-      if (standing.kind === 'accepts-any' && !keyOnly) return null;
-      if (standing.kind !== 'checked') return inconclusive(`${service.name}: the handshake without a client certificate was refused with ${demand.observation.detail} (evidence #${demand.seq}), but ${standing.detail}`);
-      const hint = keyOnly ? '' : '; give the credential clientCertificate and clientKey to have the defaults tried behind mutual TLS';
-      return notApplicable(`${service.name}: no password can be tried without a client certificate: the handshake without one was refused with ${demand.observation.detail} (evidence #${demand.seq}); ${standing.detail}${hint}`);
-    }
-    if (keyOnly) return inconclusive(`${service.name} is declared auth: ${service.auth}, but ${demand.observation.detail}; declare the login it really uses`);
-    return null;
+    const hint = keyOnly ? '' : '; give the credential clientCertificate and clientKey to have the defaults tried behind mutual TLS';
+    return judgeCertificateDemand(service, demand, keyOnly, (refusal) => notApplicable(`${service.name}: ${refusal}${hint}`));
   }
   return keyOnly ? notApplicable(unprobedKeyLogin(service)) : null;
 }
