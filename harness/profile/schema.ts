@@ -219,3 +219,4 @@ export type FleetUnit = z.infer<typeof FleetUnit>;
 export type Declarations = z.infer<typeof Declarations>;
 export type Protocol = (typeof PROTOCOLS)[number];
 export type PskKeyFormat = (typeof PSK_KEY_FORMATS)[number];
+export type AuthMechanism = (typeof AUTH_MECHANISMS)[number];

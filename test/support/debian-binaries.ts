@@ -17,6 +17,7 @@ export const DEBIAN_BINARIES = {
   mosquitto: 'mosquitto',
   mosquitto_passwd: 'mosquitto',
   nginx: 'nginx',
+  nmap: 'nmap',
   openssl: 'openssl',
   setpriv: 'util-linux',
   sh: 'dash',
