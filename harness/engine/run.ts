@@ -7,6 +7,7 @@ import { Redactor } from '../evidence/redactor.js';
 import type { RunRecord } from '../evidence/records.js';
 import { EvidenceStore, readRecords } from '../evidence/store.js';
 import { HoldOffLedger } from '../checks/hold-off/ledger.js';
+import { AttackSurface } from '../inventory/surface.js';
 import { GuardedNetwork } from '../net/network.js';
 import type { DeviceProfile } from '../profile/types.js';
 import { buildResults } from '../results/build.js';
@@ -112,7 +113,7 @@ export async function runChecks(options: RunOptions): Promise<RunOutcome> {
       statusReason = unreachable;
       emit({ type: 'aborted', reason: unreachable });
     } else {
-      await runUnderMocha(planned, { profile, net, holdOffs: new HoldOffLedger(), store, signal, write, emit });
+      await runUnderMocha(planned, { profile, net, holdOffs: new HoldOffLedger(), surface: new AttackSurface(), store, signal, write, emit });
     }
   } catch (err) {
     // A fault in the harness still leaves a finished, honest run folder (exit code 3), not a bare log.
@@ -138,6 +139,7 @@ interface MochaRunContext {
   profile: DeviceProfile;
   net: GuardedNetwork;
   holdOffs: HoldOffLedger;
+  surface: AttackSurface;
   store: EvidenceStore;
   signal: AbortSignal;
   write: (record: RunRecord) => void;
@@ -183,7 +185,7 @@ async function runOne(check: PlannedCheck, index: number, total: number, run: Mo
     },
   };
   const budgetMs = spec.budgetMs ?? run.profile.policy.budgets.checkMs;
-  const outcome = await executeCheck(check, { checkId: spec.id, requirement, target: spec.target, profile: run.profile, policy: run.profile.policy, crypto: run.profile.crypto, net: run.net, holdOffs: run.holdOffs, evidence }, budgetMs, run.signal);
+  const outcome = await executeCheck(check, { checkId: spec.id, requirement, target: spec.target, profile: run.profile, policy: run.profile.policy, crypto: run.profile.crypto, net: run.net, holdOffs: run.holdOffs, surface: run.surface, evidence }, budgetMs, run.signal);
   // The next check on the same login waits for it; this says why it will.
   for (const { service, holdOff } of run.holdOffs.leftBy(spec.id)) {
     evidence.record({ kind: 'note', summary: `${spec.id} leaves ${service} held off (${holdOff.kind}: ${holdOff.signal}); the next check on it waits for it to recover`, target: spec.target, data: { service, holdOff } });

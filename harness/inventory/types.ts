@@ -80,3 +80,11 @@ export interface DeviceStatement {
   field: 'vendor' | 'model' | 'firmware' | 'text';
   value: string;
 }
+
+/** The attack surface as the inventory checks found it, shared read-only with every later check of the run. */
+export interface SurfaceView {
+  readonly tcp: TcpScanResult | null;
+  readonly udp: UdpScanResult | null;
+  /** One per open TCP port and per answering UDP port, in port order. */
+  readonly identities: readonly ServiceIdentity[];
+}

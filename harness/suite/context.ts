@@ -1,5 +1,6 @@
 import type { HoldOffLedger } from '../checks/hold-off/ledger.js';
 import type { EffectiveCryptoRules } from '../crypto/effective.js';
+import type { SurfaceView } from '../inventory/types.js';
 import type { EvidenceInput, EvidenceRecord } from '../evidence/records.js';
 import type { GuardedNetwork } from '../net/network.js';
 import type { Policy } from '../policy/schema.js';
@@ -24,6 +25,8 @@ export interface CheckContext {
   net: GuardedNetwork;
   /** Logins some check left held off (locked, rate-limited), shared by every check of the run. */
   holdOffs: HoldOffLedger;
+  /** What the inventory checks found answering on the device (empty before they run). */
+  surface: SurfaceView;
   evidence: CheckEvidence;
   /** Aborted when the check's budget runs out or the run is interrupted. */
   signal: AbortSignal;
