@@ -1,76 +1,51 @@
 /**
  * S1.1-01 適切な認証に基づくアクセス制御 — access control based on appropriate authentication
  * (EN 303 645 5.5-4/5.5-5). The vendor lists every access path to the assets; jcstar checks that list
- * against the TCP ports the device really opens (TS 103 701 5.5-4-2: undocumented mechanisms are found),
- * and asks every service, declared or found on a Telnet port, for its assets without credentials
- * (5.5-4-2: unauthenticated subjects are denied). What the profile declares public, with a
+ * against every TCP port and the usual IoT UDP ports the device really opens (TS 103 701 5.5-4-2:
+ * undocumented mechanisms are found), and asks every service, declared or found, for its assets without
+ * credentials (5.5-4-2: unauthenticated subjects are denied). What the profile declares public, with a
  * justification, may answer.
  */
 import { accessCheckFor } from '../harness/checks/access/probe-for.js';
-import { checkUndeclaredTelnet, undeclaredTelnetPorts } from '../harness/checks/access/telnet.js';
 import { recordDeclaration } from '../harness/checks/declarations.js';
+import { inventoryBudgetMs } from '../harness/checks/inventory/budget.js';
+import { inventoryTcp } from '../harness/checks/inventory/tcp.js';
+import { inventoryUdp } from '../harness/checks/inventory/udp.js';
 import { keyLoginAccess } from '../harness/checks/key-login/access.js';
-import { scanTcpPorts } from '../harness/probes/tcp/port-scan.js';
 import { requirementSuite, serviceTarget } from '../harness/suite/define.js';
-import { fail, inconclusive, manual, pass } from '../harness/verdicts/outcome.js';
+import { inconclusive, manual } from '../harness/verdicts/outcome.js';
 
 const REQUIREMENT = 'S1.1-01';
-const BANNER_WAIT_MS = 300;
 
 export default requirementSuite(REQUIREMENT, (suite) => {
   const { profile } = suite;
-  const declaredTcp = profile.services.filter((s) => s.transport === 'tcp');
   suite.check(
     {
       id: `${REQUIREMENT}/interface-inventory/tcp`,
-      title: 'Every open TCP port is a declared service',
+      title: `Every open TCP port (of ${profile.policy.portScan.tcpPorts}) is a declared service`,
       target: { host: profile.target.address, port: null, protocol: 'tcp' },
+      phase: 'inventory',
+      budgetMs: inventoryBudgetMs(profile.policy),
     },
-    async (ctx) => {
-      const ports = [...new Set([...ctx.policy.portScan.ports, ...declaredTcp.map((s) => s.port)])];
-      const observed = await scanTcpPorts(ctx.net, ctx.profile.target.address, ports, {
-        concurrency: ctx.policy.portScan.concurrency,
-        timeoutMs: ctx.policy.budgets.connectTimeoutMs,
-        bannerWaitMs: BANNER_WAIT_MS,
-        signal: ctx.signal,
-      });
-      const open = observed.filter((p) => p.state === 'open');
-      const filtered = observed.filter((p) => p.state === 'filtered');
-      const declaredPorts = new Map(declaredTcp.map((s) => [s.port, s.name]));
-      const undeclared = open.filter((p) => !declaredPorts.has(p.port));
-      const closedDeclared = declaredTcp.filter((s) => !open.some((p) => p.port === s.port));
-      ctx.evidence.record({
-        kind: 'observation',
-        summary: `TCP connect scan of ${ports.length} ports: ${open.length} open, ${filtered.length} filtered`,
-        target: ctx.target,
-        data: { scanned: ports.length, open: open.map((p) => p.port), filtered: filtered.map((p) => p.port) },
-        artifacts: [{ name: 'tcp-ports.json', bytes: JSON.stringify(observed, null, 2), mediaType: 'application/json' }],
-      });
-      for (const port of open) {
-        ctx.evidence.record({
-          kind: 'observation',
-          summary: `port ${port.port}/tcp open: ${declaredPorts.has(port.port) ? `declared as ${declaredPorts.get(port.port)}` : 'NOT declared'}`,
-          target: { host: ctx.profile.target.address, port: port.port, protocol: 'tcp' },
-          received: port.banner,
-        });
-      }
-      for (const service of closedDeclared) {
-        ctx.evidence.record({ kind: 'note', summary: `declared service ${service.name} (${service.port}/tcp) did not accept a connection`, target: ctx.target });
-      }
-      if (undeclared.length > 0) {
-        const list = undeclared.map((p) => `${p.port}/tcp${p.banner ? ` ("${p.banner.split(/\r?\n/).find((l) => l.trim())?.slice(0, 40)}")` : ''}`);
-        return fail(`undeclared open port(s): ${list.join(', ')}; every access path must be declared with its authentication`);
-      }
-      if (open.length === 0) return inconclusive(`no port of the ${ports.length} probed was open; the inventory cannot be confirmed`);
-      return pass(`all ${open.length} open TCP port(s) among the ${ports.length} probed are declared (a full 1–65535 scan is not part of this check)`);
-    },
+    (ctx) => inventoryTcp(ctx, suite.surface),
   );
-  for (const service of profile.services) {
+  suite.check(
+    {
+      id: `${REQUIREMENT}/interface-inventory/udp`,
+      title: 'Every UDP port that answers its protocol\'s probe is a declared service',
+      target: { host: profile.target.address, port: null, protocol: 'udp' },
+      phase: 'inventory',
+    },
+    (ctx) => inventoryUdp(ctx, suite.surface),
+  );
+  // Undeclared services are tried with the protocol identification found, where jcstar has a probe for it.
+  const discovered = suite.discovered.filter((s) => typeof accessCheckFor(s) === 'function' && s.protocol !== 'coaps');
+  for (const service of [...profile.services, ...discovered]) {
     const access = accessCheckFor(service);
     suite.check(
       {
         id: `${REQUIREMENT}/unauthenticated-access/${service.name}`,
-        title: `Nothing protected answers without authentication on ${service.name} (${service.protocol}/${service.port}, declared ${service.auth})`,
+        title: `Nothing protected answers without authentication on ${service.name} (${service.protocol}/${service.port}, ${service.discovered ? `undeclared ${service.transport} port found by the inventory` : `declared ${service.auth}`})`,
         target: serviceTarget(profile, service),
       },
       async (ctx) => {
@@ -83,17 +58,6 @@ export default requirementSuite(REQUIREMENT, (suite) => {
       },
     );
   }
-  const telnetPorts = undeclaredTelnetPorts(profile);
-  if (telnetPorts.length) {
-    suite.check(
-      {
-        id: `${REQUIREMENT}/unauthenticated-access/undeclared-telnet`,
-        title: `No shell without login on an undeclared Telnet port (${telnetPorts.map((p) => `${p}/tcp`).join(', ')})`,
-        target: { host: profile.target.address, port: null, protocol: 'telnet' },
-      },
-      (ctx) => checkUndeclaredTelnet(ctx, telnetPorts),
-    );
-  }
   suite.check(
     { id: `${REQUIREMENT}/access-control/declaration`, title: 'Declared assets and access paths with their authentication', basis: 'declared' },
     async (ctx) => {
@@ -102,4 +66,4 @@ export default requirementSuite(REQUIREMENT, (suite) => {
       return manual(`${declared.assets.length} asset(s) and ${declared.accessPaths.length} access path(s) declared: a person must review them against the technical documentation`);
     },
   );
-});
+}, { readsSurface: true });

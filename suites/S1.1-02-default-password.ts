@@ -31,7 +31,9 @@ const FIRST_USE_DEFAULTS = 3;
 
 export default requirementSuite(REQUIREMENT, (suite) => {
   const { profile } = suite;
-  for (const service of profile.services.filter((s) => PASSWORD_MECHANISMS.has(s.auth))) {
+  // Undeclared services found by the inventory get the same universal defaults as declared ones.
+  const services = [...profile.services, ...suite.discovered];
+  for (const service of services.filter((s) => PASSWORD_MECHANISMS.has(s.auth))) {
     const probe = loginProbeFor(service, clientCertificateOf(profile, service));
     suite.check(
       {
@@ -46,7 +48,7 @@ export default requirementSuite(REQUIREMENT, (suite) => {
     );
   }
   // Key logins (public key, client certificate, pre-shared key): no password to hold a default.
-  for (const service of profile.services.filter(isKeyOnlyLogin)) {
+  for (const service of services.filter(isKeyOnlyLogin)) {
     suite.check(
       {
         id: `${REQUIREMENT}/default-credentials/${service.name}`,
@@ -57,7 +59,7 @@ export default requirementSuite(REQUIREMENT, (suite) => {
     );
   }
   // SNMP communities and USM users are no password login: harness/checks/default-password/snmp.ts tries them.
-  for (const service of profile.services.filter((s) => s.protocol === 'snmp' && (s.auth === 'community' || s.auth === 'usm'))) {
+  for (const service of services.filter((s) => s.protocol === 'snmp' && (s.auth === 'community' || s.auth === 'usm'))) {
     suite.check(
       {
         id: `${REQUIREMENT}/default-credentials/${service.name}`,
@@ -92,7 +94,7 @@ export default requirementSuite(REQUIREMENT, (suite) => {
       );
     }
   }
-});
+}, { readsSurface: true });
 
 async function checkFleet(ctx: CheckContext, scheme: string | undefined): Promise<CheckOutcome> {
   if (scheme === undefined) return inconclusive('the profile declares no defaultPasswordScheme; declare unique-per-device (and list fleet[]) to have the initial passwords checked');

@@ -34,7 +34,8 @@ const GRADERS: Partial<Record<Protocol, CryptoCheck>> = {
 
 export default requirementSuite(REQUIREMENT, (suite) => {
   const { profile } = suite;
-  for (const service of profile.services) {
+  // Undeclared services found by the inventory are graded like declared ones.
+  for (const service of [...profile.services, ...suite.discovered]) {
     const grader = GRADERS[service.protocol];
     if (grader) {
       suite.check(
@@ -73,4 +74,4 @@ export default requirementSuite(REQUIREMENT, (suite) => {
       return manual(`the vendor declares: "${declared.description}"${reference}; a person must check it covers the paths the lab cannot observe (cloud, companion app)`);
     },
   );
-});
+}, { readsSurface: true });

@@ -8,6 +8,7 @@ import { abortOnSigint } from './interrupt.js';
 
 export interface RunFlags {
   out?: string;
+  resume?: string;
   json?: boolean;
   color: boolean;
 }
@@ -20,6 +21,7 @@ export async function executeRun(profile: DeviceProfile, only: string[] | null, 
       profile,
       only,
       out: flags.out,
+      resume: flags.resume,
       reportsDir: resolve('reports'),
       signal: interrupt.signal,
       onProgress: progressPrinter(process.stderr, flags.color),

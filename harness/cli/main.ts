@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ProfileError } from '../profile/errors.js';
 import { RunFolderError } from '../engine/run-folder.js';
+import { ResumeError } from '../engine/scan-resume.js';
 import { TOOL_VERSION } from '../version.js';
 import { registerDemo } from './commands/demo.js';
 import { registerReport } from './commands/report.js';
@@ -48,7 +49,7 @@ function handle(err: unknown): number {
     process.stderr.write(`${err.message}\n`);
     return EXIT.USAGE;
   }
-  if (err instanceof UsageError || err instanceof RunFolderError) {
+  if (err instanceof UsageError || err instanceof RunFolderError || err instanceof ResumeError) {
     process.stderr.write(`jcstar: ${err.message}\n`);
     return EXIT.USAGE;
   }

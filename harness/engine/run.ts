@@ -7,6 +7,8 @@ import { Redactor } from '../evidence/redactor.js';
 import type { RunRecord } from '../evidence/records.js';
 import { EvidenceStore, readRecords } from '../evidence/store.js';
 import { HoldOffLedger } from '../checks/hold-off/ledger.js';
+import { loadDebugServices } from '../inventory/debug-services.js';
+import { diffInterfaces } from '../inventory/interfaces.js';
 import { AttackSurface } from '../inventory/surface.js';
 import { GuardedNetwork } from '../net/network.js';
 import type { DeviceProfile } from '../profile/types.js';
@@ -20,6 +22,7 @@ import { TOOL } from '../version.js';
 import { executeCheck } from './execute-check.js';
 import { RUN_FILES, writeRunReports } from './finalize.js';
 import { loadSuites } from './load-suites.js';
+import { loadTcpResume, tcpProgressSaver } from './scan-resume.js';
 import { PREFLIGHT_ID, preflight } from './preflight.js';
 import type { ProgressListener } from './progress.js';
 import { createRunFolder, newRunId } from './run-folder.js';
@@ -34,6 +37,8 @@ export interface RunOptions {
   suites?: RequirementSuite[];
   signal?: AbortSignal;
   onProgress?: ProgressListener;
+  /** Run folder of an interrupted run whose TCP scan this run goes on from (`--resume`). */
+  resume?: string;
 }
 
 export interface RunOutcome {
@@ -61,12 +66,20 @@ export async function runChecks(options: RunOptions): Promise<RunOutcome> {
   const signal = options.signal ?? new AbortController().signal;
   const emit = options.onProgress ?? (() => {});
   const catalogue = loadCatalogue();
-  // Planned before the run folder exists, so a suite that cannot plan leaves nothing half-made behind.
+  // Planned before the run folder exists, so a suite that cannot plan leaves nothing half-made behind
+  // (the checks are planned again once the inventory has filled the surface).
   const only = options.only ?? null;
-  const suites = (options.suites ?? (await loadSuites())).filter((s) => only === null || only.includes(s.requirement));
-  const planned: PlannedCheck[] = suites.flatMap((s) => s.plan(profile));
+  const allSuites = options.suites ?? (await loadSuites());
+  const suites = allSuites.filter((s) => only === null || only.includes(s.requirement));
+  const resumeTcp = options.resume ? loadTcpResume(options.resume, profile.target.address, profile.policy.portScan.tcpPorts) : null;
+  const surface = new AttackSurface(resumeTcp, (progress) => saveTcpProgress(progress));
+  // The inventory runs first whenever a selected suite tests what it finds; the other checks are planned after it.
+  const inventory = suites.some((s) => s.readsSurface) ? allSuites.flatMap((s) => s.plan(profile, surface)).filter((c) => c.spec.phase === 'inventory') : [];
+  const planChecks = () => suites.flatMap((s) => s.plan(profile, surface)).filter((c) => c.spec.phase !== 'inventory');
+  planChecks();
   const runId = newRunId();
   const runDir = createRunFolder(runId, options.out, options.reportsDir);
+  const saveTcpProgress = tcpProgressSaver(runDir, runId);
   // The profile holds only secret references (the loader refuses literals), so it is safe to keep.
   writeFileSync(join(runDir, RUN_FILES.profile), profile.source.text);
   const { secrets, published } = redactableSecrets(profile);
@@ -93,16 +106,19 @@ export async function runChecks(options: RunOptions): Promise<RunOutcome> {
     selection: only,
     declarations: profile.declarations,
   });
-  for (const c of planned) {
-    write({ type: 'check-planned', at: now(), checkId: c.spec.id, requirement: c.requirement, title: c.spec.title, mandatory: c.spec.mandatory, basis: c.spec.basis, target: c.spec.target });
-  }
+  const recordPlan = (checks: PlannedCheck[]) => {
+    for (const c of checks) {
+      write({ type: 'check-planned', at: now(), checkId: c.spec.id, requirement: c.requirement, title: c.spec.title, mandatory: c.spec.mandatory, basis: c.spec.basis, target: c.spec.target });
+    }
+  };
+  recordPlan(inventory);
   if (profile.crypto.changes.length > 0) {
     store.record(PREFLIGHT_ID, null, { kind: 'note', summary: `crypto rules ${profile.crypto.version}: ${describeCryptoChanges(profile.crypto)}`, data: cryptoRulesRef(profile.crypto) });
   }
   for (const secret of published) {
     store.record(PREFLIGHT_ID, null, { kind: 'note', summary: `${secret.label} is a published universal default password, so it is not redacted` });
   }
-  emit({ type: 'planned', total: planned.length });
+  emit({ type: 'planned', total: inventory.length });
 
   let status: 'complete' | 'interrupted' | 'aborted' = 'complete';
   let statusReason: string | null = null;
@@ -113,7 +129,13 @@ export async function runChecks(options: RunOptions): Promise<RunOutcome> {
       statusReason = unreachable;
       emit({ type: 'aborted', reason: unreachable });
     } else {
-      await runUnderMocha(planned, { profile, net, holdOffs: new HoldOffLedger(), surface: new AttackSurface(), store, signal, write, emit });
+      const context = { profile, net, holdOffs: new HoldOffLedger(), surface, store, signal, write, emit };
+      await runUnderMocha(inventory, 0, context);
+      if (inventory.length > 0) write({ type: 'interfaces', at: now(), rows: diffInterfaces(profile, surface, loadDebugServices()).rows });
+      const checks = signal.aborted ? [] : planChecks();
+      recordPlan(checks);
+      emit({ type: 'planned', total: inventory.length + checks.length });
+      await runUnderMocha(checks, inventory.length, context);
     }
   } catch (err) {
     // A fault in the harness still leaves a finished, honest run folder (exit code 3), not a bare log.
@@ -147,7 +169,8 @@ interface MochaRunContext {
 }
 
 /** Mocha sequences the checks (one suite per requirement); verdicts go to the evidence log, not to mocha. */
-async function runUnderMocha(planned: PlannedCheck[], run: MochaRunContext): Promise<void> {
+async function runUnderMocha(planned: PlannedCheck[], offset: number, run: MochaRunContext): Promise<void> {
+  if (planned.length === 0) return;
   const mocha = new Mocha({ reporter: Mocha.reporters.Base, timeout: 0 });
   const byRequirement = new Map<string, Mocha.Suite>();
   planned.forEach((check, index) => {
@@ -156,7 +179,7 @@ async function runUnderMocha(planned: PlannedCheck[], run: MochaRunContext): Pro
       suite = Mocha.Suite.create(mocha.suite, check.requirement);
       byRequirement.set(check.requirement, suite);
     }
-    suite.addTest(new Mocha.Test(check.spec.id, () => runOne(check, index, planned.length, run)));
+    suite.addTest(new Mocha.Test(check.spec.id, () => runOne(check, offset + index, offset + planned.length, run)));
   });
   await new Promise<void>((resolve) => {
     const runner = mocha.run(() => resolve());

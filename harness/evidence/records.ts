@@ -1,6 +1,7 @@
 import type { Basis, Verdict } from '../verdicts/verdict.js';
 import type { Artifact, Results, Target } from '../results/schema.js';
 import type { Declarations } from '../profile/schema.js';
+import type { InterfaceRow } from '../inventory/interfaces.js';
 
 /**
  * The lines of evidence.jsonl, the run's append-only log. Everything a report shows is derived from
@@ -71,7 +72,14 @@ export interface RunEndRecord {
   statusReason: string | null;
 }
 
-export type RunRecord = RunStartRecord | CheckPlannedRecord | CheckStartRecord | EvidenceRecord | VerdictRecord | RunEndRecord;
+/** The interface table, written once the inventory checks have run (before the checks it plans). */
+export interface InterfacesRecord {
+  type: 'interfaces';
+  at: string;
+  rows: InterfaceRow[];
+}
+
+export type RunRecord = RunStartRecord | CheckPlannedRecord | CheckStartRecord | EvidenceRecord | VerdictRecord | InterfacesRecord | RunEndRecord;
 
 /** What a probe or check hands over; the store adds sequence, time and check identity. */
 export interface EvidenceInput {

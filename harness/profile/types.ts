@@ -1,11 +1,14 @@
 import type { EffectiveCryptoRules } from '../crypto/effective.js';
 import type { Policy } from '../policy/schema.js';
+import type { ServiceIdentity } from '../inventory/types.js';
 import type { Secret } from '../secrets/secret.js';
 import type { Declarations, ProfileDocument, PskKeyFormat, SNMP_AUTH_PROTOCOLS, SNMP_PRIV_PROTOCOLS, ServiceSpec } from './schema.js';
 
 /** A service with its transport settled. */
 export interface Service extends ServiceSpec {
   transport: 'tcp' | 'udp';
+  /** Found by the inventory, not declared: how it was identified. */
+  discovered?: ServiceIdentity;
 }
 
 /** Another unit of the same model, with the password it shipped with (S1.1-02 unique-per-device). */

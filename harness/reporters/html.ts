@@ -154,6 +154,22 @@ ${tables.map(({ c, table }) => html`<p>${badge(c.verdict)} <a href="#${anchor('c
 </section>`;
 }
 
+/** The inventory: every port found answering, what answers there, and whether the profile declares it. */
+function interfaces(r: Results): Markup | null {
+  if (r.interfaces.length === 0) return null;
+  const verdictOf = new Map(r.checks.map((c) => [c.id, c.verdict]));
+  return html`<section id="interfaces"><h2>Interfaces found on the device</h2>
+<table class="interfaces"><thead><tr><th>Port</th><th>State</th><th>Service</th><th>Product</th><th>Declared</th><th>Checks that ran on it</th></tr></thead>
+<tbody>${r.interfaces.map((i) => html`<tr>
+<td>${i.port}/${i.transport}</td><td>${i.state}</td>
+<td>${i.service === null ? '—' : `${i.tls ? 'TLS ' : ''}${i.service}`}${i.debug ? html`<br><strong>debug/factory:</strong> ${i.debug}` : ''}</td>
+<td>${i.product ?? i.banner ?? '—'}</td>
+<td>${i.declared ?? html`<strong>not declared</strong>`}</td>
+<td>${i.checks.length === 0 ? '—' : i.checks.map((id) => html`${badge(verdictOf.get(id) ?? 'INCONCLUSIVE')} <a href="#${anchor('check', id)}">${id}</a><br>`)}</td>
+</tr>`)}</tbody></table>
+</section>`;
+}
+
 function checkBlock(c: CheckResult): Markup {
   // Evidence of anything but a PASS is what a reader came for, so it starts expanded.
   const open = c.verdict === 'PASS' || c.verdict === 'NOT_APPLICABLE' ? '' : new Markup(' open');
@@ -274,6 +290,7 @@ ${header(results)}
 <main>
 ${summary(results)}
 ${requirements(results)}
+${interfaces(results)}
 ${encryption(results.checks)}
 ${observed(byBasis('observed'))}
 ${declared(results, byBasis('declared'))}

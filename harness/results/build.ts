@@ -1,8 +1,8 @@
 import type { Catalogue } from '../catalogue/schema.js';
-import type { CheckPlannedRecord, EvidenceRecord, RunEndRecord, RunRecord, RunStartRecord, VerdictRecord } from '../evidence/records.js';
+import type { CheckPlannedRecord, EvidenceRecord, InterfacesRecord, RunEndRecord, RunRecord, RunStartRecord, VerdictRecord } from '../evidence/records.js';
 import { rollUp } from '../verdicts/rollup.js';
 import { VERDICTS, type Verdict } from '../verdicts/verdict.js';
-import { RESULTS_FORMAT_VERSION, type CheckResult, type Declaration, type RequirementResult, type Results } from './schema.js';
+import { RESULTS_FORMAT_VERSION, type CheckResult, type Declaration, type InterfaceEntry, type RequirementResult, type Results } from './schema.js';
 
 function counts(verdicts: Verdict[]): Record<Verdict, number> {
   const out = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
@@ -94,5 +94,15 @@ export function buildResults(records: RunRecord[], catalogue: Catalogue): Result
     checks,
     runEvidence: evidence.filter((e) => !plannedIds.has(e.checkId)).map(toItem),
     declarations: declared,
+    interfaces: interfacesOf(records, checks),
   };
+}
+
+/** The inventory's interface table, each row with the checks whose target was that port. */
+function interfacesOf(records: RunRecord[], checks: CheckResult[]): InterfaceEntry[] {
+  const table = records.filter((r): r is InterfacesRecord => r.type === 'interfaces').at(-1);
+  return (table?.rows ?? []).map((row) => ({
+    ...row,
+    checks: checks.filter((c) => c.target?.port === row.port && c.target.transport === row.transport).map((c) => c.id),
+  }));
 }

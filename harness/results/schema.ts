@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { VERDICTS } from '../verdicts/verdict.js';
 
 /** results.json: the machine report. Its JSON Schema (schemas/results.schema.json) is generated from this. */
-/** 2: every check carries `warnings`. */
-export const RESULTS_FORMAT_VERSION = 2;
+/** 2: every check carries `warnings`. 3: `interfaces`, the inventory table; targets carry their transport. */
+export const RESULTS_FORMAT_VERSION = 3;
 
 const verdict = z.enum(VERDICTS);
 
@@ -12,6 +12,7 @@ export const Target = z
     host: z.string(),
     port: z.number().int().nullable(),
     protocol: z.string(),
+    transport: z.enum(['tcp', 'udp']).optional().describe('tcp or udp; absent for host-wide targets and in runs recorded before results format 3'),
   })
   .describe('Address, port and protocol that a check or exchange was aimed at');
 
@@ -74,6 +75,21 @@ export const Declaration = z.object({
   value: z.unknown().describe('As declared in the profile, secrets redacted'),
 });
 
+export const InterfaceEntry = z
+  .object({
+    port: z.number().int().min(1).max(65535),
+    transport: z.enum(['tcp', 'udp']),
+    state: z.enum(['open', 'closed', 'filtered', 'open|filtered']).describe('As nmap names port states; a silent UDP port is open|filtered, never open'),
+    service: z.string().nullable().describe('What identification found answering ("ssh", "coap+tcp", "unknown"); null when not identified'),
+    tls: z.boolean().describe('TLS (DTLS on UDP) wraps the service'),
+    product: z.string().nullable(),
+    banner: z.string().nullable(),
+    declared: z.string().nullable().describe('Name of the declared service on this port; null when the profile does not declare it'),
+    debug: z.string().nullable().describe('A known debug or factory service, as catalogue/inventory/debug-services.yaml names it'),
+    checks: z.array(z.string()).describe('IDs of the checks that tested this interface'),
+  })
+  .describe('One port the inventory found answering, or a declared one it looked for');
+
 export const Results = z.object({
   formatVersion: z.literal(RESULTS_FORMAT_VERSION),
   tool: z.object({ name: z.literal('jcstar'), version: z.string() }),
@@ -108,6 +124,7 @@ export const Results = z.object({
   checks: z.array(CheckResult),
   runEvidence: z.array(EvidenceItem).describe('Evidence of the run itself: the reachability preflight and run-level notes'),
   declarations: z.array(Declaration),
+  interfaces: z.array(InterfaceEntry).describe('The interface inventory (S1.1-01, S1.1-13); empty when the inventory did not run'),
 });
 
 export type Target = z.infer<typeof Target>;
@@ -116,4 +133,5 @@ export type EvidenceItem = z.infer<typeof EvidenceItem>;
 export type CheckResult = z.infer<typeof CheckResult>;
 export type RequirementResult = z.infer<typeof RequirementResult>;
 export type Declaration = z.infer<typeof Declaration>;
+export type InterfaceEntry = z.infer<typeof InterfaceEntry>;
 export type Results = z.infer<typeof Results>;

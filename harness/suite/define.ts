@@ -1,3 +1,5 @@
+import type { AttackSurface } from '../inventory/surface.js';
+import { discoveredServices } from '../inventory/discovered-services.js';
 import type { Basis } from '../verdicts/verdict.js';
 import type { CheckOutcome } from '../verdicts/outcome.js';
 import type { DeviceProfile, Service } from '../profile/types.js';
@@ -14,6 +16,8 @@ export interface CheckSpec {
   target?: Target | null;
   /** Overrides the policy's per-check budget. */
   budgetMs?: number;
+  /** Inventory checks run first and fill the attack surface that plans every other check. */
+  phase?: 'inventory' | 'checks';
 }
 
 export type CheckBody = (ctx: CheckContext) => Promise<CheckOutcome>;
@@ -26,28 +30,37 @@ export interface PlannedCheck {
 
 export interface SuiteBuilder {
   profile: DeviceProfile;
+  /** The run's attack surface: empty while the inventory is planned, filled when the other checks are. */
+  surface: AttackSurface;
+  /** Undeclared services the inventory identified, to be tested like declared ones. */
+  discovered: Service[];
   check(spec: CheckSpec, body: CheckBody): void;
 }
 
 /** One file in suites/: the checks of one requirement, planned against a profile at run time. */
 export interface RequirementSuite {
   requirement: string;
-  plan(profile: DeviceProfile): PlannedCheck[];
+  /** The suite tests what the inventory finds, so the inventory runs whenever this suite does. */
+  readsSurface: boolean;
+  plan(profile: DeviceProfile, surface: AttackSurface): PlannedCheck[];
 }
 
-export function requirementSuite(requirement: string, build: (suite: SuiteBuilder) => void): RequirementSuite {
+export function requirementSuite(requirement: string, build: (suite: SuiteBuilder) => void, options: { readsSurface?: boolean } = {}): RequirementSuite {
   return {
     requirement,
-    plan(profile) {
+    readsSurface: options.readsSurface ?? false,
+    plan(profile, surface) {
       const planned: PlannedCheck[] = [];
       build({
         profile,
+        surface,
+        discovered: discoveredServices(profile, surface.identities),
         check(spec, body) {
           if (!spec.id.startsWith(`${requirement}/`)) throw new Error(`check ${spec.id} must start with ${requirement}/`);
           planned.push({
             requirement,
             body,
-            spec: { mandatory: true, basis: 'observed', target: null, ...spec },
+            spec: { mandatory: true, basis: 'observed', target: null, phase: 'checks', ...spec },
           });
         },
       });
@@ -57,5 +70,5 @@ export function requirementSuite(requirement: string, build: (suite: SuiteBuilde
 }
 
 export function serviceTarget(profile: DeviceProfile, service: Service): Target {
-  return { host: profile.target.address, port: service.port, protocol: service.protocol };
+  return { host: profile.target.address, port: service.port, protocol: service.protocol, transport: service.transport };
 }

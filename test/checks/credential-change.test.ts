@@ -12,6 +12,7 @@ import authenticationChange from '../../suites/S1.1-03-authentication-change.js'
 import { startPasswordChangeDevice, type PasswordChangeDevice, type PasswordChangeMode } from '../../harness/simulator/fakes/password-change-device.js';
 import { filesUnder } from '../support/run-folder.js';
 import { DEVICE, profileFrom, runProfile } from '../support/run-profile.js';
+import { AttackSurface } from '../../harness/inventory/surface.js';
 
 /** No file of the run folder holds any of `passwords`, raw or in any encoding a request or transcript could carry. */
 function expectNoPasswordIn(runDir: string, passwords: string[], username: string): void {
@@ -239,7 +240,7 @@ describe('S1.1-03/authentication-change/declaration', () => {
       { name: 'ssh', protocol: 'ssh', port: 22, auth: 'password', credential: 'admin' },
     ];
     const p = await profileFrom({ ...profile({}), services, credentials: { admin: { username: 'admin', password: '${env:PW}' } } }, { PW: 'x' });
-    expect(authenticationChange.plan(p).map((c) => [c.spec.id, c.spec.basis])).to.deep.equal([
+    expect(authenticationChange.plan(p, new AttackSurface()).map((c) => [c.spec.id, c.spec.basis])).to.deep.equal([
       ['S1.1-03/credential-change/web', 'observed'],
       ['S1.1-03/authentication-change/declaration', 'declared'],
     ]);

@@ -89,6 +89,17 @@ describe('renderHtml', () => {
     expect(row('S1.1-02')).to.include('psti-equivalent');
   });
 
+  it('tables every interface the inventory found: state, service, declared or not, debug services, and the checks on it', () => {
+    const table = section(page, 'interfaces');
+    const row = (port: string) => table.slice(table.indexOf(`<td>${port}</td>`), table.indexOf('</tr>', table.indexOf(`<td>${port}</td>`)));
+    expect(row('443/tcp')).to.include('<td>TLS http</td>').and.to.include('<td>web-admin</td>');
+    for (const id of sampleResults.interfaces[0]!.checks) expect(row('443/tcp')).to.include(`<a href="#check-${id}">${id}</a>`);
+    expect(row('2323/tcp')).to.include('<strong>not declared</strong>').and.to.include('<strong>debug/factory:</strong> Telnet, a login shell in plaintext');
+    expect(row('5683/udp')).to.include('<td>open|filtered</td>');
+    const none: Results = { ...sampleResults, interfaces: [] };
+    expect(renderHtml(none)).not.to.include('<section id="interfaces">');
+  });
+
   it('gathers every per-port table into one section, escaped and linked to its check', () => {
     expect(page).not.to.include('<section id="encryption">');
     const results: Results = structuredClone(sampleResults);

@@ -37,7 +37,7 @@ describe('warnings from a check to every report', () => {
     expect(byId['S1.1-12/tls/web']).to.include({ verdict: 'PASS' });
     expect(byId['S1.1-12/tls/web']!.warnings).to.deep.equal(['mac hmac-sha1 (SHA-1)']);
     expect(byId['S1.1-12/tls/plain']!.warnings).to.deep.equal([]);
-    expect(results.formatVersion).to.equal(2);
+    expect(results.formatVersion).to.equal(3);
 
     const verdicts = readRecords(runDir).filter((r) => r.type === 'verdict');
     expect(verdicts.map((v) => (v.type === 'verdict' ? v.warnings : null))).to.deep.equal([['mac hmac-sha1 (SHA-1)'], undefined]);

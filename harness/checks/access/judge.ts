@@ -1,4 +1,5 @@
 import type { ServiceSpec } from '../../profile/schema.js';
+import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import { fail, inconclusive, notApplicable, pass, type CheckOutcome } from '../../verdicts/outcome.js';
 
@@ -93,6 +94,7 @@ export function judgeAccess(ctx: CheckContext, subject: AccessSubject, trials: T
   return pass(`${subject.name} refused ${list(refused)} without credentials${covered.length ? `; public by declaration: ${coveredList}` : ''}`);
 }
 
-export function subjectOf(service: Pick<ServiceSpec, 'name' | 'auth' | 'public'>): AccessSubject {
-  return { name: service.name, declaredUnauthenticated: service.auth === 'none', public: service.public ?? [] };
+export function subjectOf(service: Pick<Service, 'name' | 'auth' | 'public' | 'discovered'>): AccessSubject {
+  // An undeclared service declares nothing: what it gives out without credentials is never on purpose.
+  return { name: service.name, declaredUnauthenticated: service.auth === 'none' && !service.discovered, public: service.public ?? [] };
 }

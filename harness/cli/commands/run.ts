@@ -4,6 +4,7 @@ import { loadProfile } from '../../profile/load.js';
 import { executeRun } from '../execute-run.js';
 import { parseOnly } from '../only.js';
 import { useColor } from '../color.js';
+import { withScanSpeed } from '../scan-speed.js';
 
 export function registerRun(program: Command): void {
   program
@@ -12,11 +13,13 @@ export function registerRun(program: Command): void {
     .argument('<profile>', 'device profile (YAML)')
     .option('--out <dir>', 'run folder to write (must be empty or new); default reports/<run-id>/')
     .option('--only <ids>', 'comma-separated requirement IDs to run, e.g. S1.1-02,S1.1-12')
+    .option('--scan-speed <speed>', 'TCP port scan speed: gentle (the policy default, for fragile IoT stacks) or fast')
+    .option('--resume <run-dir>', 'go on with the TCP port scan of an interrupted run (same profile and target)')
     .option('--json', 'also print results.json on stdout (the table then goes to stderr)')
     .option('--no-color', 'no ANSI colours')
-    .action(async (file: string, opts: { out?: string; only?: string; json?: boolean; color: boolean }) => {
+    .action(async (file: string, opts: { out?: string; only?: string; scanSpeed?: string; resume?: string; json?: boolean; color: boolean }) => {
       const only = parseOnly(opts.only, requirementIds());
-      const profile = await loadProfile(file);
-      process.exitCode = await executeRun(profile, only, { out: opts.out, json: opts.json, color: useColor(opts.color) });
+      const profile = withScanSpeed(await loadProfile(file), opts.scanSpeed);
+      process.exitCode = await executeRun(profile, only, { out: opts.out, resume: opts.resume, json: opts.json, color: useColor(opts.color) });
     });
 }

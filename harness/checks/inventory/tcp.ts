@@ -1,0 +1,44 @@
+import { identificationSettings, identifyTcpServices } from '../../probes/identify/identify-tcp.js';
+import { scanTcpPorts, tcpScanSettings } from '../../probes/tcp/port-scan.js';
+import { loadDebugServices } from '../../inventory/debug-services.js';
+import { describeInterface, diffInterfaces } from '../../inventory/interfaces.js';
+import type { AttackSurface } from '../../inventory/surface.js';
+import type { CheckContext } from '../../suite/context.js';
+import { fail, inconclusive, pass, type CheckOutcome } from '../../verdicts/outcome.js';
+import { recordIdentity, recordMissing } from './records.js';
+
+/**
+ * S1.1-01 interface inventory, TCP: a connect scan of every port the policy names (1–65535 by default),
+ * then identification of each open port. An open port that no declared service claims is an access
+ * path the vendor did not document (TS 103 701 5.5-4-2, 5.6-1-2).
+ */
+export async function inventoryTcp(ctx: CheckContext, surface: AttackSurface): Promise<CheckOutcome> {
+  const host = ctx.profile.target.address;
+  const settings = tcpScanSettings(ctx.policy);
+  if (surface.resumeTcp) {
+    const r = surface.resumeTcp;
+    ctx.evidence.record({ kind: 'note', summary: `resuming the TCP scan of run ${r.run}: ports ${r.progress.done} were scanned there (${r.progress.open.length} open)`, target: ctx.target, data: { resumedFrom: r.run, done: r.progress.done } });
+  }
+  const scan = await scanTcpPorts(ctx.net, host, settings, { signal: ctx.signal, resume: surface.resumeTcp?.progress ?? null, onProgress: (p) => surface.saveTcpProgress(p) });
+  surface.tcp = { ...scan, resumedFrom: surface.resumeTcp?.run ?? scan.resumedFrom };
+  ctx.evidence.record({
+    kind: 'observation',
+    summary: `TCP connect scan of ports ${scan.ports} (${ctx.policy.portScan.speed}): ${scan.open.length} open, ${scan.filtered.length} filtered, ${scan.closedCount} closed in ${(scan.durationMs / 1000).toFixed(1)} s`,
+    target: ctx.target,
+    data: { ports: scan.ports, speed: ctx.policy.portScan.speed, open: scan.open, filtered: scan.filtered.slice(0, 100), filteredCount: scan.filtered.length, closedCount: scan.closedCount, attempts: scan.attempts, durationMs: scan.durationMs },
+    artifacts: [{ name: 'tcp-scan.json', bytes: JSON.stringify(surface.tcp, null, 2), mediaType: 'application/json' }],
+  });
+  const identities = await identifyTcpServices(ctx.net, host, scan.open, { ...identificationSettings(ctx.policy), signal: ctx.signal });
+  for (const identity of identities) {
+    surface.identify(identity);
+    recordIdentity(ctx, identity);
+  }
+  const diff = diffInterfaces(ctx.profile, surface, loadDebugServices());
+  recordMissing(ctx, diff.missing.filter((m) => m.service.transport === 'tcp'));
+  const undeclared = diff.undeclared.filter((r) => r.transport === 'tcp');
+  if (undeclared.length > 0) {
+    return fail(`undeclared open TCP port(s): ${undeclared.map(describeInterface).join('; ')}; every access path must be declared with its authentication`);
+  }
+  if (scan.open.length === 0) return inconclusive(`no TCP port of ${scan.ports} was open; the inventory cannot be confirmed`);
+  return pass(`all ${scan.open.length} open TCP port(s) of ${scan.ports} are declared services: ${diff.rows.filter((r) => r.transport === 'tcp').map(describeInterface).join('; ')}`);
+}

@@ -1,0 +1,44 @@
+import { scanUdpPorts, udpScanSettings } from '../../probes/udp/udp-scan.js';
+import { loadDebugServices } from '../../inventory/debug-services.js';
+import { describeInterface, diffInterfaces } from '../../inventory/interfaces.js';
+import type { AttackSurface } from '../../inventory/surface.js';
+import type { CheckContext } from '../../suite/context.js';
+import { fail, inconclusive, pass, type CheckOutcome } from '../../verdicts/outcome.js';
+import { recordIdentity, recordMissing } from './records.js';
+
+/**
+ * S1.1-01 interface inventory, UDP: the ports IoT devices use, each probed with its protocol's payload.
+ * Only an answer makes a port open; silence is open|filtered, which proves neither way.
+ */
+export async function inventoryUdp(ctx: CheckContext, surface: AttackSurface): Promise<CheckOutcome> {
+  const host = ctx.profile.target.address;
+  const scan = await scanUdpPorts(ctx.net, host, udpScanSettings(ctx.policy), ctx.signal);
+  surface.udp = scan;
+  const count = (state: string) => scan.ports.filter((p) => p.state === state).length;
+  ctx.evidence.record({
+    kind: 'observation',
+    summary: `UDP scan of ${scan.ports.length} port(s) with protocol payloads: ${count('open')} open, ${count('closed')} closed, ${count('open|filtered')} open|filtered in ${(scan.durationMs / 1000).toFixed(1)} s`,
+    target: ctx.target,
+    data: { ports: scan.ports.map(({ port, state, reason, payload }) => ({ port, state, reason, payload })) },
+    artifacts: [{ name: 'udp-scan.json', bytes: JSON.stringify(scan, null, 2), mediaType: 'application/json' }],
+  });
+  for (const { identity } of scan.ports) {
+    if (!identity) continue;
+    surface.identify(identity);
+    recordIdentity(ctx, identity);
+  }
+  const diff = diffInterfaces(ctx.profile, surface, loadDebugServices());
+  recordMissing(ctx, diff.missing.filter((m) => m.service.transport === 'udp'));
+  const undeclared = diff.undeclared.filter((r) => r.transport === 'udp');
+  if (undeclared.length > 0) {
+    return fail(`undeclared open UDP port(s): ${undeclared.map(describeInterface).join('; ')}; every access path must be declared with its authentication`);
+  }
+  const declaredPorts = new Set(ctx.profile.services.filter((s) => s.transport === 'udp').map((s) => s.port));
+  const silent = scan.ports.filter((p) => p.state === 'open|filtered' && !declaredPorts.has(p.port));
+  if (silent.length > 0) {
+    return inconclusive(`no undeclared UDP port answered, but ${silent.map((p) => `${p.port}/udp (${p.payload})`).join(', ')} stayed silent without an ICMP refusal (open|filtered): a service there cannot be ruled out`);
+  }
+  const open = scan.ports.filter((p) => p.state === 'open').map((p) => `${p.port}/udp`);
+  const answered = open.length ? `${open.join(', ')} answered, declared; ` : '';
+  return pass(`of ${scan.ports.length} probed UDP port(s), ${answered}every other one was refused (ICMP port unreachable)`);
+}
