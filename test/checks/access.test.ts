@@ -236,24 +236,22 @@ describe('S1.1-01 unauthenticated access: HTTP service that never answers', func
 describe('S1.1-01 unauthenticated access: Telnet ports and services without a probe', function () {
   this.timeout(30000);
 
-  it('FAILs the insecure simulator\'s undeclared debug shell on 2323/tcp, with its banner', async () => {
+  it('FAILs the insecure simulator\'s undeclared debug shell on 2323/tcp, which the inventory found, with its banner', async () => {
     const device = await startSimulatedDevice({ mode: 'insecure', host: '127.0.87.40' });
     try {
-      const run = await runProfile(profile(device.host, [], { policy: { portScan: { ports: [DEBUG_SHELL_PORT] } } }), { only: ['S1.1-01'] });
-      const check = accessCheck(run, 'undeclared-telnet');
+      const run = await runProfile(profile(device.host, [], { policy: { portScan: { tcpPorts: String(DEBUG_SHELL_PORT) } } }), { only: ['S1.1-01'] });
+      const check = accessCheck(run, 'undeclared-telnet-2323');
       expect(check.verdict, check.reason).to.equal('FAIL');
-      expect(check.reason).to.match(/^undeclared Telnet port\(s\): shell on 2323\/tcp \(shell prompt "#" with no login; evidence #\d+\) reachable without authentication$/);
+      expect(check.reason).to.match(/^undeclared-telnet-2323: shell \(shell prompt "#" with no login; evidence #\d+\) reachable without authentication$/);
       expect(check.evidence[0]!.received).to.equal('\r\nBusyBox v1.30 built-in shell (ash)\r\n# ');
     } finally {
       await device.close();
     }
   });
 
-  it('is NOT_APPLICABLE when nothing listens on the Telnet ports', async () => {
-    const run = await runProfile(profile('127.0.87.41', [], { policy: { portScan: { ports: [23, 2323] } } }), { only: ['S1.1-01'] });
-    const check = accessCheck(run, 'undeclared-telnet');
-    expect(check.verdict).to.equal('NOT_APPLICABLE');
-    expect(check.reason).to.equal('nothing listens on 23/tcp or 2323/tcp besides the declared services');
+  it('plans no Telnet check where the inventory found nothing listening', async () => {
+    const run = await runProfile(profile('127.0.87.41', [], { policy: { portScan: { tcpPorts: '23,2323' } } }), { only: ['S1.1-01'] });
+    expect(run.results.checks.filter((c) => c.id.includes('telnet'))).to.deep.equal([]);
   });
 
   it('is INCONCLUSIVE "no probe" for a protocol it cannot try, and sends nothing', async () => {
