@@ -1,4 +1,4 @@
-import type { InterfaceDiff } from '../../inventory/interfaces.js';
+import { describeInterface, type InterfaceDiff, type InterfaceRow } from '../../inventory/interfaces.js';
 import type { ServiceIdentity } from '../../inventory/types.js';
 import type { CheckContext } from '../../suite/context.js';
 
@@ -24,4 +24,12 @@ export function recordMissing(ctx: CheckContext, missing: InterfaceDiff['missing
       target: { host: ctx.profile.target.address, port: service.port, protocol: service.protocol, transport: service.transport },
     });
   }
+}
+
+const LISTED = 12;
+
+/** Interfaces as a verdict names them: the first dozen in full, then how many more. */
+export function listInterfaces(rows: InterfaceRow[]): string {
+  const shown = rows.slice(0, LISTED).map(describeInterface).join('; ');
+  return rows.length > LISTED ? `${shown}; and ${rows.length - LISTED} more` : shown;
 }

@@ -1,11 +1,17 @@
 import { identificationSettings, identifyTcpServices } from '../../probes/identify/identify-tcp.js';
 import { scanTcpPorts, tcpScanSettings } from '../../probes/tcp/port-scan.js';
 import { loadDebugServices } from '../../inventory/debug-services.js';
-import { describeInterface, diffInterfaces } from '../../inventory/interfaces.js';
+import { diffInterfaces } from '../../inventory/interfaces.js';
 import type { AttackSurface } from '../../inventory/surface.js';
 import type { CheckContext } from '../../suite/context.js';
 import { fail, inconclusive, pass, type CheckOutcome } from '../../verdicts/outcome.js';
-import { recordIdentity, recordMissing } from './records.js';
+import { listInterfaces, recordIdentity, recordMissing } from './records.js';
+
+/**
+ * Open ports identified at most. A device (or a tarpit in front of it) that accepts every port would
+ * otherwise cost one identification, and one set of checks, per port: declared ports come first.
+ */
+const MAX_IDENTIFIED = 128;
 
 /**
  * S1.1-01 interface inventory, TCP: a connect scan of every port the policy names (1–65535 by default),
@@ -28,7 +34,12 @@ export async function inventoryTcp(ctx: CheckContext, surface: AttackSurface): P
     data: { ports: scan.ports, speed: ctx.policy.portScan.speed, open: scan.open, filtered: scan.filtered.slice(0, 100), filteredCount: scan.filtered.length, closedCount: scan.closedCount, attempts: scan.attempts, durationMs: scan.durationMs },
     artifacts: [{ name: 'tcp-scan.json', bytes: JSON.stringify(surface.tcp, null, 2), mediaType: 'application/json' }],
   });
-  const identities = await identifyTcpServices(ctx.net, host, scan.open, { ...identificationSettings(ctx.policy), signal: ctx.signal });
+  const declared = new Set(ctx.profile.services.filter((s) => s.transport === 'tcp').map((s) => s.port));
+  const toIdentify = [...scan.open].sort((a, b) => Number(declared.has(b)) - Number(declared.has(a)) || a - b).slice(0, MAX_IDENTIFIED);
+  if (toIdentify.length < scan.open.length) {
+    ctx.evidence.record({ kind: 'note', summary: `${scan.open.length} ports are open; only ${toIdentify.length} (declared ones first) are identified and tested`, target: ctx.target });
+  }
+  const identities = await identifyTcpServices(ctx.net, host, toIdentify, { ...identificationSettings(ctx.policy), signal: ctx.signal });
   for (const identity of identities) {
     surface.identify(identity);
     recordIdentity(ctx, identity);
@@ -37,8 +48,8 @@ export async function inventoryTcp(ctx: CheckContext, surface: AttackSurface): P
   recordMissing(ctx, diff.missing.filter((m) => m.service.transport === 'tcp'));
   const undeclared = diff.undeclared.filter((r) => r.transport === 'tcp');
   if (undeclared.length > 0) {
-    return fail(`undeclared open TCP port(s): ${undeclared.map(describeInterface).join('; ')}; every access path must be declared with its authentication`);
+    return fail(`undeclared open TCP port(s): ${listInterfaces(undeclared)}; every access path must be declared with its authentication`);
   }
   if (scan.open.length === 0) return inconclusive(`no TCP port of ${scan.ports} was open; the inventory cannot be confirmed`);
-  return pass(`all ${scan.open.length} open TCP port(s) of ${scan.ports} are declared services: ${diff.rows.filter((r) => r.transport === 'tcp').map(describeInterface).join('; ')}`);
+  return pass(`all ${scan.open.length} open TCP port(s) of ${scan.ports} are declared services: ${listInterfaces(diff.rows.filter((r) => r.transport === 'tcp'))}`);
 }

@@ -1,10 +1,10 @@
 import { scanUdpPorts, udpScanSettings } from '../../probes/udp/udp-scan.js';
 import { loadDebugServices } from '../../inventory/debug-services.js';
-import { describeInterface, diffInterfaces } from '../../inventory/interfaces.js';
+import { diffInterfaces } from '../../inventory/interfaces.js';
 import type { AttackSurface } from '../../inventory/surface.js';
 import type { CheckContext } from '../../suite/context.js';
 import { fail, inconclusive, pass, type CheckOutcome } from '../../verdicts/outcome.js';
-import { recordIdentity, recordMissing } from './records.js';
+import { listInterfaces, recordIdentity, recordMissing } from './records.js';
 
 /**
  * S1.1-01 interface inventory, UDP: the ports IoT devices use, each probed with its protocol's payload.
@@ -31,7 +31,7 @@ export async function inventoryUdp(ctx: CheckContext, surface: AttackSurface): P
   recordMissing(ctx, diff.missing.filter((m) => m.service.transport === 'udp'));
   const undeclared = diff.undeclared.filter((r) => r.transport === 'udp');
   if (undeclared.length > 0) {
-    return fail(`undeclared open UDP port(s): ${undeclared.map(describeInterface).join('; ')}; every access path must be declared with its authentication`);
+    return fail(`undeclared open UDP port(s): ${listInterfaces(undeclared)}; every access path must be declared with its authentication`);
   }
   const declaredPorts = new Set(ctx.profile.services.filter((s) => s.transport === 'udp').map((s) => s.port));
   const silent = scan.ports.filter((p) => p.state === 'open|filtered' && !declaredPorts.has(p.port));

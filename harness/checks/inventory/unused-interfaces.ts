@@ -1,5 +1,6 @@
 import { loadDebugServices } from '../../inventory/debug-services.js';
-import { describeInterface, diffInterfaces } from '../../inventory/interfaces.js';
+import { diffInterfaces } from '../../inventory/interfaces.js';
+import { listInterfaces } from './records.js';
 import type { CheckContext } from '../../suite/context.js';
 import { fail, inconclusive, pass, type CheckOutcome } from '../../verdicts/outcome.js';
 
@@ -21,7 +22,7 @@ export async function checkUnusedInterfaces(ctx: CheckContext): Promise<CheckOut
     data: { rows: diff.rows, missing: diff.missing.map((m) => ({ service: m.service.name, port: m.service.port, transport: m.service.transport, state: m.state })) },
   }).seq;
   if (diff.undeclared.length > 0) {
-    return fail(`interfaces the profile does not declare in use are enabled: ${diff.undeclared.map(describeInterface).join('; ')} (evidence #${seq}); disable them, or declare them with their purpose and authentication`);
+    return fail(`interfaces the profile does not declare in use are enabled: ${listInterfaces(diff.undeclared)} (evidence #${seq}); disable them, or declare them with their purpose and authentication`);
   }
   const declaredUdp = new Set(ctx.profile.services.filter((s) => s.transport === 'udp').map((s) => s.port));
   const silent = udp.ports.filter((p) => p.state === 'open|filtered' && !declaredUdp.has(p.port));
