@@ -1,0 +1,177 @@
+import type { Socket as UdpSocket } from 'node:dgram';
+import type { PortStatus, ServiceIdentity } from '../../inventory/types.js';
+import { NetError } from '../../net/errors.js';
+import type { GuardedNetwork } from '../../net/network.js';
+import { printable, recognised, type Recognition, type UdpPayload } from './payload.js';
+
+export type UdpPortEntry = PortStatus & { payload: string; identity: ServiceIdentity | null };
+
+/** Datagrams kept from one port: enough to find the answer among a few strays, bounded against floods. */
+const MAX_DATAGRAMS = 8;
+/** After an answer that is not recognised, how long other datagrams may still bring the recognisable one. */
+const SETTLE_MS = 150;
+/** Bytes of an exchange shown in evidence. */
+const EXCERPT_BYTES = 96;
+
+type Event = { kind: 'datagram'; datagram: Buffer } | { kind: 'refused' } | { kind: 'unreachable'; reason: string } | { kind: 'timeout' };
+
+/**
+ * One UDP port as nmap -sU sees it: the payload sent on a connected socket, so that the kernel reports an
+ * ICMP port unreachable (ECONNREFUSED: closed); any answer is open; silence after every retry is
+ * open|filtered, never open. An answer is recognised by the payload's protocol, or kept as `unknown`.
+ * Throws only on abort or a scope violation.
+ */
+export async function probeUdpPort(
+  net: GuardedNetwork,
+  host: string,
+  port: number,
+  payload: UdpPayload,
+  settings: { retries: number; timeoutMs: number },
+  signal: AbortSignal,
+): Promise<UdpPortEntry> {
+  const family = host.includes(':') ? 'udp6' : 'udp4';
+  const shared = payload.answersFromAnotherPort === true;
+  const socket = net.udpSocket(family, { reuseAddr: shared });
+  let side: UdpSocket | null = null;
+  const events: Event[] = [];
+  let wake: (() => void) | null = null;
+  const push = (event: Event) => {
+    if (event.kind === 'datagram' && events.filter((e) => e.kind === 'datagram').length >= MAX_DATAGRAMS) return;
+    events.push(event);
+    wake?.();
+  };
+  socket.on('message', (datagram) => push({ kind: 'datagram', datagram }));
+  socket.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'ECONNREFUSED') push({ kind: 'refused' });
+    else if (err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') push({ kind: 'unreachable', reason: err.code === 'EHOSTUNREACH' ? 'host-unreach' : 'net-unreach' });
+  });
+  const entry = (state: PortStatus['state'], reason: string, identity: ServiceIdentity | null): UdpPortEntry => ({ port, transport: 'udp', state, reason, payload: payload.name, identity });
+  try {
+    await connect(socket, host, port);
+    if (shared) side = await listenBeside(net, family, socket, host, (datagram) => push({ kind: 'datagram', datagram }));
+    const request = payload.build({ host, port });
+    const started = Date.now();
+    for (let attempt = 0; attempt <= settings.retries; attempt++) {
+      await send(socket, request, signal);
+      const event = await next(settings.timeoutMs);
+      if (event.kind === 'timeout') continue;
+      if (event.kind === 'refused') return entry('closed', 'port-unreach', null);
+      if (event.kind === 'unreachable') return entry('filtered', event.reason, null);
+      return entry('open', 'udp-response', await identify(event.datagram, request, started));
+    }
+    return entry('open|filtered', 'no-response', null);
+  } finally {
+    for (const s of [socket, side]) {
+      try {
+        s?.close();
+      } catch {
+        // Already closed.
+      }
+    }
+  }
+
+  async function identify(first: Buffer, request: Buffer, started: number): Promise<ServiceIdentity> {
+    const seen = [first];
+    let found = recognise(payload, first, request);
+    const settleUntil = Date.now() + SETTLE_MS;
+    while (!found && seen.length < MAX_DATAGRAMS) {
+      const event = await next(settleUntil - Date.now());
+      if (event.kind !== 'datagram') break;
+      seen.push(event.datagram);
+      found = recognise(payload, event.datagram, request);
+    }
+    const answer = found ? seen[seen.length - 1]! : first;
+    const recognition = found ?? unrecognised(first, request);
+    return {
+      port,
+      transport: 'udp',
+      ...recognition,
+      auth: null,
+      exchanges: [{ probe: payload.name, sent: excerpt(request), received: excerpt(answer) }],
+      durationMs: Date.now() - started,
+    };
+  }
+
+  async function next(timeoutMs: number): Promise<Event> {
+    for (;;) {
+      const event = events.shift();
+      if (event) return event;
+      signal.throwIfAborted();
+      if (timeoutMs <= 0) return { kind: 'timeout' };
+      const until = Date.now() + timeoutMs;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          signal.removeEventListener('abort', done);
+          wake = null;
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        signal.addEventListener('abort', done, { once: true });
+        wake = done;
+      });
+      timeoutMs = until - Date.now();
+    }
+  }
+}
+
+/** A recogniser that throws on bytes it did not foresee has not recognised them. */
+function recognise(payload: UdpPayload, answer: Buffer, request: Buffer): Recognition | null {
+  try {
+    return payload.recognise(answer, request);
+  } catch {
+    return null;
+  }
+}
+
+/** An answer no recogniser took: the port is open all the same (nmap's udp-response). */
+function unrecognised(answer: Buffer, request: Buffer): Recognition {
+  const echo = answer.equals(request);
+  return recognised('unknown', null, {
+    banner: echo ? 'echoes the probe back' : `${answer.length} bytes: ${excerpt(answer)}`,
+    details: { 'udp.bytes': String(answer.length), ...(echo ? { 'udp.echo': 'true' } : {}) },
+  });
+}
+
+/** Text protocols as text, binary ones as hex; bounded either way. */
+function excerpt(bytes: Buffer): string {
+  const head = bytes.subarray(0, EXCERPT_BYTES);
+  const text = head.filter((b) => (b >= 0x20 && b < 0x7f) || b === 0x0a || b === 0x0d).length >= head.length * 0.9;
+  const shown = text ? printable(head, EXCERPT_BYTES * 2) : head.toString('hex');
+  return bytes.length > EXCERPT_BYTES ? `${shown}…` : shown;
+}
+
+function connect(socket: UdpSocket, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const fail = (err: Error) => reject(new NetError('other', `cannot connect a UDP socket to ${host}:${port}: ${err.message}`));
+    socket.once('error', fail);
+    // Bound explicitly first, so that a second socket can share the port (reuseAddr) for TFTP.
+    socket.bind(0, () => {
+      socket.connect(port, host, () => {
+        socket.off('error', fail);
+        resolve();
+      });
+    });
+  });
+}
+
+/** A socket on the connected one's address and port, hearing the host from any port (a TFTP server's fresh TID). */
+function listenBeside(net: GuardedNetwork, family: 'udp4' | 'udp6', connected: UdpSocket, host: string, onDatagram: (d: Buffer) => void): Promise<UdpSocket> {
+  const side = net.udpSocket(family, { reuseAddr: true });
+  side.on('message', (datagram, from) => {
+    if (from.address === host) onDatagram(datagram);
+  });
+  const { address, port } = connected.address();
+  return new Promise((resolve, reject) => {
+    side.once('error', reject);
+    side.bind(port, address, () => resolve(side));
+  });
+}
+
+function send(socket: UdpSocket, datagram: Buffer, signal: AbortSignal): Promise<void> {
+  signal.throwIfAborted();
+  return new Promise((resolve) => {
+    // A send error (e.g. a refusal reported on the send) arrives as an 'error' event too; the wait sees it.
+    socket.send(datagram, () => resolve());
+  });
+}

@@ -1,0 +1,31 @@
+import type { UdpScanResult } from '../../inventory/types.js';
+import type { GuardedNetwork } from '../../net/network.js';
+import { probeUdpPort, type UdpPortEntry } from './port-probe.js';
+import type { UdpScanSettings } from './settings.js';
+import { UDP_PAYLOADS } from './table.js';
+
+export { udpScanSettings, type UdpScanSettings } from './settings.js';
+
+/**
+ * The UDP inventory of one host: every probe of `settings`, `concurrency` ports at a time, each reported
+ * as nmap -sU would (open, closed, open|filtered; filtered on ICMP host or network unreachable), with the
+ * service identified from its answer. Rejects only on abort, a scope violation or an unknown payload name.
+ */
+export async function scanUdpPorts(net: GuardedNetwork, host: string, settings: UdpScanSettings, signal: AbortSignal): Promise<UdpScanResult> {
+  // Out of scope: refused before any socket exists.
+  net.guard.assert(host);
+  const started = Date.now();
+  const queue = settings.probes.map(({ port, payload }) => {
+    const known = UDP_PAYLOADS.get(payload);
+    if (!known) throw new Error(`no UDP payload named ${payload}`);
+    return { port, payload: known };
+  });
+  const ports: UdpPortEntry[] = [];
+  const worker = async () => {
+    for (let probe = queue.shift(); probe !== undefined; probe = queue.shift()) {
+      ports.push(await probeUdpPort(net, host, probe.port, probe.payload, settings, signal));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(settings.concurrency, queue.length)) }, worker));
+  return { host, ports: ports.sort((a, b) => a.port - b.port), durationMs: Date.now() - started };
+}
