@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { UdpScanResult } from '../../inventory/types.js';
 import type { GuardedNetwork } from '../../net/network.js';
 import { probeUdpPort, type UdpPortEntry } from './port-probe.js';
@@ -21,11 +22,21 @@ export async function scanUdpPorts(net: GuardedNetwork, host: string, settings: 
     return { port, payload: known };
   });
   const ports: UdpPortEntry[] = [];
+  // One listener on the caller's signal; the ports in flight each listen on the scan's own.
+  const scan = new AbortController();
+  setMaxListeners(2 * settings.concurrency + 10, scan.signal);
+  const onAbort = () => scan.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  if (signal.aborted) onAbort();
   const worker = async () => {
     for (let probe = queue.shift(); probe !== undefined; probe = queue.shift()) {
-      ports.push(await probeUdpPort(net, host, probe.port, probe.payload, settings, signal));
+      ports.push(await probeUdpPort(net, host, probe.port, probe.payload, settings, scan.signal));
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(settings.concurrency, queue.length)) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(settings.concurrency, queue.length)) }, worker));
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
   return { host, ports: ports.sort((a, b) => a.port - b.port), durationMs: Date.now() - started };
 }
