@@ -10,6 +10,7 @@ export const DEBIAN_BINARIES = {
   'coap-client-openssl': 'libcoap3-bin',
   'coap-server-notls': 'libcoap3-bin',
   'coap-server-openssl': 'libcoap3-bin',
+  dnsmasq: 'dnsmasq-base',
   dropbear: 'dropbear-bin',
   dropbearkey: 'dropbear-bin',
   ip: 'iproute2',
