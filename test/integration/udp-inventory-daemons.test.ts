@@ -11,7 +11,7 @@ import { SNMPD_BINARIES, startSnmpd, type Snmpd } from '../support/snmpd.js';
 
 const HOST = '127.0.121.2';
 const net = () => new GuardedNetwork(new ScopeGuard([`${HOST}/32`]), { connectionsPerSecond: 1000, authAttemptsPerSecond: 1000, connectTimeoutMs: 2000 });
-const settings = (probes: UdpScanSettings['probes']): UdpScanSettings => ({ probes, retries: 1, timeoutMs: 1000, concurrency: 8 });
+const settings = (probes: UdpScanSettings['probes']): UdpScanSettings => ({ probes, retries: 1, timeoutMs: 1000, minTimeoutMs: 250, concurrency: 8 });
 const signal = new AbortController().signal;
 
 describe('UDP inventory against real daemons', function () {

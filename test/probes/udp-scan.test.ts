@@ -28,7 +28,7 @@ import {
 const HOST = '127.0.121.1';
 const net = () => new GuardedNetwork(new ScopeGuard([`${HOST}/32`]), { connectionsPerSecond: 1000, authAttemptsPerSecond: 1000, connectTimeoutMs: 2000 });
 const signal = new AbortController().signal;
-const settings = (probes: UdpScanSettings['probes'], timeoutMs = 300): UdpScanSettings => ({ probes, retries: 1, timeoutMs, concurrency: 16 });
+const settings = (probes: UdpScanSettings['probes'], timeoutMs = 300, minTimeoutMs = timeoutMs): UdpScanSettings => ({ probes, retries: 1, timeoutMs, minTimeoutMs, concurrency: 16 });
 const payloadOf = (port: number) => UDP_PORT_PAYLOADS.get(port)!.name;
 
 describe('UDP inventory scan (scanUdpPorts)', function () {
@@ -159,6 +159,21 @@ describe('UDP inventory scan (scanUdpPorts)', function () {
     }
   });
 
+  it('once the host has answered on one port, a silent port waits four times that answer, not the full timeout', async () => {
+    const [answering, silent] = [await fake(ntpResponder), await fake(silentResponder)];
+    const result = await scanUdpPorts(net(), HOST, settings([{ port: answering.port, payload: 'ntp-client' }, { port: silent.port, payload: 'ntp-client' }], 3000, 100), signal);
+    expect(result.ports.map((p) => p.state)).to.deep.equal(answering.port < silent.port ? ['open', 'open|filtered'] : ['open|filtered', 'open']);
+    expect(silent.received()).to.equal(2);
+    expect(result.durationMs).to.be.below(1500);
+  });
+
+  it('a host that answers nothing gets the full timeout on every send', async () => {
+    const silent = await fake(silentResponder);
+    const result = await scanUdpPorts(net(), HOST, settings([{ port: silent.port, payload: 'ntp-client' }], 400, 50), signal);
+    expect(result.ports[0]).to.include({ state: 'open|filtered', reason: 'no-response' });
+    expect(result.durationMs).to.be.at.least(800);
+  });
+
   it('a host outside the scope is refused before any datagram leaves', async () => {
     const service = await fake(echoResponder);
     const outside = new GuardedNetwork(new ScopeGuard(['127.0.122.0/24']), { connectionsPerSecond: 1000, authAttemptsPerSecond: 1000, connectTimeoutMs: 2000 });
@@ -193,7 +208,7 @@ describe('UDP scan settings from the policy (udpScanSettings)', () => {
       { port: 5683, payload: 'coap-get-well-known-core' },
       { port: 5684, payload: 'dtls-client-hello' },
     ]);
-    expect(s).to.include({ retries: 1, timeoutMs: 1000, concurrency: 16 });
+    expect(s).to.include({ retries: 1, timeoutMs: 1000, minTimeoutMs: 250, concurrency: 16 });
   });
 
   it('adds the policy\'s extra ports with an empty datagram, once, and keeps a table port\'s payload', () => {

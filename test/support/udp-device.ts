@@ -85,7 +85,7 @@ async function startFakes(netns: string, specs: string[]): Promise<Daemon> {
 }
 
 /** jcstar's scanUdpPorts inside the device's namespace, in a child process, with the given patience. */
-export async function jcstarUdpScan(device: UdpDevice, patience: { retries: number; timeoutMs: number }): Promise<UdpScanResult> {
+export async function jcstarUdpScan(device: UdpDevice, patience: { retries: number; timeoutMs: number; minTimeoutMs: number }): Promise<UdpScanResult> {
   const settings: UdpScanSettings = { probes: device.probes, ...patience, concurrency: 16 };
   const script = join(packageRoot, 'dist', 'test', 'support', 'udp-scan-child.js');
   const { stdout } = await run('ip', ['netns', 'exec', device.netns, process.execPath, script, device.host, JSON.stringify(settings)], { timeout: 60000 });

@@ -3,6 +3,7 @@ import type { PortStatus, ServiceIdentity } from '../../inventory/types.js';
 import { NetError } from '../../net/errors.js';
 import type { GuardedNetwork } from '../../net/network.js';
 import { printable, recognised, type Recognition, type UdpPayload } from './payload.js';
+import type { RoundTrips } from './round-trips.js';
 
 export type UdpPortEntry = PortStatus & { payload: string; identity: ServiceIdentity | null };
 
@@ -10,6 +11,8 @@ export type UdpPortEntry = PortStatus & { payload: string; identity: ServiceIden
 const MAX_DATAGRAMS = 8;
 /** After an answer that is not recognised, how long other datagrams may still bring the recognisable one. */
 const SETTLE_MS = 150;
+/** How often a wait looks again at the host's round-trip time, which other ports' answers may shorten. */
+const RECHECK_MS = 25;
 /** Bytes of an exchange shown in evidence. */
 const EXCERPT_BYTES = 96;
 
@@ -18,7 +21,8 @@ type Event = { kind: 'datagram'; datagram: Buffer } | { kind: 'refused' } | { ki
 /**
  * One UDP port as nmap -sU sees it: the payload sent on a connected socket, so that the kernel reports an
  * ICMP port unreachable (ECONNREFUSED: closed); any answer is open; silence after every retry is
- * open|filtered, never open. An answer is recognised by the payload's protocol, or kept as `unknown`.
+ * open|filtered, never open. Each send waits as long as `roundTrips` says, which the host's answers on
+ * any port shorten. An answer is recognised by the payload's protocol, or kept as `unknown`.
  * Throws only on abort or a scope violation.
  */
 export async function probeUdpPort(
@@ -26,7 +30,8 @@ export async function probeUdpPort(
   host: string,
   port: number,
   payload: UdpPayload,
-  settings: { retries: number; timeoutMs: number },
+  retries: number,
+  roundTrips: RoundTrips,
   signal: AbortSignal,
 ): Promise<UdpPortEntry> {
   const family = host.includes(':') ? 'udp6' : 'udp4';
@@ -51,10 +56,12 @@ export async function probeUdpPort(
     if (shared) side = await listenBeside(net, family, socket, host, (datagram) => push({ kind: 'datagram', datagram }));
     const request = payload.build({ host, port });
     const started = Date.now();
-    for (let attempt = 0; attempt <= settings.retries; attempt++) {
+    for (let attempt = 0; attempt <= retries; attempt++) {
       await send(socket, request, signal);
-      const event = await next(settings.timeoutMs);
+      const sentAt = Date.now();
+      const event = await next(() => sentAt + roundTrips.waitMs);
       if (event.kind === 'timeout') continue;
+      if (attempt === 0) roundTrips.record(Date.now() - sentAt);
       if (event.kind === 'refused') return entry('closed', 'port-unreach', null);
       if (event.kind === 'unreachable') return entry('filtered', event.reason, null);
       return entry('open', 'udp-response', await identify(event.datagram, request, started));
@@ -75,7 +82,7 @@ export async function probeUdpPort(
     let found = recognise(payload, first, request);
     const settleUntil = Date.now() + SETTLE_MS;
     while (!found && seen.length < MAX_DATAGRAMS) {
-      const event = await next(settleUntil - Date.now());
+      const event = await next(() => settleUntil);
       if (event.kind !== 'datagram') break;
       seen.push(event.datagram);
       found = recognise(payload, event.datagram, request);
@@ -92,13 +99,14 @@ export async function probeUdpPort(
     };
   }
 
-  async function next(timeoutMs: number): Promise<Event> {
+  /** The next event, or a timeout at `deadline()`, which may move while waiting. */
+  async function next(deadline: () => number): Promise<Event> {
     for (;;) {
       const event = events.shift();
       if (event) return event;
       signal.throwIfAborted();
+      const timeoutMs = Math.min(deadline() - Date.now(), RECHECK_MS);
       if (timeoutMs <= 0) return { kind: 'timeout' };
-      const until = Date.now() + timeoutMs;
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
@@ -110,7 +118,6 @@ export async function probeUdpPort(
         signal.addEventListener('abort', done, { once: true });
         wake = done;
       });
-      timeoutMs = until - Date.now();
     }
   }
 }

@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { UdpScanResult } from '../../inventory/types.js';
 import type { GuardedNetwork } from '../../net/network.js';
 import { probeUdpPort, type UdpPortEntry } from './port-probe.js';
+import { RoundTrips } from './round-trips.js';
 import type { UdpScanSettings } from './settings.js';
 import { UDP_PAYLOADS } from './table.js';
 
@@ -10,7 +11,8 @@ export { udpScanSettings, type UdpScanSettings } from './settings.js';
 /**
  * The UDP inventory of one host: every probe of `settings`, `concurrency` ports at a time, each reported
  * as nmap -sU would (open, closed, open|filtered; filtered on ICMP host or network unreachable), with the
- * service identified from its answer. Rejects only on abort, a scope violation or an unknown payload name.
+ * service identified from its answer. The wait per send adapts to the host's round-trip time (RoundTrips).
+ * Rejects only on abort, a scope violation or an unknown payload name.
  */
 export async function scanUdpPorts(net: GuardedNetwork, host: string, settings: UdpScanSettings, signal: AbortSignal): Promise<UdpScanResult> {
   // Out of scope: refused before any socket exists.
@@ -28,9 +30,10 @@ export async function scanUdpPorts(net: GuardedNetwork, host: string, settings: 
   const onAbort = () => scan.abort(signal.reason);
   signal.addEventListener('abort', onAbort, { once: true });
   if (signal.aborted) onAbort();
+  const roundTrips = new RoundTrips(Math.min(settings.minTimeoutMs, settings.timeoutMs), settings.timeoutMs);
   const worker = async () => {
     for (let probe = queue.shift(); probe !== undefined; probe = queue.shift()) {
-      ports.push(await probeUdpPort(net, host, probe.port, probe.payload, settings, scan.signal));
+      ports.push(await probeUdpPort(net, host, probe.port, probe.payload, settings.retries, roundTrips, scan.signal));
     }
   };
   try {

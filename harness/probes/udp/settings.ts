@@ -7,8 +7,10 @@ export interface UdpScanSettings {
   probes: Array<{ port: number; payload: string }>;
   /** Sends after the first one before a silent port counts as open|filtered. */
   retries: number;
-  /** Wait for an answer after each send. */
+  /** Longest wait for an answer after each send: until the host has answered anything, the wait. */
   timeoutMs: number;
+  /** Shortest wait, once answers show the host's round-trip time (four times the slowest answer). */
+  minTimeoutMs: number;
   /** Ports probed at once. */
   concurrency: number;
 }
@@ -17,5 +19,5 @@ export interface UdpScanSettings {
 export function udpScanSettings(policy: Policy): UdpScanSettings {
   const probes = [...UDP_PORT_PAYLOADS].map(([port, payload]) => ({ port, payload: payload.name }));
   for (const port of policy.udpScan.ports) if (!UDP_PORT_PAYLOADS.has(port)) probes.push({ port, payload: EMPTY_PAYLOAD.name });
-  return { probes: [...new Map(probes.map((p) => [p.port, p])).values()].sort((a, b) => a.port - b.port), retries: policy.udpScan.retries, timeoutMs: policy.udpScan.timeoutMs, concurrency: policy.udpScan.concurrency };
+  return { probes: [...new Map(probes.map((p) => [p.port, p])).values()].sort((a, b) => a.port - b.port), retries: policy.udpScan.retries, timeoutMs: policy.udpScan.timeoutMs, minTimeoutMs: policy.udpScan.minTimeoutMs, concurrency: policy.udpScan.concurrency };
 }
