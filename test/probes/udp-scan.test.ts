@@ -174,6 +174,18 @@ describe('UDP inventory scan (scanUdpPorts)', function () {
     expect(result.durationMs).to.be.at.least(800);
   });
 
+  it('IPv6: an answer on ::1 is open and identified, a port with nothing bound is closed', async () => {
+    const ssdp = await startUdpFake('::1', ssdpResponder);
+    fakes.push(ssdp);
+    const closed = await closedUdpPort('::1');
+    const v6 = new GuardedNetwork(new ScopeGuard(['::1/128']), { connectionsPerSecond: 1000, authAttemptsPerSecond: 1000, connectTimeoutMs: 2000 });
+    const result = await scanUdpPorts(v6, '::1', settings([{ port: ssdp.port, payload: 'ssdp-msearch-all' }, { port: closed, payload: 'ssdp-msearch-all' }]), signal);
+    expect(result.ports.find((p) => p.port === ssdp.port)).to.include({ state: 'open', reason: 'udp-response' });
+    expect(result.ports.find((p) => p.port === ssdp.port)!.identity!.details['ssdp.server']).to.equal(SSDP_SERVER);
+    expect(result.ports.find((p) => p.port === ssdp.port)!.identity!.exchanges[0]!.sent).to.include('HOST: [::1]:');
+    expect(result.ports.find((p) => p.port === closed)).to.include({ state: 'closed', reason: 'port-unreach' });
+  });
+
   it('a host outside the scope is refused before any datagram leaves', async () => {
     const service = await fake(echoResponder);
     const outside = new GuardedNetwork(new ScopeGuard(['127.0.122.0/24']), { connectionsPerSecond: 1000, authAttemptsPerSecond: 1000, connectTimeoutMs: 2000 });

@@ -8,7 +8,7 @@ import { startUdpFake, type UdpAnswerer } from './udp-fake.js';
 import { silentResponder } from './udp-hostile.js';
 import { matterResponder, mdnsResponder, natPmpResponder, ntpResponder, sipResponder, ssdpResponder, tftpResponder, wsDiscoveryResponder } from './udp-services.js';
 
-export const UDP_FAKE_SERVICES: Record<string, UdpAnswerer> = {
+const UDP_FAKE_SERVICES: Record<string, UdpAnswerer> = {
   ssdp: ssdpResponder,
   mdns: mdnsResponder,
   matter: matterResponder,

@@ -16,7 +16,13 @@ const RECHECK_MS = 25;
 /** Bytes of an exchange shown in evidence. */
 const EXCERPT_BYTES = 96;
 
-type Event = { kind: 'datagram'; datagram: Buffer } | { kind: 'refused' } | { kind: 'unreachable'; reason: string } | { kind: 'timeout' };
+type Event =
+  | { kind: 'datagram'; datagram: Buffer }
+  | { kind: 'refused' }
+  | { kind: 'unreachable'; reason: string }
+  /** The socket failed otherwise (a local firewall, no route): nothing is known of the port. */
+  | { kind: 'socket-error'; reason: string }
+  | { kind: 'timeout' };
 
 /**
  * One UDP port as nmap -sU sees it: the payload sent on a connected socket, so that the kernel reports an
@@ -46,10 +52,13 @@ export async function probeUdpPort(
     wake?.();
   };
   socket.on('message', (datagram) => push({ kind: 'datagram', datagram }));
-  socket.on('error', (err: NodeJS.ErrnoException) => {
+  // An ICMP error reaches a connected socket on its next receive or, if none is pending, its next send.
+  const onError = (err: NodeJS.ErrnoException) => {
     if (err.code === 'ECONNREFUSED') push({ kind: 'refused' });
     else if (err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') push({ kind: 'unreachable', reason: err.code === 'EHOSTUNREACH' ? 'host-unreach' : 'net-unreach' });
-  });
+    else push({ kind: 'socket-error', reason: `socket-error ${err.code ?? 'unknown'}` });
+  };
+  socket.on('error', onError);
   const entry = (state: PortStatus['state'], reason: string, identity: ServiceIdentity | null): UdpPortEntry => ({ port, transport: 'udp', state, reason, payload: payload.name, identity });
   try {
     await connect(socket, host, port);
@@ -57,13 +66,14 @@ export async function probeUdpPort(
     const request = payload.build({ host, port });
     const started = Date.now();
     for (let attempt = 0; attempt <= retries; attempt++) {
-      await send(socket, request, signal);
+      await send(socket, request, signal, onError);
       const sentAt = Date.now();
       const event = await next(() => sentAt + roundTrips.waitMs);
       if (event.kind === 'timeout') continue;
       if (attempt === 0) roundTrips.record(Date.now() - sentAt);
       if (event.kind === 'refused') return entry('closed', 'port-unreach', null);
       if (event.kind === 'unreachable') return entry('filtered', event.reason, null);
+      if (event.kind === 'socket-error') return entry('open|filtered', event.reason, null);
       return entry('open', 'udp-response', await identify(event.datagram, request, started));
     }
     return entry('open|filtered', 'no-response', null);
@@ -175,10 +185,13 @@ function listenBeside(net: GuardedNetwork, family: 'udp4' | 'udp6', connected: U
   });
 }
 
-function send(socket: UdpSocket, datagram: Buffer, signal: AbortSignal): Promise<void> {
+/** Sends one datagram; a send error goes to `onError`, as a receive error does, for the wait to see. */
+function send(socket: UdpSocket, datagram: Buffer, signal: AbortSignal, onError: (err: NodeJS.ErrnoException) => void): Promise<void> {
   signal.throwIfAborted();
   return new Promise((resolve) => {
-    // A send error (e.g. a refusal reported on the send) arrives as an 'error' event too; the wait sees it.
-    socket.send(datagram, () => resolve());
+    socket.send(datagram, (err) => {
+      if (err) onError(err);
+      resolve();
+    });
   });
 }
