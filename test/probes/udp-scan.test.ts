@@ -203,6 +203,39 @@ describe('UDP inventory scan (scanUdpPorts)', function () {
   });
 });
 
+describe('GuardedNetwork connected UDP sockets', function () {
+  this.timeout(10000);
+
+  it('connect passes the scope guard: an address outside it throws before anything is bound or sent', () => {
+    const socket = net().udpSocket();
+    try {
+      expect(() => socket.connect(9, '127.0.122.1')).to.throw(ScopeViolation);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('each datagram on a connected socket takes a token from the connection rate limit', async () => {
+    const echo = await startUdpFake(HOST, echoResponder);
+    const slow = new GuardedNetwork(new ScopeGuard([`${HOST}/32`]), { connectionsPerSecond: 5, authAttemptsPerSecond: 5, connectTimeoutMs: 2000 });
+    const socket = slow.udpSocket();
+    try {
+      await new Promise<void>((resolve) => socket.connect(echo.port, HOST, () => resolve()));
+      const started = Date.now();
+      const third = new Promise<number>((resolve) => {
+        let heard = 0;
+        socket.on('message', () => ++heard === 3 && resolve(Date.now() - started));
+      });
+      for (let i = 0; i < 3; i++) socket.send(Buffer.from([i]));
+      // 5 a second: the third datagram leaves 400 ms after the first.
+      expect(await third).to.be.at.least(380);
+    } finally {
+      socket.close();
+      await echo.close();
+    }
+  });
+});
+
 describe('UDP scan settings from the policy (udpScanSettings)', () => {
   it('probes every port of the payload table with its payload, at the policy\'s patience', () => {
     const s = udpScanSettings(loadDefaultPolicy());
