@@ -62,7 +62,8 @@ export async function probeUdpPort(
   const entry = (state: PortStatus['state'], reason: string, identity: ServiceIdentity | null): UdpPortEntry => ({ port, transport: 'udp', state, reason, payload: payload.name, identity });
   try {
     await connect(socket, host, port);
-    if (shared) side = await listenBeside(net, family, socket, host, (datagram) => push({ kind: 'datagram', datagram }));
+    // Without the second socket a TFTP answer goes unheard: the port is then open|filtered, which stays true.
+    if (shared) side = await listenBeside(net, family, socket, host, (datagram) => push({ kind: 'datagram', datagram })).catch(() => null);
     const request = payload.build({ host, port });
     const started = Date.now();
     for (let attempt = 0; attempt <= retries; attempt++) {
@@ -180,7 +181,10 @@ function listenBeside(net: GuardedNetwork, family: 'udp4' | 'udp6', connected: U
   });
   const { address, port } = connected.address();
   return new Promise((resolve, reject) => {
-    side.once('error', reject);
+    side.once('error', (err) => {
+      side.close();
+      reject(err);
+    });
     side.bind(port, address, () => resolve(side));
   });
 }
