@@ -1,6 +1,6 @@
 /**
  * Time of the UDP inventory against nmap -sU on the same ports of the same device: the UDP device of the
- * oracle test (its own network namespace; libcoap, snmpd, dnsmasq, in-process fakes, closed and silent
+ * oracle test (its own network namespace; libcoap, snmpd, dnsmasq, chrony, in-process fakes, closed and silent
  * ports), the payload table's 12 ports plus one closed and one silent port with an empty datagram. jcstar
  * runs at the default policy (1 retry, 1 s per try); nmap at its default timing and at -T4. Each tool runs
  * in a child process inside the namespace, so both walls include a process start. Prints the states too:

@@ -2,12 +2,13 @@ import { expect } from 'chai';
 import { GuardedNetwork } from '../../harness/net/network.js';
 import { scanUdpPorts, type UdpScanSettings } from '../../harness/probes/udp/scan.js';
 import { ScopeGuard } from '../../harness/scope/guard.js';
+import { CHRONYD_BINARIES, startChronyd, type Chronyd } from '../support/chrony.js';
 import { COAP_SERVER_BINARIES, startCoapServer, type CoapServer } from '../support/coap-server.js';
 import { freePort, requireBinaries } from '../support/daemons.js';
 import { DNSMASQ_BINARIES, startDnsmasq, type Dnsmasq } from '../support/dnsmasq.js';
 import { SNMPD_BINARIES, startSnmpd, type Snmpd } from '../support/snmpd.js';
 
-/** The UDP inventory against real Debian daemons on loopback: libcoap (CoAP and DTLS), net-snmp's snmpd, dnsmasq. */
+/** The UDP inventory against real Debian daemons on loopback: libcoap (CoAP and DTLS), net-snmp's snmpd, dnsmasq, chrony. */
 
 const HOST = '127.0.121.2';
 const net = () => new GuardedNetwork(new ScopeGuard([`${HOST}/32`]), { connectionsPerSecond: 1000, authAttemptsPerSecond: 1000, connectTimeoutMs: 2000 });
@@ -72,6 +73,23 @@ describe('UDP inventory against real daemons', function () {
       expect(entry.identity).to.include({ service: 'dns' });
       expect(entry.identity!.product).to.match(/^dnsmasq-2\.\d+/);
       expect(entry.identity!.details['dns.rcode']).to.equal('NOERROR');
+    });
+  });
+
+  describe('chrony', () => {
+    let chronyd: Chronyd;
+    before(async function () {
+      requireBinaries(this, CHRONYD_BINARIES);
+      chronyd = await startChronyd({ host: HOST, port: await freePort(HOST) });
+    });
+    after(() => chronyd?.stop());
+
+    it('NTP: a client packet draws a server answer with stratum 8 and the local clock as reference', async () => {
+      const result = await scanUdpPorts(net(), HOST, settings([{ port: chronyd.port, payload: 'ntp-client' }]), signal);
+      const entry = result.ports[0]!;
+      expect(entry).to.include({ state: 'open', reason: 'udp-response' });
+      expect(entry.identity).to.include({ service: 'ntp', banner: 'NTPv4 stratum 8' });
+      expect(entry.identity!.details).to.deep.equal({ 'ntp.version': '4', 'ntp.stratum': '8', 'ntp.refid': '127.127.1.1' });
     });
   });
 });

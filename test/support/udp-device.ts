@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import type { PortState, UdpScanResult } from '../../harness/inventory/types.js';
 import { packageRoot } from '../../harness/paths.js';
 import type { UdpScanSettings } from '../../harness/probes/udp/settings.js';
+import { startChronyd } from './chrony.js';
 import { startCoapServer } from './coap-server.js';
 import { superviseDaemon, type Daemon } from './daemons.js';
 import { startDnsmasq } from './dnsmasq.js';
@@ -13,14 +14,14 @@ import { startSnmpd } from './snmpd.js';
 const run = promisify(execFile);
 
 /** Debian daemons the UDP device runs, for requireBinaries. */
-export const UDP_DEVICE_BINARIES = { 'coap-server-openssl': 'libcoap3-bin', openssl: 'openssl', snmpd: 'snmpd', dnsmasq: 'dnsmasq-base', ip: 'iproute2', nmap: 'nmap', sh: 'dash' } as const;
+export const UDP_DEVICE_BINARIES = { 'coap-server-openssl': 'libcoap3-bin', openssl: 'openssl', snmpd: 'snmpd', dnsmasq: 'dnsmasq-base', chronyd: 'chrony', ip: 'iproute2', nmap: 'nmap', sh: 'dash' } as const;
 
 /** The ports with no listener: the kernel answers ICMP port unreachable. */
 const CLOSED = [5351, 9998];
 /** A bound socket that never answers. */
 const SILENT = 9999;
 /** In-process services, by the fake's name. */
-const FAKES: Record<number, string> = { 123: 'ntp', 1900: 'ssdp', 3702: 'ws-discovery', 5060: 'sip', 5353: 'mdns', 5540: 'matter', [SILENT]: 'silent' };
+const FAKES: Record<number, string> = { 1900: 'ssdp', 3702: 'ws-discovery', 5060: 'sip', 5353: 'mdns', 5540: 'matter', [SILENT]: 'silent' };
 
 export interface UdpDevice {
   netns: string;
@@ -34,8 +35,8 @@ export interface UdpDevice {
 
 /**
  * A device of UDP services in a network namespace of its own, at the ports a real device uses: libcoap
- * (CoAP 5683, DTLS 5684), snmpd (161, no community), dnsmasq (DNS 53, TFTP 69), in-process NTP, SSDP,
- * WS-Discovery, SIP, mDNS and Matter, a silent port, and closed ones. ICMP rate limiting is off in the
+ * (CoAP 5683, DTLS 5684), snmpd (161, no community), dnsmasq (DNS 53, TFTP 69), chrony (NTP 123), in-process
+ * SSDP, WS-Discovery, SIP, mDNS and Matter, a silent port, and closed ones. ICMP rate limiting is off in the
  * namespace, so that every closed port is reported as one. Needs root.
  */
 export async function startUdpDevice(probes: UdpScanSettings['probes']): Promise<UdpDevice> {
@@ -51,6 +52,7 @@ export async function startUdpDevice(probes: UdpScanSettings['probes']): Promise
     daemons.push(await startCoapServer({ host, security: 'pki', netns: ns.name, port: 5683 }));
     daemons.push(await startSnmpd({ host, placement: { netns: ns.name, port: 161 } }));
     daemons.push(await startDnsmasq({ host, port: 53, tftp: true, netns: ns.name }));
+    daemons.push(await startChronyd({ host, port: 123, netns: ns.name }));
     daemons.push(await startFakes(ns.name, Object.entries(FAKES).map(([port, name]) => `${name}=${port}`)));
   } catch (err) {
     await stop();

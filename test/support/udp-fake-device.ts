@@ -6,17 +6,14 @@
  */
 import { startUdpFake, type UdpAnswerer } from './udp-fake.js';
 import { silentResponder } from './udp-hostile.js';
-import { matterResponder, mdnsResponder, natPmpResponder, ntpResponder, sipResponder, ssdpResponder, tftpResponder, wsDiscoveryResponder } from './udp-services.js';
+import { matterResponder, mdnsResponder, sipResponder, ssdpResponder, wsDiscoveryResponder } from './udp-services.js';
 
 const UDP_FAKE_SERVICES: Record<string, UdpAnswerer> = {
   ssdp: ssdpResponder,
   mdns: mdnsResponder,
   matter: matterResponder,
   'ws-discovery': wsDiscoveryResponder,
-  ntp: ntpResponder,
-  tftp: tftpResponder,
   sip: sipResponder,
-  'nat-pmp': natPmpResponder,
   silent: silentResponder,
 };
 
