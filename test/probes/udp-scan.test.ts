@@ -63,7 +63,8 @@ describe('UDP inventory scan (scanUdpPorts)', function () {
     expect(entry).to.include({ state: 'open', reason: 'udp-response' });
     expect(entry.identity).to.include({ service: 'mdns', protocol: null });
     expect(entry.identity!.details).to.deep.equal({
-      'mdns.services': `_hap._tcp.local _http._tcp.local ${MDNS_INSTANCE}`,
+      'mdns.services': '_hap._tcp.local _http._tcp.local',
+      'mdns.instances': MDNS_INSTANCE,
       [`mdns.srv.${MDNS_INSTANCE}`]: 'cam.local:8080',
       'mdns.txt.md': 'CAM-100',
       'mdns.txt.fv': '1.2.3',
