@@ -6,23 +6,21 @@ import { randomBytes } from 'node:crypto';
  * counts may lie; every read is bounded and a malformed answer is null, never an exception.
  */
 
-export const RR = { a: 1, ptr: 12, txt: 16, srv: 33 } as const;
+export const RR = { ptr: 12, txt: 16, srv: 33 } as const;
 export const CLASS = { in: 1, chaos: 3 } as const;
 
 export interface DnsRecord {
   name: string;
   type: number;
-  /** PTR and SRV: the name pointed to; TXT: the strings; A: the dotted address; other types: empty. */
+  /** PTR and SRV: the name pointed to; TXT: the strings; other types: empty. */
   data: string[];
   /** SRV only. */
   port: number | null;
 }
 
 export interface DnsAnswer {
-  id: number;
   /** RCODE (0 NOERROR, 3 NXDOMAIN, 5 REFUSED…). */
   rcode: number;
-  authoritative: boolean;
   /** Answer, authority and additional records, in order. */
   records: DnsRecord[];
 }
@@ -62,7 +60,7 @@ export function parseDnsAnswer(bytes: Buffer, query: Buffer): DnsAnswer | null {
       records.push(readRecord(bytes, name, type, start, length));
       at = start + length;
     }
-    return { id: bytes.readUInt16BE(0), rcode: bytes[3]! & 0x0f, authoritative: (bytes[2]! & 0x04) !== 0, records };
+    return { rcode: bytes[3]! & 0x0f, records };
   } catch {
     // A read past the end: the counts lied; what could not be read is not an answer.
     return null;
@@ -73,7 +71,6 @@ function readRecord(bytes: Buffer, name: string, type: number, start: number, le
   const rdata = bytes.subarray(start, start + length);
   if (type === RR.ptr) return { name, type, data: [readName(bytes, start).name], port: null };
   if (type === RR.srv && length >= 7) return { name, type, data: [readName(bytes, start + 6).name], port: rdata.readUInt16BE(4) };
-  if (type === RR.a && length === 4) return { name, type, data: [[...rdata].join('.')], port: null };
   if (type === RR.txt) {
     const strings: string[] = [];
     for (let i = 0; i < rdata.length && strings.length < MAX_RECORDS; i += 1 + rdata[i]!) strings.push(rdata.subarray(i + 1, i + 1 + rdata[i]!).toString('utf8'));

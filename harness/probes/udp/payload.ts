@@ -31,7 +31,7 @@ export interface UdpPayload {
 }
 
 /** Longest text kept from a device: a detail, a banner or an exchange excerpt. */
-export const MAX_TEXT = 200;
+const MAX_TEXT = 200;
 /** Most details one answer may add (mDNS TXT records can be many). */
 const MAX_DETAILS = 32;
 
