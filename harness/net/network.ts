@@ -113,17 +113,35 @@ export class GuardedNetwork {
   /**
    * A UDP socket (for CoAP, DTLS, SNMP…) whose every datagram passes the scope guard and takes a token
    * from the connection rate limiter (UDP has no connection; each datagram counts as one). A send to an
-   * address outside the scope throws ScopeViolation before anything leaves.
+   * address outside the scope throws ScopeViolation before anything leaves. `connect` passes the guard
+   * too, and a connected socket's sends are guarded against the address it is connected to: the kernel
+   * then reports an ICMP port unreachable as an `error` event with code ECONNREFUSED (a port scan's
+   * `closed`). `reuseAddr` lets a second socket bind the same port, to hear a TFTP answer that comes
+   * from a port other than the one the connected socket is bound to.
    */
-  udpSocket(family: 'udp4' | 'udp6' = 'udp4'): UdpSocket {
-    const socket = createSocket(family);
+  udpSocket(family: 'udp4' | 'udp6' = 'udp4', options: { reuseAddr?: boolean } = {}): UdpSocket {
+    const socket = createSocket({ type: family, reuseAddr: options.reuseAddr ?? false });
     socket.on('error', () => {});
     const send = socket.send.bind(socket) as (...args: unknown[]) => void;
+    const connect = socket.connect.bind(socket) as (...args: unknown[]) => void;
     const guard = this.guard;
     const limiter = this.#connections;
+    const connectedTo = (): string | undefined => {
+      try {
+        return socket.remoteAddress().address;
+      } catch {
+        // Not connected (or still connecting): the datagram must name its address.
+        return undefined;
+      }
+    };
+    socket.connect = ((...args: unknown[]) => {
+      // connect(port, [address,] [callback]): without an address Node would pick localhost unguarded.
+      guard.assert(args.find((a): a is string => typeof a === 'string') ?? '(none)');
+      connect(...args);
+    }) as UdpSocket['connect'];
     socket.send = ((...args: unknown[]) => {
       // send(msg, [offset, length,] port, [address,] [callback]): the address is the first string after msg.
-      const address = args.slice(1).find((a): a is string => typeof a === 'string');
+      const address = args.slice(1).find((a): a is string => typeof a === 'string') ?? connectedTo();
       guard.assert(address ?? '(none)');
       // Datagrams keep their order: the limiter hands out tokens first come, first served.
       void limiter.take().then(() => send(...args)).catch(() => {});

@@ -39,6 +39,13 @@ export const Policy = z.strictObject({
     ports: z.array(z.number().int().min(1).max(65535)).describe('TCP ports probed besides the declared ones'),
     concurrency: count.max(256),
   }),
+  udpScan: z.strictObject({
+    retries: z.number().int().min(0).max(5).describe('Sends after the first before a silent UDP port is open|filtered'),
+    timeoutMs: count.max(30000).describe('Longest wait for an answer after each UDP send, and the wait until the host has answered on any port'),
+    minTimeoutMs: count.max(30000).describe('Shortest wait after a UDP send once the host has answered: the wait is 4x its slowest answer, between this and timeoutMs'),
+    concurrency: count.max(64).describe('UDP ports probed at once'),
+    ports: z.array(z.number().int().min(1).max(65535)).describe('UDP ports probed with an empty datagram besides the payload table (closed vs open|filtered only)'),
+  }),
 });
 
 /** The merged policy, with the rules that span fields. */
@@ -59,6 +66,7 @@ export const PolicyOverrides = z
     bruteForce: Policy.shape.bruteForce.partial(),
     holdOff: Policy.shape.holdOff.partial(),
     portScan: Policy.shape.portScan.partial(),
+    udpScan: Policy.shape.udpScan.partial(),
   })
   .partial()
   .describe('Overrides of the default policy (thresholds and budgets)');

@@ -6,10 +6,12 @@
 export const DEBIAN_BINARIES = {
   busybox: 'busybox-static',
   chpasswd: 'passwd',
+  chronyd: 'chrony',
   'coap-client-notls': 'libcoap3-bin',
   'coap-client-openssl': 'libcoap3-bin',
   'coap-server-notls': 'libcoap3-bin',
   'coap-server-openssl': 'libcoap3-bin',
+  dnsmasq: 'dnsmasq-base',
   dropbear: 'dropbear-bin',
   dropbearkey: 'dropbear-bin',
   ip: 'iproute2',

@@ -1,4 +1,4 @@
-import { scanUdpPorts, udpScanSettings } from '../../probes/udp/udp-scan.js';
+import { scanUdpPorts, udpScanSettings } from '../../probes/udp/scan.js';
 import { loadDebugServices } from '../../inventory/debug-services.js';
 import { diffInterfaces } from '../../inventory/interfaces.js';
 import type { AttackSurface } from '../../inventory/surface.js';

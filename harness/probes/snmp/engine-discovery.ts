@@ -23,11 +23,12 @@ export interface SnmpEngineDiscoveryReply {
 }
 
 /**
- * SNMPv3 engine discovery (RFC 3414 §4): a reportable noAuthNoPriv GetRequest with an empty engine ID and
- * user name. A v3 agent answers with a Report carrying its engine ID; no secret is sent.
+ * The SNMPv3 engine-discovery request (RFC 3414 §4): a reportable noAuthNoPriv GetRequest with an empty
+ * engine ID and user name, fresh message and request IDs. A v3 agent answers with a Report carrying its
+ * engine ID; no secret (not even a community) is sent.
  */
-export async function probeSnmpEngineDiscovery(net: GuardedNetwork, probe: SnmpTarget): Promise<SnmpEngineDiscoveryReply> {
-  const request: V3Message = {
+export function engineDiscoveryRequest(): V3Message {
+  return {
     version: 'v3',
     messageId: randomInt(1, 2 ** 31 - 1),
     maxSize: MAX_SIZE,
@@ -38,6 +39,11 @@ export async function probeSnmpEngineDiscovery(net: GuardedNetwork, probe: SnmpT
     contextName: '',
     pdu: { type: 'get-request', requestId: randomInt(1, 2 ** 31 - 1), errorStatus: 0, errorIndex: 0, varbinds: [] },
   };
+}
+
+/** SNMPv3 engine discovery over its own exchange (retransmissions within the target's timeout). */
+export async function probeSnmpEngineDiscovery(net: GuardedNetwork, probe: SnmpTarget): Promise<SnmpEngineDiscoveryReply> {
+  const request = engineDiscoveryRequest();
   const answer = await exchangeSnmp(net, probe, encodeSnmpMessage(request), (m) => m.version === 'v3' && m.messageId === request.messageId && !('encryptedPdu' in m));
   const response = answer.message as V3Message | null;
   const usm = response?.pdu.type === 'report' && response.usm.engineId.length > 0 ? response.usm : null;
