@@ -45,6 +45,7 @@ export const Policy = z.strictObject({
     minTimeoutMs: count.max(30000).describe('Shortest wait after a UDP send once the host has answered: the wait is 4x its slowest answer, between this and timeoutMs'),
     concurrency: count.max(64).describe('UDP ports probed at once'),
     ports: z.array(z.number().int().min(1).max(65535)).describe('UDP ports probed with an empty datagram besides the payload table (closed vs open|filtered only)'),
+    payloadTable: z.boolean().describe('Probe every port of the payload table; false probes only `ports` and the declared UDP services'),
   }),
 });
 

@@ -265,4 +265,19 @@ describe('UDP scan settings from the policy (udpScanSettings)', () => {
       { port: 9999, payload: 'empty' },
     ]);
   });
+
+  it('probes each declared UDP service with its protocol\'s payload, and only those and the extra ports without the table', () => {
+    const policy = loadDefaultPolicy();
+    const declared = [
+      { port: 15683, protocol: 'coap' as const, transport: 'udp' as const },
+      { port: 1161, protocol: 'snmp' as const, transport: 'udp' as const },
+      { port: 8443, protocol: 'https' as const, transport: 'tcp' as const },
+    ];
+    const s = udpScanSettings({ ...policy, udpScan: { ...policy.udpScan, payloadTable: false, ports: [9999] } }, declared);
+    expect(s.probes).to.deep.equal([
+      { port: 1161, payload: 'snmpv3-engine-discovery' },
+      { port: 9999, payload: 'empty' },
+      { port: 15683, payload: 'coap-get-well-known-core' },
+    ]);
+  });
 });

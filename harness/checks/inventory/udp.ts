@@ -12,7 +12,7 @@ import { listInterfaces, recordIdentity, recordMissing } from './records.js';
  */
 export async function inventoryUdp(ctx: CheckContext, surface: AttackSurface): Promise<CheckOutcome> {
   const host = ctx.profile.target.address;
-  const scan = await scanUdpPorts(ctx.net, host, udpScanSettings(ctx.policy), ctx.signal);
+  const scan = await scanUdpPorts(ctx.net, host, udpScanSettings(ctx.policy, ctx.profile.services), ctx.signal);
   surface.udp = scan;
   const count = (state: string) => scan.ports.filter((p) => p.state === state).length;
   ctx.evidence.record({

@@ -1,4 +1,11 @@
 import type { Policy } from '../../policy/schema.js';
+import type { Protocol } from '../../profile/schema.js';
+import type { Service } from '../../profile/types.js';
+import { COAP_PAYLOAD } from './coap.js';
+import { DTLS_PAYLOAD } from './dtls.js';
+import type { UdpPayload } from './payload.js';
+import { SNMP_PAYLOAD } from './snmp.js';
+import { SSDP_PAYLOAD } from './ssdp.js';
 import { EMPTY_PAYLOAD, UDP_PORT_PAYLOADS } from './table.js';
 
 /** How the UDP inventory probes one device: which payload goes to which port, and how patiently. */
@@ -15,9 +22,19 @@ export interface UdpScanSettings {
   concurrency: number;
 }
 
-/** The policy's UDP scan: every port of the payload table, then the policy's extra ports with an empty datagram. */
-export function udpScanSettings(policy: Policy): UdpScanSettings {
-  const probes = [...UDP_PORT_PAYLOADS].map(([port, payload]) => ({ port, payload: payload.name }));
-  for (const port of policy.udpScan.ports) if (!UDP_PORT_PAYLOADS.has(port)) probes.push({ port, payload: EMPTY_PAYLOAD.name });
+/** The payload a declared UDP service gets on a port of its own choosing. */
+const PAYLOAD_BY_PROTOCOL: Partial<Record<Protocol, UdpPayload>> = { coap: COAP_PAYLOAD, coaps: DTLS_PAYLOAD, snmp: SNMP_PAYLOAD, upnp: SSDP_PAYLOAD };
+
+/**
+ * The policy's UDP scan: every port of the payload table (unless the policy turns it off), each declared
+ * UDP service with its protocol's payload, then the policy's extra ports with an empty datagram.
+ */
+export function udpScanSettings(policy: Policy, declared: readonly Pick<Service, 'port' | 'protocol' | 'transport'>[] = []): UdpScanSettings {
+  const probes = policy.udpScan.payloadTable ? [...UDP_PORT_PAYLOADS].map(([port, payload]) => ({ port, payload: payload.name })) : [];
+  for (const service of declared) {
+    const payload = service.transport === 'udp' ? UDP_PORT_PAYLOADS.get(service.port) ?? PAYLOAD_BY_PROTOCOL[service.protocol] ?? EMPTY_PAYLOAD : null;
+    if (payload && !probes.some((p) => p.port === service.port)) probes.push({ port: service.port, payload: payload.name });
+  }
+  for (const port of policy.udpScan.ports) if (!probes.some((p) => p.port === port)) probes.push({ port, payload: UDP_PORT_PAYLOADS.get(port)?.name ?? EMPTY_PAYLOAD.name });
   return { probes: [...new Map(probes.map((p) => [p.port, p])).values()].sort((a, b) => a.port - b.port), retries: policy.udpScan.retries, timeoutMs: policy.udpScan.timeoutMs, minTimeoutMs: policy.udpScan.minTimeoutMs, concurrency: policy.udpScan.concurrency };
 }
