@@ -49,7 +49,10 @@ export function judgeModelNumber(reading: ModelReading, designation: ModelDesign
   const withWarnings = (outcome: CheckOutcome): CheckOutcome => (warnings.length > 0 ? { ...outcome, warnings } : outcome);
 
   if (shown.length > 0) {
-    const where = shown.map(({ s, match }) => `${s.source} ${excerpt(s, match)} (evidence #${s.evidenceSeq})`);
+    // One place per port and evidence item: a page's title and its text are one reading.
+    const place = (s: SeenStatement) => `${s.evidenceSeq} ${s.port}/${s.transport}`;
+    const firstPerItem = shown.filter(({ s }, i) => shown.findIndex((m) => place(m.s) === place(s)) === i);
+    const where = firstPerItem.map(({ s, match }) => `${s.source} ${excerpt(s, match)} (evidence #${s.evidenceSeq})`);
     return withWarnings(pass(`the device shows its model "${designation.declared}" (${designation.from}): ${list(where)}`));
   }
   if (others.length > 0) {
