@@ -60,8 +60,8 @@ async function checkModelOnDevice(ctx: CheckContext): Promise<CheckOutcome> {
     keep(statements, seq);
   }
 
-  for (const page of webUis(ctx, identities).slice(0, MAX_PAGES)) {
-    if (ctx.signal.aborted) break;
+  // The three kinds of reading are independent: in parallel, so that a silent device costs one timeout chain, not all of them.
+  const readPage = async (page: { port: number; tls: boolean }) => {
     const label = `${page.tls ? 'https' : 'http'} ${page.port}/tcp /`;
     sources.push(label);
     const read = await readHttpPage(ctx.net, { host: ctx.profile.target.address, port: page.port, tls: page.tls }, timing(ctx));
@@ -75,31 +75,30 @@ async function checkModelOnDevice(ctx: CheckContext): Promise<CheckOutcome> {
     }).seq;
     if (read.outcome !== 'read') unanswered.push(`${label}: ${read.detail}`);
     keep(read.statements, seq);
-  }
-
-  for (const location of (await descriptionLocations(ctx, identities, sources, unanswered)).slice(0, MAX_DESCRIPTIONS)) {
-    if (ctx.signal.aborted) break;
-    const url = deviceUrl(location, ctx.profile.target.address);
-    if (!url) {
-      ctx.evidence.record({ kind: 'note', summary: `UPnP description ${location} is not on the device (${ctx.profile.target.address}): not fetched` });
-      continue;
+  };
+  const readDescriptions = async () => {
+    for (const location of (await descriptionLocations(ctx, identities, sources, unanswered)).slice(0, MAX_DESCRIPTIONS)) {
+      if (ctx.signal.aborted) break;
+      const url = deviceUrl(location, ctx.profile.target.address);
+      if (!url) {
+        ctx.evidence.record({ kind: 'note', summary: `UPnP description ${location} is not on the device (${ctx.profile.target.address}): not fetched` });
+        continue;
+      }
+      sources.push(`upnp description ${url.href}`);
+      const read = await readUpnpDescription(ctx.net, url, timing(ctx));
+      const seq = ctx.evidence.record({
+        kind: 'exchange',
+        summary: `UPnP device description ${url.href} → ${read.detail}`,
+        target: { host: url.host, port: url.port, protocol: url.tls ? 'https' : 'http' },
+        sent: read.sent,
+        received: read.received,
+        data: { outcome: read.outcome, status: read.status, statements: read.statements },
+      }).seq;
+      if (read.outcome !== 'read') unanswered.push(`upnp description ${url.href}: ${read.detail}`);
+      keep(read.statements, seq);
     }
-    sources.push(`upnp description ${url.href}`);
-    const read = await readUpnpDescription(ctx.net, url, timing(ctx));
-    const seq = ctx.evidence.record({
-      kind: 'exchange',
-      summary: `UPnP device description ${url.href} → ${read.detail}`,
-      target: { host: url.host, port: url.port, protocol: url.tls ? 'https' : 'http' },
-      sent: read.sent,
-      received: read.received,
-      data: { outcome: read.outcome, status: read.status, statements: read.statements },
-    }).seq;
-    if (read.outcome !== 'read') unanswered.push(`upnp description ${url.href}: ${read.detail}`);
-    keep(read.statements, seq);
-  }
-
-  for (const { service, credential } of snmpReads(ctx)) {
-    if (ctx.signal.aborted) break;
+  };
+  const readSnmp = async ({ service, credential }: { service: Service; credential: SnmpReadCredential }) => {
     const label = `snmp ${service.port}/udp`;
     sources.push(label);
     const read = await readSnmpSystem(ctx.net, { host: ctx.profile.target.address, port: service.port, ...timing(ctx) }, credential);
@@ -113,7 +112,8 @@ async function checkModelOnDevice(ctx: CheckContext): Promise<CheckOutcome> {
     }).seq;
     if (read.outcome !== 'read') unanswered.push(`${label}: ${read.detail}`);
     keep(read.statements, seq);
-  }
+  };
+  await Promise.all([...webUis(ctx, identities).slice(0, MAX_PAGES).map(readPage), readDescriptions(), ...snmpReads(ctx).map(readSnmp)]);
 
   return judgeModelNumber({ statements: seen, sources, unanswered, firmware: ctx.profile.device.firmware }, designation);
 }

@@ -8,6 +8,7 @@ import type { GuardedNetwork } from '../../net/network.js';
 
 const MAX_ANSWERS = 8;
 const ANSWER_CHARS = 1024;
+const AFTER_FIRST_ANSWER_MS = 300;
 
 export interface SsdpSearchRead {
   outcome: 'answered' | 'no-answer';
@@ -36,12 +37,17 @@ export async function searchSsdp(net: GuardedNetwork, target: { host: string; po
         target.signal.removeEventListener('abort', done);
         resolve();
       };
-      const timer = setTimeout(done, target.timeoutMs);
+      let timer = setTimeout(done, target.timeoutMs);
       target.signal.addEventListener('abort', done, { once: true });
       socket.on('message', (datagram: Buffer, from: RemoteInfo) => {
         if (from.address !== target.host) return;
         answers.push(datagram.subarray(0, ANSWER_CHARS).toString('latin1'));
-        if (answers.length >= MAX_ANSWERS) done();
+        if (answers.length >= MAX_ANSWERS) return done();
+        // A unicast search is answered at once: the other root devices' answers come right behind the first.
+        if (answers.length === 1) {
+          clearTimeout(timer);
+          timer = setTimeout(done, Math.min(AFTER_FIRST_ANSWER_MS, target.timeoutMs));
+        }
       });
       try {
         socket.send(request, target.port, target.host);
