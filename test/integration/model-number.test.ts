@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
 import { expect } from 'chai';
 import type { CheckResult } from '../../harness/results/schema.js';
 import suite from '../../suites/S1.1-10-model-number.js';
@@ -159,5 +160,47 @@ describe('S1.1-10 on SNMP (real net-snmp snmpd)', function () {
     );
     expect(device.verdict, device.reason).to.equal('MANUAL');
     expect(device.reason).to.match(new RegExp(`\\(read: snmp ${agent.port}/udp\\)`));
+  });
+});
+
+describe('S1.1-10 against hostile web UIs and descriptions', function () {
+  this.timeout(30000);
+
+  it('follows at most two redirects, and only those that stay on the device', async () => {
+    const host = '127.0.93.10';
+    const hops: string[] = [];
+    let offDevice = false;
+    const server = createServer((req, res) => {
+      hops.push(req.url ?? '');
+      const port = (server.address() as { port: number }).port;
+      const next = offDevice ? `http://127.0.93.99:${port}/` : `/loop${hops.length}`;
+      res.writeHead(302, { Location: next }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, host, resolve));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const doc = document(host, [{ name: 'web', protocol: 'http', port, auth: 'none' }]);
+      const looping = (await modelCheck(doc)).device;
+      expect(looping.verdict, looping.reason).to.equal('MANUAL');
+      expect(hops).to.deep.equal(['/', '/loop1', '/loop2']);
+      expect(looping.evidence.find((e) => e.kind === 'exchange')!.summary).to.equal(
+        `web UI http ${port}/tcp /: GET http://${host}:${port}/ → HTTP 302, GET http://${host}:${port}/loop1 → HTTP 302, GET http://${host}:${port}/loop2 → HTTP 302`,
+      );
+      hops.length = 0;
+      offDevice = true;
+      const away = (await modelCheck(doc)).device;
+      expect(away.verdict, away.reason).to.equal('MANUAL');
+      expect(hops).to.deep.equal(['/']);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('reads a 64 KiB description of unclosed elements at once', async () => {
+    const { descriptionStatements } = await import('../../harness/probes/self-description/upnp-description.js');
+    const hostile = `<root><device>${'<modelName x="'.repeat(4000)}${'<'.repeat(8000)}`;
+    const started = Date.now();
+    expect(descriptionStatements(hostile, 'test', { port: 1, transport: 'tcp' })).to.deep.equal([]);
+    expect(Date.now() - started).to.be.lessThan(500);
   });
 });
