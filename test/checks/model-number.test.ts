@@ -35,8 +35,9 @@ describe('S1.1-10 model designation matching', () => {
     }
     expect(showsDesignation(text('IPC-200', 'model'), d)).not.to.equal(null);
     expect(showsDesignation(text('ACME IPC200', 'model'), d)).not.to.equal(null);
-    // A model field must hold the designation alone; a vendor field never shows it.
-    expect(showsDesignation(text('IPC-200 Outdoor', 'model'), d)).to.equal(null);
+    // A model field shows it as a whole word among others (a printer's make-and-model); a vendor field never does.
+    expect(showsDesignation(text('ACME NetCam IPC-200', 'model'), d)).not.to.equal(null);
+    expect(showsDesignation(text('IPC-200-W', 'model'), d)).to.equal(null);
     expect(showsDesignation(text('IPC-200', 'vendor'), d)).to.equal(null);
   });
 

@@ -13,10 +13,8 @@ export interface ModelDesignation {
   declared: string;
   /** Where the declaration came from, for reasons. */
   from: 'declarations.productInformation.modelDesignation' | 'device.model';
-  /** Matches the designation, alone or after the vendor's name, anywhere in a text. */
-  inText: RegExp;
-  /** Matches a field that holds only a model name (UPnP modelName, mDNS md). */
-  asField: RegExp;
+  /** Matches the designation, without the vendor's name it may start with, as a whole word. */
+  pattern: RegExp;
 }
 
 const ALNUM = '[\\p{L}\\p{N}]';
@@ -36,7 +34,6 @@ function loose(name: string): string {
 export function modelDesignationOf(profile: DeviceProfile): ModelDesignation {
   const declaredDesignation = profile.declarations.productInformation?.modelDesignation;
   const declared = declaredDesignation ?? profile.device.model;
-  const vendor = loose(profile.device.vendor);
   // "ACME SIM-CAM" is also shown by a field that says just "SIM-CAM": the vendor's name is optional.
   const words = chunks(declared);
   const vendorWords = chunks(profile.device.vendor);
@@ -45,16 +42,17 @@ export function modelDesignationOf(profile: DeviceProfile): ModelDesignation {
   return {
     declared,
     from: declaredDesignation ? 'declarations.productInformation.modelDesignation' : 'device.model',
-    inText: new RegExp(`${BEFORE}(?:${vendor}${SEPARATORS})?${core}${AFTER}`, 'iu'),
-    asField: new RegExp(`^\\s*(?:${vendor}${SEPARATORS})?${core}\\s*$`, 'iu'),
+    pattern: new RegExp(`${BEFORE}${core}${AFTER}`, 'iu'),
   };
 }
 
-/** Where in the statement the designation shows, or null: a model field must hold it alone, a text may hold it anywhere. */
+/**
+ * Where in the statement the designation shows, or null. A model field may hold more than the designation
+ * (an IPP printer's `ty` is "HP LaserJet 400 M401dn" for the M401dn): it shows the model when it holds
+ * the designation as a whole word, so that only a field with no trace of it can speak of another model.
+ */
 export function showsDesignation(statement: DeviceStatement, designation: ModelDesignation): RegExpExecArray | null {
-  if (statement.field === 'model') return designation.asField.exec(statement.value);
-  if (statement.field === 'text') return designation.inText.exec(statement.value);
-  return null;
+  return statement.field === 'model' || statement.field === 'text' ? designation.pattern.exec(statement.value) : null;
 }
 
 /** Whether a firmware statement names the version under test ("V1.0.0 build 7" names "1.0.0"; "1.0.01" does not). */
