@@ -7,7 +7,7 @@ import { ScopeGuard } from '../../harness/scope/guard.js';
 import type { CheckContext } from '../../harness/suite/context.js';
 import { profileFrom } from './run-profile.js';
 
-/** A check context outside the engine: its surface filled by hand, its evidence kept in a list. */
+/** A check context outside the engine: its surface filled by hand (a TCP scan that found the identities' ports), its evidence kept in a list. */
 export interface TestCheckContext extends CheckContext {
   recorded: Array<EvidenceInput & { seq: number }>;
 }
@@ -16,6 +16,11 @@ export async function checkContext(document: Record<string, unknown>, identities
   const profile = await profileFrom(document, env);
   const surface = new AttackSurface();
   for (const identity of identities) surface.identify(identity);
+  if (identities.length > 0) {
+    // As if the inventory had run and found these ports.
+    const open = identities.filter((i) => i.transport === 'tcp').map((i) => i.port);
+    surface.tcp = { host: profile.target.address, ports: '1-65535', done: '1-65535', open, filtered: [], closedCount: 65535 - open.length, durationMs: 1, attempts: 65535, resumedFrom: null };
+  }
   const recorded: TestCheckContext['recorded'] = [];
   return {
     checkId: 'test',

@@ -24,6 +24,9 @@ export async function readSelfDescription(ctx: CheckContext): Promise<Omit<Model
   const keep = (statements: DeviceStatement[], evidenceSeq: number) => seen.push(...statements.map((s) => ({ ...s, evidenceSeq })));
 
   const identities = ctx.surface.identities;
+  if (ctx.surface.tcp === null && ctx.surface.udp === null) {
+    ctx.evidence.record({ kind: 'note', summary: 'the inventory has not run in this run (e.g. --only without S1.1-01): only the declared services are read' });
+  }
   if (identities.length > 0) {
     const statements = statementsFrom(identities);
     sources.push(`identification of ${identities.length} open port(s)`);
