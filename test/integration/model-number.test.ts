@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import { expect } from 'chai';
@@ -60,6 +60,21 @@ describe('S1.1-10 on a web UI (real nginx)', function () {
     // 評価項目1 (the printed label) is a person's: the requirement cannot be PASS on the device check alone.
     expect(requirement.verdict).to.equal('MANUAL');
     expect(requirement.reason).to.match(/^1 passed; 1 check\(s\) need a person to review: S1\.1-10\/model-number\/declaration: /);
+  });
+
+  it('FAILs on a UPnP description nginx serves at the LOCATION identification found, when it names another model', async () => {
+    nginx = await serving('127.0.93.11', '<!DOCTYPE html><title>Welcome</title>');
+    writeFileSync(join(nginx.dir, 'htdocs', 'rootDesc.xml'), deviceDescription({ manufacturer: 'ACME', modelName: 'ACME IPC-300', modelNumber: 'IPC-300', serialNumber: 'SN-9' }));
+    const ctx = await checkContext(document(nginx.host, []), [
+      identity(1900, 'ssdp', { transport: 'udp', details: { 'ssdp.location': `http://${nginx.host}:${nginx.port}/rootDesc.xml`, 'ssdp.server': 'Linux/5.10 UPnP/1.0 MiniUPnPd/2.3' } }),
+    ]);
+    const outcome = await suite.plan(ctx.profile).find((c) => c.spec.id === 'S1.1-10/model-number/device')!.body(ctx);
+    expect(outcome.verdict, outcome.reason).to.equal('FAIL');
+    const seq = ctx.recorded.find((r) => r.summary.startsWith('UPnP device description'))!.seq;
+    expect(outcome.reason).to.equal(
+      `the device names another model than the declared "ACME IPC-200" (declarations.productInformation.modelDesignation): upnp description ${nginx.port}/tcp /rootDesc.xml modelName "ACME IPC-300" (evidence #${seq}); upnp description ${nginx.port}/tcp /rootDesc.xml modelNumber "IPC-300" (evidence #${seq})`,
+    );
+    expect(readFileSync(nginx.accessLog, 'utf8')).to.match(/"GET \/rootDesc\.xml HTTP\/1\.1" 200 /);
   });
 
   it('is MANUAL when the page names another model in text only: a text is no model field to fail on', async () => {
