@@ -115,6 +115,16 @@ describe('S1.1-10 on a UPnP device (in-process SSDP responder and description)',
     expect(device.warnings[0]).to.match(/^the device states firmware "2\.0\.0" \(upnp description \d+\/tcp \/description\.xml softwareVersion, evidence #\d+\), not the firmware under test "1\.4\.2"/);
   });
 
+  it('PASSes on the SSDP SERVER header when the description cannot be read', async () => {
+    upnp = await startUpnpDevice('127.0.93.12', description('IPC-200'), { location: 'http://127.0.93.12:1/missing.xml', server: 'Linux/5.10 UPnP/1.0 IPC-200/1.4.2' });
+    const { device } = await modelCheck(document(upnp.host, [{ name: 'upnp', protocol: 'upnp', port: upnp.ssdpPort, auth: 'none' }]));
+    expect(device.verdict, device.reason).to.equal('PASS');
+    const search = device.evidence.find((e) => e.summary.startsWith('SSDP M-SEARCH'))!;
+    expect(device.reason).to.equal(`the device shows its model "ACME IPC-200" (declarations.productInformation.modelDesignation): ssdp ${upnp.ssdpPort}/udp SERVER "Linux/5.10 UPnP/1.0 IPC-200/1.4.2" (evidence #${search.seq})`);
+    const fetch = device.evidence.find((e) => e.summary.startsWith('UPnP device description'))!;
+    expect(fetch.data).to.deep.include({ outcome: 'no-answer', status: null });
+  });
+
   it('reads a LOCATION identification found, and never fetches one on another host', async () => {
     upnp = await startUpnpDevice('127.0.93.5', description('IPC-200'));
     const doc = document(upnp.host, []);

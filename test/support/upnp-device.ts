@@ -30,8 +30,8 @@ export function deviceDescription(fields: Record<string, string>): string {
 `;
 }
 
-/** `location` overrides the LOCATION the responder announces (e.g. another host's). */
-export async function startUpnpDevice(host: string, description: string, options: { location?: string } = {}): Promise<UpnpDevice> {
+/** `location` overrides the LOCATION the responder announces (e.g. another host's), `server` its SERVER header. */
+export async function startUpnpDevice(host: string, description: string, options: { location?: string; server?: string } = {}): Promise<UpnpDevice> {
   const fetched: string[] = [];
   const http: Server = createServer((req, res) => {
     fetched.push(req.url ?? '');
@@ -58,7 +58,7 @@ export async function startUpnpDevice(host: string, description: string, options
     if (!datagram.toString('latin1').startsWith('M-SEARCH * HTTP/1.1')) return;
     device.searches++;
     const location = options.location ?? `http://${host}:${httpPort}/description.xml`;
-    const answer = ['HTTP/1.1 200 OK', 'CACHE-CONTROL: max-age=1800', 'EXT:', `LOCATION: ${location}`, 'SERVER: Linux/5.10 UPnP/1.0 jcstar-fixture/1.0', 'ST: upnp:rootdevice', 'USN: uuid:2f402f80-da50-11e1-9b23-00178801a001::upnp:rootdevice', '', ''].join('\r\n');
+    const answer = ['HTTP/1.1 200 OK', 'CACHE-CONTROL: max-age=1800', 'EXT:', `LOCATION: ${location}`, `SERVER: ${options.server ?? 'Linux/5.10 UPnP/1.0 jcstar-fixture/1.0'}`, 'ST: upnp:rootdevice', 'USN: uuid:2f402f80-da50-11e1-9b23-00178801a001::upnp:rootdevice', '', ''].join('\r\n');
     ssdp.send(answer, from.port, from.address);
   });
   await new Promise<void>((resolve) => ssdp.bind(0, host, resolve));

@@ -55,7 +55,7 @@ export async function readSelfDescription(ctx: CheckContext): Promise<Omit<Model
     keep(read.statements, seq);
   };
   const readDescriptions = async () => {
-    for (const location of (await descriptionLocations(ctx, identities, sources, unanswered)).slice(0, MAX_DESCRIPTIONS)) {
+    for (const location of (await descriptionLocations(ctx, identities, { sources, unanswered, keep })).slice(0, MAX_DESCRIPTIONS)) {
       if (ctx.signal.aborted) break;
       const url = deviceUrl(location, ctx.profile.target.address);
       if (!url) {
@@ -119,11 +119,18 @@ function webUis(ctx: CheckContext, identities: readonly ServiceIdentity[]): Arra
 
 const LOCATION_KEY = /^(ssdp|upnp)\.location$/i;
 
+interface Reading {
+  sources: string[];
+  unanswered: string[];
+  keep(statements: DeviceStatement[], evidenceSeq: number): void;
+}
+
 /**
  * Device description URLs: the LOCATION identification read, else a unicast M-SEARCH to each declared
  * UPnP service and to SSDP ports identification found without a LOCATION.
  */
-async function descriptionLocations(ctx: CheckContext, identities: readonly ServiceIdentity[], sources: string[], unanswered: string[]): Promise<string[]> {
+async function descriptionLocations(ctx: CheckContext, identities: readonly ServiceIdentity[], reading: Reading): Promise<string[]> {
+  const { sources, unanswered } = reading;
   const locations = new Set<string>();
   const searched = new Set<number>();
   for (const i of identities) {
@@ -139,15 +146,17 @@ async function descriptionLocations(ctx: CheckContext, identities: readonly Serv
     const label = `ssdp ${port}/udp M-SEARCH`;
     sources.push(label);
     const read = await searchSsdp(ctx.net, { host: ctx.profile.target.address, port, ...timing(ctx) });
-    ctx.evidence.record({
+    const seq = ctx.evidence.record({
       kind: 'exchange',
       summary: `SSDP M-SEARCH to ${port}/udp → ${read.detail}`,
       target: { host: ctx.profile.target.address, port, protocol: 'upnp' },
       sent: read.sent,
       received: read.received,
       data: { outcome: read.outcome, locations: read.locations, servers: read.servers },
-    });
+    }).seq;
     if (read.outcome !== 'answered') unanswered.push(`${label}: ${read.detail}`);
+    // SERVER is "OS/version UPnP/1.0 product/version": the product is often the model.
+    reading.keep(read.servers.map((value) => ({ source: `ssdp ${port}/udp SERVER`, port, transport: 'udp', field: 'text', value })), seq);
     for (const l of read.locations) locations.add(l);
   }
   return [...locations];
