@@ -186,7 +186,24 @@ export const Declarations = z
     resilience: z.strictObject({ description: nonEmpty }),
     userDataDeletion: z.strictObject({ method: nonEmpty, description: z.string().optional() }),
     supportPeriod: z.strictObject({ endsOn: z.iso.date(), url }),
-    productInformation: z.strictObject({ url: url.optional(), modelDesignation: nonEmpty }),
+    productInformation: z.strictObject({
+      url: url.optional(),
+      modelDesignation: nonEmpty.describe('The model number as the user reads it on the label and in the UI (S1.1-10), e.g. "IPC-200"'),
+    }),
+    secureStorage: z.strictObject({
+      assets: z
+        .array(
+          z.strictObject({
+            asset: nonEmpty.describe('What is stored, e.g. "administrator password", "Wi-Fi passphrase", "TLS private key"'),
+            storage: nonEmpty.describe('Where it is stored, e.g. "eMMC config partition", "secure element"'),
+            protection: nonEmpty.describe('How it is protected at rest, e.g. "AES-256-GCM, key in the secure element", "PBKDF2-HMAC-SHA256 hash"'),
+            cryptoReference: z.string().optional().describe('The list the ciphers come from, e.g. "CRYPTREC 電子政府推奨暗号リスト 2023"'),
+          }),
+        )
+        .min(1)
+        .describe('Every asset to protect the device keeps in storage (S1.1-11)'),
+      document: z.string().optional(),
+    }),
   })
   .partial()
   .describe('Vendor declarations for the items ★1 evaluates on documents (ICS/IXIT style)');

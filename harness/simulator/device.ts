@@ -139,6 +139,13 @@ function secureDeclarations(): NonNullable<ProfileInput['declarations']> {
     userDataDeletion: { method: 'Web admin > Maintenance > Factory reset', description: 'Erases recordings, settings and credentials' },
     supportPeriod: { endsOn: '2030-03-31', url: 'https://acme.example/support' },
     productInformation: { url: 'https://acme.example/products/sim-cam', modelDesignation: 'ACME SIM-CAM' },
+    secureStorage: {
+      assets: [
+        { asset: 'administrator and SSH passwords', storage: 'config partition (flash)', protection: 'PBKDF2-HMAC-SHA256, 100000 iterations, per-device salt', cryptoReference: 'CRYPTREC 電子政府推奨暗号リスト 2023' },
+        { asset: 'TLS private key and device certificate', storage: 'secure element', protection: 'AES-256-GCM, key sealed in the secure element', cryptoReference: 'CRYPTREC 電子政府推奨暗号リスト 2023' },
+        { asset: 'camera recordings', storage: 'SD card', protection: 'AES-128-CTR with a per-device key from the secure element', cryptoReference: 'CRYPTREC 電子政府推奨暗号リスト 2023' },
+      ],
+    },
   };
 }
 

@@ -97,6 +97,16 @@ describe('demo against the built-in simulated device', function () {
       expect(results.checks.find((c) => c.id === 'S1.1-12/communication-protection/declaration')!.verdict).to.equal('MANUAL');
     });
 
+    it('reads the model from the web UI (S1.1-10), leaves the label and the storage declaration (S1.1-11) to a person', () => {
+      const model = run.results.checks.find((c) => c.id === 'S1.1-10/model-number/device')!;
+      expect(model.verdict, model.reason).to.equal('PASS');
+      expect(model.reason).to.match(/^the device shows its model "ACME SIM-CAM" \(declarations\.productInformation\.modelDesignation\): https \d+\/tcp \/ <title> "ACME SIM-CAM" \(evidence #\d+\)$/);
+      expect(run.results.requirements.find((r) => r.id === 'S1.1-10')!.verdict).to.equal('MANUAL');
+      const storage = run.results.checks.find((c) => c.id === 'S1.1-11/secure-storage/declaration')!;
+      expect(storage.verdict, storage.reason).to.equal('MANUAL');
+      expect(storage.warnings).to.deep.equal([]);
+    });
+
     it('never writes the device password (a canary) into any file of the run folder, in any encoding', () => {
       const canary = device.admin.password;
       const fleetCanary = device.profileDocument().env.JCSTAR_SIM_UNIT2_PASSWORD!;

@@ -27,6 +27,8 @@ export interface SnmpdOptions {
   users?: SnmpdUser[];
   /** A fixed port inside a network namespace (a reference device), instead of a free loopback port. */
   placement?: { netns: string; port: number };
+  /** sysDescr.0, as a device describes itself (net-snmp's default names the host's kernel). */
+  sysDescr?: string;
 }
 
 export interface Snmpd extends Daemon {
@@ -44,6 +46,7 @@ export async function startSnmpd(options: SnmpdOptions): Promise<Snmpd> {
   const persistent = join(dir, 'persist');
   mkdirSync(persistent);
   const lines = [
+    ...(options.sysDescr ? [`sysdescr ${options.sysDescr}`] : []),
     ...(options.communities ?? []).map((c) => `rocommunity ${c} default`),
     ...(options.users ?? []).flatMap((u) => [
       `createUser ${u.name} ${u.auth} "${u.authPassword}"${u.priv ? ` ${u.priv} "${u.privPassword}"` : ''}`,

@@ -75,6 +75,13 @@ function scan(html: string): ScannedPage {
       text.push(' ');
       continue;
     }
+    if (html.startsWith('<!', open) || html.startsWith('<?', open)) {
+      // <!DOCTYPE html>, <?xml …?>: markup declarations, not text a reader sees.
+      const close = html.indexOf('>', open + 2);
+      i = close === -1 ? html.length : close + 1;
+      text.push(' ');
+      continue;
+    }
     const name = /^<\/?([a-zA-Z][a-zA-Z0-9-]*)/.exec(html.slice(open, open + 64));
     if (!name) {
       text.push('<');
