@@ -29,4 +29,4 @@ export default requirementSuite(REQUIREMENT, (suite) => {
       return manual(`a person must check that the label on the product shows the declared model designation "${declared.modelDesignation}"`);
     },
   );
-});
+}, { readsSurface: true });
