@@ -10,12 +10,12 @@ import { accessCheckFor } from '../harness/checks/access/probe-for.js';
 import { checkUndeclaredTelnet, undeclaredTelnetPorts } from '../harness/checks/access/telnet.js';
 import { recordDeclaration } from '../harness/checks/declarations.js';
 import { keyLoginAccess } from '../harness/checks/key-login/access.js';
-import { scanTcpPorts } from '../harness/probes/tcp/port-scan.js';
+import { formatPortRanges, parsePortRanges } from '../harness/probes/tcp/port-ranges.js';
+import { scanTcpPorts, tcpScanSettings } from '../harness/probes/tcp/port-scan.js';
 import { requirementSuite, serviceTarget } from '../harness/suite/define.js';
 import { fail, inconclusive, manual, pass } from '../harness/verdicts/outcome.js';
 
 const REQUIREMENT = 'S1.1-01';
-const BANNER_WAIT_MS = 300;
 
 export default requirementSuite(REQUIREMENT, (suite) => {
   const { profile } = suite;
@@ -27,42 +27,35 @@ export default requirementSuite(REQUIREMENT, (suite) => {
       target: { host: profile.target.address, port: null, protocol: 'tcp' },
     },
     async (ctx) => {
-      const ports = [...new Set([...ctx.policy.portScan.ports, ...declaredTcp.map((s) => s.port)])];
-      const observed = await scanTcpPorts(ctx.net, ctx.profile.target.address, ports, {
-        concurrency: ctx.policy.portScan.concurrency,
-        timeoutMs: ctx.policy.budgets.connectTimeoutMs,
-        bannerWaitMs: BANNER_WAIT_MS,
-        signal: ctx.signal,
-      });
-      const open = observed.filter((p) => p.state === 'open');
-      const filtered = observed.filter((p) => p.state === 'filtered');
+      const settings = tcpScanSettings(ctx.policy);
+      const ports = formatPortRanges([...new Set([...parsePortRanges(settings.ports), ...declaredTcp.map((s) => s.port)])].sort((a, b) => a - b));
+      const scan = await scanTcpPorts(ctx.net, ctx.profile.target.address, { ...settings, ports }, { signal: ctx.signal, resume: null });
+      const scanned = parsePortRanges(ports).length;
       const declaredPorts = new Map(declaredTcp.map((s) => [s.port, s.name]));
-      const undeclared = open.filter((p) => !declaredPorts.has(p.port));
-      const closedDeclared = declaredTcp.filter((s) => !open.some((p) => p.port === s.port));
+      const undeclared = scan.open.filter((port) => !declaredPorts.has(port));
+      const closedDeclared = declaredTcp.filter((s) => !scan.open.includes(s.port));
       ctx.evidence.record({
         kind: 'observation',
-        summary: `TCP connect scan of ${ports.length} ports: ${open.length} open, ${filtered.length} filtered`,
+        summary: `TCP connect scan of ${scanned} ports: ${scan.open.length} open, ${scan.filtered.length} filtered`,
         target: ctx.target,
-        data: { scanned: ports.length, open: open.map((p) => p.port), filtered: filtered.map((p) => p.port) },
-        artifacts: [{ name: 'tcp-ports.json', bytes: JSON.stringify(observed, null, 2), mediaType: 'application/json' }],
+        data: { scanned, open: scan.open, filtered: scan.filtered },
+        artifacts: [{ name: 'tcp-ports.json', bytes: JSON.stringify(scan, null, 2), mediaType: 'application/json' }],
       });
-      for (const port of open) {
+      for (const port of scan.open) {
         ctx.evidence.record({
           kind: 'observation',
-          summary: `port ${port.port}/tcp open: ${declaredPorts.has(port.port) ? `declared as ${declaredPorts.get(port.port)}` : 'NOT declared'}`,
-          target: { host: ctx.profile.target.address, port: port.port, protocol: 'tcp' },
-          received: port.banner,
+          summary: `port ${port}/tcp open: ${declaredPorts.has(port) ? `declared as ${declaredPorts.get(port)}` : 'NOT declared'}`,
+          target: { host: ctx.profile.target.address, port, protocol: 'tcp' },
         });
       }
       for (const service of closedDeclared) {
         ctx.evidence.record({ kind: 'note', summary: `declared service ${service.name} (${service.port}/tcp) did not accept a connection`, target: ctx.target });
       }
       if (undeclared.length > 0) {
-        const list = undeclared.map((p) => `${p.port}/tcp${p.banner ? ` ("${p.banner.split(/\r?\n/).find((l) => l.trim())?.slice(0, 40)}")` : ''}`);
-        return fail(`undeclared open port(s): ${list.join(', ')}; every access path must be declared with its authentication`);
+        return fail(`undeclared open port(s): ${undeclared.map((p) => `${p}/tcp`).join(', ')}; every access path must be declared with its authentication`);
       }
-      if (open.length === 0) return inconclusive(`no port of the ${ports.length} probed was open; the inventory cannot be confirmed`);
-      return pass(`all ${open.length} open TCP port(s) among the ${ports.length} probed are declared (a full 1–65535 scan is not part of this check)`);
+      if (scan.open.length === 0) return inconclusive(`no port of the ${scanned} probed was open; the inventory cannot be confirmed`);
+      return pass(`all ${scan.open.length} open TCP port(s) among the ${scanned} probed are declared`);
     },
   );
   for (const service of profile.services) {

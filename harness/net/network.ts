@@ -5,7 +5,7 @@ import { connect as tlsConnect, type SecureVersion } from 'node:tls';
 import type { ScopeGuard } from '../scope/guard.js';
 import type { Secret } from '../secrets/secret.js';
 import { NetError, classifyNetError } from './errors.js';
-import { RateLimiter } from './rate-limit.js';
+import { RateLimiter, type ConnectionLimiter } from './rate-limit.js';
 
 /** A TLS client certificate (PEM chain) and its private key, revealed only into the TLS stack. */
 export interface ClientCertificate {
@@ -50,20 +50,30 @@ export class GuardedNetwork {
     this.#attemptCount++;
   }
 
-  /** Opens a TCP connection to an in-scope address; rejects with NetError (refused, timeout…). */
-  async connectTcp(host: string, port: number, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Socket> {
+  /**
+   * Opens a TCP connection to an in-scope address; rejects with NetError (refused, timeout…). It waits on
+   * the network's connection rate limit, or on the caller's `limiter` instead: a port scan paces itself
+   * with a limiter of its own, set by the policy's scan speed, so that it neither starves nor is starved by
+   * the other checks' connections. The scope guard applies either way.
+   */
+  async connectTcp(host: string, port: number, options: { signal?: AbortSignal; timeoutMs?: number; limiter?: ConnectionLimiter } = {}): Promise<Socket> {
     this.guard.assert(host);
-    await this.#connections.take(options.signal);
+    await (options.limiter ?? this.#connections).take(options.signal);
     const timeoutMs = options.timeoutMs ?? this.limits.connectTimeoutMs;
     return new Promise<Socket>((resolve, reject) => {
       const socket = new Socket();
+      let settled = false;
       const fail = (err: NetError) => {
+        if (settled) return;
+        settled = true;
         cleanup();
         socket.destroy();
         reject(err);
       };
       const onAbort = () => fail(new NetError('aborted', 'aborted'));
-      const timer = setTimeout(() => fail(new NetError('timeout', `no TCP connection to ${host}:${port} within ${timeoutMs} ms`)), timeoutMs);
+      // The timers phase runs before the poll phase: on a busy event loop a handshake that already
+      // completed would lose to its own timer, so the timeout is decided after pending I/O is read.
+      const timer = setTimeout(() => setImmediate(() => fail(new NetError('timeout', `no TCP connection to ${host}:${port} within ${timeoutMs} ms`))), timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
@@ -74,6 +84,8 @@ export class GuardedNetwork {
       options.signal?.addEventListener('abort', onAbort, { once: true });
       socket.once('error', (err) => fail(classifyNetError(err)));
       socket.once('connect', () => {
+        if (settled) return;
+        settled = true;
         cleanup();
         // A quiet error listener keeps a late reset from crashing the process; users add their own.
         socket.on('error', () => {});

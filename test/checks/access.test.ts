@@ -14,7 +14,7 @@ import { DEVICE, runProfile } from '../support/run-profile.js';
 
 const JUSTIFICATION = 'read-only liveness flag for the companion app; no personal or configuration data';
 /** No port scan beyond the declared services, so the host's own wildcard listeners stay out of these runs. */
-const QUIET = { portScan: { ports: [] as number[] }, budgets: { replyTimeoutMs: 1500 } };
+const QUIET = { portScan: { tcpPorts: '' }, budgets: { replyTimeoutMs: 1500 } };
 
 function profile(host: string, services: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) {
   return { device: DEVICE, target: { host }, scope: [`${host}/32`], services, policy: QUIET, ...extra };
@@ -239,7 +239,7 @@ describe('S1.1-01 unauthenticated access: Telnet ports and services without a pr
   it('FAILs the insecure simulator\'s undeclared debug shell on 2323/tcp, with its banner', async () => {
     const device = await startSimulatedDevice({ mode: 'insecure', host: '127.0.87.40' });
     try {
-      const run = await runProfile(profile(device.host, [], { policy: { portScan: { ports: [DEBUG_SHELL_PORT] } } }), { only: ['S1.1-01'] });
+      const run = await runProfile(profile(device.host, [], { policy: { portScan: { tcpPorts: String(DEBUG_SHELL_PORT) } } }), { only: ['S1.1-01'] });
       const check = accessCheck(run, 'undeclared-telnet');
       expect(check.verdict, check.reason).to.equal('FAIL');
       expect(check.reason).to.match(/^undeclared Telnet port\(s\): shell on 2323\/tcp \(shell prompt "#" with no login; evidence #\d+\) reachable without authentication$/);
@@ -250,7 +250,7 @@ describe('S1.1-01 unauthenticated access: Telnet ports and services without a pr
   });
 
   it('is NOT_APPLICABLE when nothing listens on the Telnet ports', async () => {
-    const run = await runProfile(profile('127.0.87.41', [], { policy: { portScan: { ports: [23, 2323] } } }), { only: ['S1.1-01'] });
+    const run = await runProfile(profile('127.0.87.41', [], { policy: { portScan: { tcpPorts: '23,2323' } } }), { only: ['S1.1-01'] });
     const check = accessCheck(run, 'undeclared-telnet');
     expect(check.verdict).to.equal('NOT_APPLICABLE');
     expect(check.reason).to.equal('nothing listens on 23/tcp or 2323/tcp besides the declared services');

@@ -1,5 +1,6 @@
 import { probeTelnetBanner } from '../../probes/telnet/banner.js';
 import { DEFAULT_PROMPTS } from '../../probes/telnet/prompts.js';
+import { parsePortRanges } from '../../probes/tcp/port-ranges.js';
 import type { DeviceProfile, Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import { notApplicable, type CheckOutcome } from '../../verdicts/outcome.js';
@@ -55,7 +56,8 @@ export async function checkTelnetAccess(ctx: CheckContext, service: Service): Pr
 /** The Telnet ports the policy scans that no declared TCP service claims. */
 export function undeclaredTelnetPorts(profile: DeviceProfile): number[] {
   const declared = new Set(profile.services.filter((s) => s.transport === 'tcp').map((s) => s.port));
-  return TELNET_PORTS.filter((p) => profile.policy.portScan.ports.includes(p) && !declared.has(p));
+  const scanned = new Set(parsePortRanges(profile.policy.portScan.tcpPorts));
+  return TELNET_PORTS.filter((p) => scanned.has(p) && !declared.has(p));
 }
 
 /** S1.1-01 on undeclared Telnet ports: an undocumented shell reached without login (TS 103 701 5.5-4-2). */
