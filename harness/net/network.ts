@@ -6,6 +6,7 @@ import type { ScopeGuard } from '../scope/guard.js';
 import type { Secret } from '../secrets/secret.js';
 import { NetError, classifyNetError } from './errors.js';
 import { RateLimiter, type ConnectionLimiter } from './rate-limit.js';
+import { tcpHandshake, type Handshake } from './tcp-handshake.js';
 
 /** A TLS client certificate (PEM chain) and its private key, revealed only into the TLS stack. */
 export interface ClientCertificate {
@@ -50,15 +51,10 @@ export class GuardedNetwork {
     this.#attemptCount++;
   }
 
-  /**
-   * Opens a TCP connection to an in-scope address; rejects with NetError (refused, timeout…). It waits on
-   * the network's connection rate limit, or on the caller's `limiter` instead: a port scan paces itself
-   * with a limiter of its own, set by the policy's scan speed, so that it neither starves nor is starved by
-   * the other checks' connections. The scope guard applies either way.
-   */
-  async connectTcp(host: string, port: number, options: { signal?: AbortSignal; timeoutMs?: number; limiter?: ConnectionLimiter } = {}): Promise<Socket> {
+  /** Opens a TCP connection to an in-scope address; rejects with NetError (refused, timeout…). */
+  async connectTcp(host: string, port: number, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<Socket> {
     this.guard.assert(host);
-    await (options.limiter ?? this.#connections).take(options.signal);
+    await this.#connections.take(options.signal);
     const timeoutMs = options.timeoutMs ?? this.limits.connectTimeoutMs;
     return new Promise<Socket>((resolve, reject) => {
       const socket = new Socket();
@@ -93,6 +89,18 @@ export class GuardedNetwork {
       });
       socket.connect({ host, port });
     });
+  }
+
+  /**
+   * A TCP handshake and nothing more, for port scans: what the port answered, the connection reset at
+   * once. It waits on the caller's `limiter`, not the network's: a scan paces itself at the policy's scan
+   * speed, so that it neither starves nor is starved by the other checks' connections. The scope guard
+   * applies as to every connection.
+   */
+  async handshakeTcp(host: string, port: number, options: { timeoutMs: number; limiter: ConnectionLimiter; signal?: AbortSignal }): Promise<Handshake> {
+    this.guard.assert(host);
+    await options.limiter.take(options.signal);
+    return tcpHandshake(host, port, options.timeoutMs);
   }
 
   /**

@@ -1,7 +1,6 @@
-import type { Socket } from 'node:net';
 import type { TcpScanProgress, TcpScanResult } from '../../inventory/types.js';
-import { classifyNetError } from '../../net/errors.js';
 import type { GuardedNetwork } from '../../net/network.js';
+import type { HandshakeAnswer } from '../../net/tcp-handshake.js';
 import { TokenBucket } from '../../net/token-bucket.js';
 import { MAX_PORT } from './port-ranges.js';
 import { TcpScanLedger } from './scan-ledger.js';
@@ -12,9 +11,6 @@ export { tcpScanSettings, type TcpScanSettings } from './scan-settings.js';
 
 /** How often a running scan reports its progress, so that an interrupted one loses little. */
 const PROGRESS_INTERVAL_MS = 2000;
-
-/** What one connection attempt came to. */
-type Outcome = 'open' | 'closed' | 'unreachable' | 'silent';
 
 export interface TcpScanRun {
   signal: AbortSignal;
@@ -27,7 +23,7 @@ export interface TcpScanRun {
 /**
  * TCP connect scan of every port in `settings.ports`: open (the handshake completed; the connection is
  * reset at once, so neither side keeps a TIME_WAIT), closed (refused or reset) or filtered (no answer
- * after the retries). Concurrency and timeouts adapt to the answers (ScanTiming), the rate never exceeds
+ * after the retries, or a network unreachable). Concurrency and timeouts adapt to the answers (ScanTiming), the rate never exceeds
  * the settings' cap, and every connection passes the network's scope guard. Aborting rejects with the
  * signal's reason, after a last onProgress that a later scan can resume from. `resumedFrom` is null: the
  * caller knows which run it resumed.
@@ -79,21 +75,19 @@ export async function scanTcpPorts(net: GuardedNetwork, host: string, settings: 
         const sentAt = performance.now();
         // No signal: an abort listener per attempt costs more than the attempt, and an attempt in flight
         // ends within its timeout anyway; an abort only stops new ones.
-        net.connectTcp(host, port, { timeoutMs: timing.timeoutMs(), limiter }).then(
-          (socket) => settle(port, attempt, sentAt, answeredBy(socket, port)),
-          (err: unknown) => settle(port, attempt, sentAt, outcomeOf(err)),
-        );
+        void net.handshakeTcp(host, port, { timeoutMs: timing.timeoutMs(), limiter }).then((handshake) => settle(port, attempt, sentAt, handshake.answer));
       };
-      const settle = (port: number, attempt: number, sentAt: number, outcome: Outcome) => {
+      const settle = (port: number, attempt: number, sentAt: number, answer: HandshakeAnswer) => {
         inFlight--;
-        if (outcome === 'open' || outcome === 'closed') {
+        if (answer === 'completed' || answer === 'refused') {
           timing.answered(performance.now() - sentAt);
           latestAnsweredTry = Math.max(latestAnsweredTry, attempt);
-          ledger.record(port, outcome);
-        } else if (outcome === 'unreachable') {
+          ledger.record(port, answer === 'completed' ? 'open' : 'closed');
+        } else if (answer === 'unreachable') {
           // An ICMP unreachable is an answer from the network, not the port: nmap calls it filtered too.
           ledger.record(port, 'filtered');
         } else {
+          // Silence, or a local failure (no free source port, no file descriptor): tried again, within the retries.
           timing.timedOut();
           if (attempt < Math.min(settings.retries, latestAnsweredTry + 1)) retries.push(port);
           else ledger.record(port, 'filtered');
@@ -116,21 +110,4 @@ export async function scanTcpPorts(net: GuardedNetwork, host: string, settings: 
   }
   run.signal.throwIfAborted();
   return { ...ledger.snapshot(), durationMs: Math.round(performance.now() - started), attempts, resumedFrom: null };
-}
-
-/** A completed handshake, reset at once. One to the scanner's own port is the kernel joining the socket to itself. */
-function answeredBy(socket: Socket, port: number): Outcome {
-  // On loopback the kernel may pick the scanned port as the source port when nothing listens on it
-  // (a TCP simultaneous open with itself); a listener's port is never picked, so that port is closed.
-  const self = socket.localPort === port && socket.localAddress === socket.remoteAddress;
-  socket.resetAndDestroy();
-  return self ? 'closed' : 'open';
-}
-
-function outcomeOf(err: unknown): Outcome {
-  const failure = classifyNetError(err).failure;
-  if (failure === 'refused' || failure === 'reset') return 'closed';
-  if (failure === 'unreachable') return 'unreachable';
-  // A timeout, or a local failure (no free source port, no file descriptor): try again, within the retries.
-  return 'silent';
 }

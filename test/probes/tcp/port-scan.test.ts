@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TcpScanProgress } from '../../../harness/inventory/types.js';
-import { NetError } from '../../../harness/net/errors.js';
 import { GuardedNetwork } from '../../../harness/net/network.js';
 import type { ConnectionLimiter } from '../../../harness/net/rate-limit.js';
+import type { Handshake } from '../../../harness/net/tcp-handshake.js';
 import { parsePortRanges } from '../../../harness/probes/tcp/port-ranges.js';
 import { scanTcpPorts, type TcpScanSettings } from '../../../harness/probes/tcp/port-scan.js';
 import { ScopeGuard, ScopeViolation } from '../../../harness/scope/guard.js';
@@ -113,14 +113,14 @@ describe('TCP connect scan', function () {
         super(new ScopeGuard([`${HOST}/32`]), { connectionsPerSecond: 1, authAttemptsPerSecond: 1, connectTimeoutMs: 1000 });
       }
 
-      override async connectTcp(host: string, port: number, options: { timeoutMs?: number; limiter?: ConnectionLimiter } = {}): Promise<never> {
+      override async handshakeTcp(host: string, port: number, options: { timeoutMs: number; limiter: ConnectionLimiter }): Promise<Handshake> {
         this.guard.assert(host);
-        await options.limiter!.take();
+        await options.limiter.take();
         const attempt = this.tries.get(port) ?? 0;
         this.tries.set(port, attempt + 1);
-        if (this.answers(port, attempt) === 'refused') throw new NetError('refused', 'ECONNREFUSED');
+        if (this.answers(port, attempt) === 'refused') return { answer: 'refused', error: 'ECONNREFUSED' };
         await sleep(options.timeoutMs);
-        throw new NetError('timeout', 'no answer');
+        return { answer: 'timeout', error: null };
       }
     }
     const quick = { ...SETTINGS, ports: '1-10', minTimeoutMs: 50, maxTimeoutMs: 100 };
