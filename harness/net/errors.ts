@@ -2,16 +2,8 @@
 export type NetFailure = 'refused' | 'timeout' | 'reset' | 'unreachable' | 'closed' | 'protocol' | 'aborted' | 'other';
 
 export class NetError extends Error {
-  readonly failure: NetFailure;
-
-  constructor(failure: NetFailure, message: string, options?: { cause?: unknown }) {
-    // An expected outcome, not a fault: its message says what happened, and capturing a stack costs more
-    // than the refused connection it reports (a port scan makes 65535 of them).
-    const stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
+  constructor(readonly failure: NetFailure, message: string, options?: { cause?: unknown }) {
     super(message, options);
-    Error.stackTraceLimit = stackTraceLimit;
-    this.failure = failure;
     this.name = 'NetError';
   }
 }
