@@ -58,18 +58,13 @@ export class GuardedNetwork {
     const timeoutMs = options.timeoutMs ?? this.limits.connectTimeoutMs;
     return new Promise<Socket>((resolve, reject) => {
       const socket = new Socket();
-      let settled = false;
       const fail = (err: NetError) => {
-        if (settled) return;
-        settled = true;
         cleanup();
         socket.destroy();
         reject(err);
       };
       const onAbort = () => fail(new NetError('aborted', 'aborted'));
-      // The timers phase runs before the poll phase: on a busy event loop a handshake that already
-      // completed would lose to its own timer, so the timeout is decided after pending I/O is read.
-      const timer = setTimeout(() => setImmediate(() => fail(new NetError('timeout', `no TCP connection to ${host}:${port} within ${timeoutMs} ms`))), timeoutMs);
+      const timer = setTimeout(() => fail(new NetError('timeout', `no TCP connection to ${host}:${port} within ${timeoutMs} ms`)), timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
@@ -80,8 +75,6 @@ export class GuardedNetwork {
       options.signal?.addEventListener('abort', onAbort, { once: true });
       socket.once('error', (err) => fail(classifyNetError(err)));
       socket.once('connect', () => {
-        if (settled) return;
-        settled = true;
         cleanup();
         // A quiet error listener keeps a late reset from crashing the process; users add their own.
         socket.on('error', () => {});
@@ -97,9 +90,9 @@ export class GuardedNetwork {
    * speed, so that it neither starves nor is starved by the other checks' connections. The scope guard
    * applies as to every connection.
    */
-  async handshakeTcp(host: string, port: number, options: { timeoutMs: number; limiter: ConnectionLimiter; signal?: AbortSignal }): Promise<Handshake> {
+  async handshakeTcp(host: string, port: number, options: { timeoutMs: number; limiter: ConnectionLimiter }): Promise<Handshake> {
     this.guard.assert(host);
-    await options.limiter.take(options.signal);
+    await options.limiter.take();
     return tcpHandshake(host, port, options.timeoutMs);
   }
 

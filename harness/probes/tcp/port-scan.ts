@@ -23,10 +23,11 @@ export interface TcpScanRun {
 /**
  * TCP connect scan of every port in `settings.ports`: open (the handshake completed; the connection is
  * reset at once, so neither side keeps a TIME_WAIT), closed (refused or reset) or filtered (no answer
- * after the retries, or a network unreachable). Concurrency and timeouts adapt to the answers (ScanTiming), the rate never exceeds
- * the settings' cap, and every connection passes the network's scope guard. Aborting rejects with the
- * signal's reason, after a last onProgress that a later scan can resume from. `resumedFrom` is null: the
- * caller knows which run it resumed.
+ * after the retries, or a network unreachable). Concurrency and timeouts adapt to the answers
+ * (ScanTiming), the rate never exceeds the settings' cap, and every connection passes the network's scope
+ * guard. An abort starts no new attempt, waits for those in flight (each ends within its timeout, at most
+ * `maxTimeoutMs`), reports the progress a later scan can resume from, and rejects with the signal's
+ * reason. `resumedFrom` is null: the caller knows which run it resumed.
  */
 export async function scanTcpPorts(net: GuardedNetwork, host: string, settings: TcpScanSettings, run: TcpScanRun): Promise<TcpScanResult> {
   net.guard.assert(host);

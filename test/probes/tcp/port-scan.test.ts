@@ -6,6 +6,7 @@ import type { TcpScanProgress } from '../../../harness/inventory/types.js';
 import { GuardedNetwork } from '../../../harness/net/network.js';
 import type { ConnectionLimiter } from '../../../harness/net/rate-limit.js';
 import type { Handshake } from '../../../harness/net/tcp-handshake.js';
+import { TokenBucket } from '../../../harness/net/token-bucket.js';
 import { parsePortRanges } from '../../../harness/probes/tcp/port-ranges.js';
 import { scanTcpPorts, type TcpScanSettings } from '../../../harness/probes/tcp/port-scan.js';
 import { ScopeGuard, ScopeViolation } from '../../../harness/scope/guard.js';
@@ -68,9 +69,11 @@ describe('TCP connect scan', function () {
     expect(result.durationMs, '60 connections at 100 a second').to.be.at.least(550);
   });
 
-  it('refuses a host outside the scope before any connection', async () => {
+  it('refuses a host outside the scope before any connection, in the scan and in each handshake', async () => {
     const err = await scanTcpPorts(network(), '127.0.0.2', { ...SETTINGS, ports: '22' }, run()).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(ScopeViolation);
+    const handshake = await network().handshakeTcp('127.0.0.2', 22, { timeoutMs: 100, limiter: new TokenBucket(10) }).catch((e: unknown) => e);
+    expect(handshake).to.be.instanceOf(ScopeViolation);
   });
 
   it('resumes an interrupted scan: skips the ports already answered, keeps their findings, ends with the same open set', async () => {
