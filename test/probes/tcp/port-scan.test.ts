@@ -62,6 +62,17 @@ describe('TCP connect scan', function () {
     for (const port of open) expect(timeWait, `TIME_WAIT on ${port}`).not.to.match(new RegExp(`:${port}\\b`));
   });
 
+  it('scans an IPv6 address', async () => {
+    const server = createServer((socket: Socket) => socket.on('error', () => {}));
+    await new Promise<void>((resolve) => server.listen(0, '::1', () => resolve()));
+    servers.push(server);
+    const port = (server.address() as { port: number }).port;
+    const net = new GuardedNetwork(new ScopeGuard(['::1/128']), { connectionsPerSecond: 1, authAttemptsPerSecond: 1, connectTimeoutMs: 1000 });
+    const result = await scanTcpPorts(net, '::1', { ...SETTINGS, ports: `${port}-${port + 1}` }, run());
+    expect(result.open).to.include(port);
+    expect(result.done).to.equal(`${port}-${port + 1}`);
+  });
+
   it('keeps to the settings\' rate cap', async () => {
     const first = await freePort(HOST);
     const result = await scanTcpPorts(network(), HOST, { ...SETTINGS, ports: `${first}-${first + 59}`, connectionsPerSecond: 100 }, run());
