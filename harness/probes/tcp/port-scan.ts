@@ -76,7 +76,11 @@ export async function scanTcpPorts(net: GuardedNetwork, host: string, settings: 
         const sentAt = performance.now();
         // No signal: an abort listener per attempt costs more than the attempt, and an attempt in flight
         // ends within its timeout anyway; an abort only stops new ones.
-        void net.handshakeTcp(host, port, { timeoutMs: timing.timeoutMs(), limiter }).then((handshake) => settle(port, attempt, sentAt, handshake.answer));
+        net.handshakeTcp(host, port, { timeoutMs: timing.timeoutMs(), limiter }).then(
+          (handshake) => settle(port, attempt, sentAt, handshake.answer),
+          // The host passed the guard before the scan began; should an attempt still throw, it counts as a failed one.
+          () => settle(port, attempt, sentAt, 'failed'),
+        );
       };
       const settle = (port: number, attempt: number, sentAt: number, answer: HandshakeAnswer) => {
         inFlight--;
