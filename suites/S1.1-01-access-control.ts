@@ -12,6 +12,7 @@ import { inventoryBudgetMs } from '../harness/checks/inventory/budget.js';
 import { inventoryTcp } from '../harness/checks/inventory/tcp.js';
 import { inventoryUdp } from '../harness/checks/inventory/udp.js';
 import { keyLoginAccess } from '../harness/checks/key-login/access.js';
+import { tcpInventoryPorts } from '../harness/inventory/tcp-ports.js';
 import { requirementSuite, serviceTarget } from '../harness/suite/define.js';
 import { inconclusive, manual } from '../harness/verdicts/outcome.js';
 
@@ -22,10 +23,10 @@ export default requirementSuite(REQUIREMENT, (suite) => {
   suite.check(
     {
       id: `${REQUIREMENT}/interface-inventory/tcp`,
-      title: `Every open TCP port (of ${profile.policy.portScan.tcpPorts}) is a declared service`,
+      title: `Every open TCP port (of ${tcpInventoryPorts(profile) || 'none'}) is a declared service`,
       target: { host: profile.target.address, port: null, protocol: 'tcp' },
       phase: 'inventory',
-      budgetMs: inventoryBudgetMs(profile.policy),
+      budgetMs: inventoryBudgetMs(profile),
     },
     (ctx) => inventoryTcp(ctx, suite.surface),
   );

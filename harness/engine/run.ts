@@ -10,6 +10,7 @@ import { HoldOffLedger } from '../checks/hold-off/ledger.js';
 import { loadDebugServices } from '../inventory/debug-services.js';
 import { diffInterfaces } from '../inventory/interfaces.js';
 import { AttackSurface } from '../inventory/surface.js';
+import { tcpInventoryPorts } from '../inventory/tcp-ports.js';
 import { GuardedNetwork } from '../net/network.js';
 import type { DeviceProfile } from '../profile/types.js';
 import { buildResults } from '../results/build.js';
@@ -71,7 +72,7 @@ export async function runChecks(options: RunOptions): Promise<RunOutcome> {
   const only = options.only ?? null;
   const allSuites = options.suites ?? (await loadSuites());
   const suites = allSuites.filter((s) => only === null || only.includes(s.requirement));
-  const resumeTcp = options.resume ? loadTcpResume(options.resume, profile.target.address, profile.policy.portScan.tcpPorts) : null;
+  const resumeTcp = options.resume ? loadTcpResume(options.resume, profile.target.address, tcpInventoryPorts(profile)) : null;
   const surface = new AttackSurface(resumeTcp, (progress) => saveTcpProgress(progress));
   // The inventory runs first whenever a selected suite tests what it finds; the other checks are planned after it.
   const inventory = suites.some((s) => s.readsSurface) ? allSuites.flatMap((s) => s.plan(profile, surface)).filter((c) => c.spec.phase === 'inventory') : [];

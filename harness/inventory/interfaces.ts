@@ -1,3 +1,4 @@
+import { parsePortRanges } from '../probes/tcp/port-ranges.js';
 import type { DeviceProfile, Service } from '../profile/types.js';
 import { declaredAt } from './discovered-services.js';
 import type { DebugServices } from './debug-services.js';
@@ -62,15 +63,7 @@ function stateOf(surface: SurfaceView, port: number, transport: Transport): Port
   if (!surface.tcp) return 'not scanned';
   if (surface.tcp.open.includes(port)) return 'open';
   if (surface.tcp.filtered.includes(port)) return 'filtered';
-  return coversPort(surface.tcp.done, port) ? 'closed' : 'not scanned';
-}
-
-/** Whether an nmap-style range list ("1-1024,8080") covers the port. */
-function coversPort(ranges: string, port: number): boolean {
-  return ranges.split(',').some((range) => {
-    const [from, to = from] = range.split('-').map(Number);
-    return from !== undefined && to !== undefined && port >= from && port <= to;
-  });
+  return parsePortRanges(surface.tcp.done).includes(port) ? 'closed' : 'not scanned';
 }
 
 /** How a finding names an interface: 2323/tcp telnet "BusyBox login" (known debug or factory service: Telnet, …). */

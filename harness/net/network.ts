@@ -5,7 +5,8 @@ import { connect as tlsConnect, type SecureVersion } from 'node:tls';
 import type { ScopeGuard } from '../scope/guard.js';
 import type { Secret } from '../secrets/secret.js';
 import { NetError, classifyNetError } from './errors.js';
-import { RateLimiter } from './rate-limit.js';
+import { RateLimiter, type ConnectionLimiter } from './rate-limit.js';
+import { tcpHandshake, type Handshake } from './tcp-handshake.js';
 
 /** A TLS client certificate (PEM chain) and its private key, revealed only into the TLS stack. */
 export interface ClientCertificate {
@@ -81,6 +82,18 @@ export class GuardedNetwork {
       });
       socket.connect({ host, port });
     });
+  }
+
+  /**
+   * A TCP handshake and nothing more, for port scans: what the port answered, the connection reset at
+   * once. It waits on the caller's `limiter`, not the network's: a scan paces itself at the policy's scan
+   * speed, so that it neither starves nor is starved by the other checks' connections. The scope guard
+   * applies as to every connection.
+   */
+  async handshakeTcp(host: string, port: number, options: { timeoutMs: number; limiter: ConnectionLimiter }): Promise<Handshake> {
+    this.guard.assert(host);
+    await options.limiter.take();
+    return tcpHandshake(host, port, options.timeoutMs);
   }
 
   /**

@@ -1,8 +1,23 @@
 import { z } from 'zod';
+import { parsePortRanges } from '../probes/tcp/port-ranges.js';
 
 /** Thresholds and budgets. Defaults live in catalogue/policy/default-policy.yaml; a profile overrides parts. */
 const positive = z.number().positive();
 const count = z.number().int().positive();
+
+const scanPace = z.strictObject({
+  connectionsPerSecond: positive.max(100000).describe('New TCP connections per second at most'),
+  maxConcurrency: count.max(4096).describe('TCP connection attempts in flight at most'),
+});
+
+function validPortRanges(text: string): boolean {
+  try {
+    parsePortRanges(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const Policy = z.strictObject({
   version: z.string(),
@@ -36,8 +51,16 @@ export const Policy = z.strictObject({
     budgetMs: count.describe('Most time one check may spend waiting for hold-offs to clear (default-credential trials)'),
   }),
   portScan: z.strictObject({
-    ports: z.array(z.number().int().min(1).max(65535)).describe('TCP ports probed besides the declared ones'),
-    concurrency: count.max(256),
+    tcpPorts: z
+      .string()
+      .refine(validPortRanges, { error: 'expected nmap port ranges such as "1-65535" or "22,80,8000-8100" (ports 1 to 65535)' })
+      .describe('TCP ports scanned, in nmap range syntax; "" scans none'),
+    speed: z.enum(['gentle', 'fast']).describe('Which pace the TCP scan keeps: gentle (default, for fragile devices) or fast'),
+    gentle: scanPace,
+    fast: scanPace,
+    minTimeoutMs: count.describe('Shortest wait for a TCP answer, however fast the device answered before'),
+    maxTimeoutMs: count.describe('Longest wait for a TCP answer'),
+    retries: z.number().int().min(0).max(10).describe('Further attempts on a silent port before it is called filtered'),
   }),
   udpScan: z.strictObject({
     retries: z.number().int().min(0).max(5).describe('Sends after the first before a silent UDP port is open|filtered'),
@@ -56,6 +79,9 @@ export const CheckedPolicy = Policy.refine((p) => p.bruteForce.parallelAttempts 
     return `expected fewer than bruteForce.maxAttempts (${maxAttempts}), found ${parallelAttempts}`;
   },
   path: ['bruteForce', 'parallelAttempts'],
+}).refine((p) => p.portScan.minTimeoutMs <= p.portScan.maxTimeoutMs, {
+  error: (issue) => `expected at most portScan.maxTimeoutMs (${(issue.input as Policy).portScan.maxTimeoutMs}), found ${(issue.input as Policy).portScan.minTimeoutMs}`,
+  path: ['portScan', 'minTimeoutMs'],
 });
 
 export const PolicyOverrides = z

@@ -27,9 +27,13 @@ export function parseScopeEntry(text: string): ScopeEntry | null {
   return { address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
 }
 
+const RECENT_VERDICTS = 64;
+
 /** The one gate every probe's socket passes through. It only admits IP literals inside the scope. */
 export class ScopeGuard {
   readonly #allowed = new BlockList();
+  /** Verdicts on the addresses asked about most recently: a port scan asks about one address 65535 times. */
+  readonly #recent = new Map<string, boolean>();
 
   constructor(readonly scope: readonly string[]) {
     for (const text of scope) {
@@ -40,9 +44,13 @@ export class ScopeGuard {
   }
 
   allows(address: string): boolean {
+    const known = this.#recent.get(address);
+    if (known !== undefined) return known;
     const version = isIP(address);
-    if (version === 0) return false;
-    return this.#allowed.check(address, version === 4 ? 'ipv4' : 'ipv6');
+    const allowed = version !== 0 && this.#allowed.check(address, version === 4 ? 'ipv4' : 'ipv6');
+    if (this.#recent.size >= RECENT_VERDICTS) this.#recent.clear();
+    this.#recent.set(address, allowed);
+    return allowed;
   }
 
   /** Throws ScopeViolation unless `address` is an IP literal inside the scope. */

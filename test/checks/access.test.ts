@@ -14,7 +14,7 @@ import { DEVICE, runProfile } from '../support/run-profile.js';
 
 const JUSTIFICATION = 'read-only liveness flag for the companion app; no personal or configuration data';
 /** No port scan beyond the declared services, so the host's own wildcard listeners stay out of these runs. */
-const QUIET = { portScan: { ports: [] as number[] }, budgets: { replyTimeoutMs: 1500 } };
+const QUIET = { portScan: { tcpPorts: '' }, budgets: { replyTimeoutMs: 1500 } };
 
 function profile(host: string, services: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) {
   return { device: DEVICE, target: { host }, scope: [`${host}/32`], services, policy: QUIET, ...extra };

@@ -30,7 +30,7 @@ describe('SNMP agent that answers any community', function () {
         target: { host: '127.0.97.83' },
         scope: ['127.0.97.83/32'],
         services: [{ name: 'snmp', protocol: 'snmp', port: agent.port, auth: 'community' }],
-        policy: { portScan: { ports: [] }, budgets: { replyTimeoutMs: 800 } },
+        policy: { portScan: { tcpPorts: '' }, budgets: { replyTimeoutMs: 800 } },
       };
       const { results } = await runProfile(doc, { only: ['S1.1-01', 'S1.1-02'] });
       const access = results.checks.find((c) => c.id === 'S1.1-01/unauthenticated-access/snmp')!;

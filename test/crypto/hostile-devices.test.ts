@@ -16,7 +16,7 @@ async function protection(service: Record<string, unknown>): Promise<CheckResult
     target: { host: HOST },
     scope: [`${HOST}/32`],
     services: [{ name: 'dut', ...service }],
-    policy: { portScan: { ports: [] }, budgets: { replyTimeoutMs: 800, connectTimeoutMs: 800, checkMs: 30000 } },
+    policy: { portScan: { tcpPorts: '' }, budgets: { replyTimeoutMs: 800, connectTimeoutMs: 800, checkMs: 30000 } },
   };
   const started = Date.now();
   const { results, runDir } = await runProfile(profile, { only: ['S1.1-12'] });

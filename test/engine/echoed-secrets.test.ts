@@ -36,7 +36,7 @@ describe('a device that echoes the password back, in every encoding, leaves no t
         rateLimit: { authAttemptsPerSecond: 50 },
         budgets: { replyTimeoutMs: 2000, connectTimeoutMs: 1000, checkMs: 30000 },
         bruteForce: { maxAttempts: 8, parallelAttempts: 4, maxUnlockWaitMs: 2000 },
-        portScan: { ports: [formEcho!.port, basicEcho!.port, reRender!.port] },
+        portScan: { tcpPorts: [formEcho!.port, basicEcho!.port, reRender!.port].join(',') },
       },
     };
     run = await runProfile(profile, { env: { ADMIN_PASSWORD: CANARY } });

@@ -85,7 +85,7 @@ describe('a device that negotiates or talks without end', function () {
         scope: ['127.0.0.1/32'],
         services: ENDLESS.map((e, i) => ({ name: `${e.protocol}-${e.kind}-${i}`, protocol: e.protocol, port: servers[i]!.port, auth: e.auth, credential: 'admin' })),
         credentials: { admin: { username: 'admin', password: '${env:ADMIN_PASSWORD}' } },
-        policy: { budgets: { replyTimeoutMs: 1500, connectTimeoutMs: 800, checkMs: 20000 }, portScan: { ports: servers.map((s) => s.port) } },
+        policy: { budgets: { replyTimeoutMs: 1500, connectTimeoutMs: 800, checkMs: 20000 }, portScan: { tcpPorts: servers.map((s) => s.port).join(',') } },
       };
       const { results, runDir } = await runProfile(profile, { only: ['S1.1-01', 'S1.1-02', 'S1.1-12'], env: { ADMIN_PASSWORD: 'a-Secret-9' } });
       for (const [i, e] of ENDLESS.entries()) {
@@ -124,7 +124,7 @@ describe('a device that answers garbage on Telnet, FTP, RTSP, HTTP and MQTT', fu
         target: { host: '127.0.0.1' },
         scope: ['127.0.0.1/32'],
         services: protocols.map((protocol, i) => ({ name: `${protocol}-garbage`, protocol, port: servers[i]!.port, auth: protocol === 'rtsp' || protocol === 'http' ? 'basic' : 'password' })),
-        policy: { budgets: { replyTimeoutMs: 1000, connectTimeoutMs: 800, checkMs: 15000 }, portScan: { ports: servers.map((s) => s.port) } },
+        policy: { budgets: { replyTimeoutMs: 1000, connectTimeoutMs: 800, checkMs: 15000 }, portScan: { tcpPorts: servers.map((s) => s.port).join(',') } },
       };
       const { results, runDir } = await runProfile(profile, { only: ['S1.1-01', 'S1.1-12'] });
       for (const protocol of protocols) {
@@ -157,7 +157,7 @@ describe('a CoAP device whose resources are block-wise transfers without end', f
         target: { host: '127.0.0.1' },
         scope: ['127.0.0.1/32'],
         services: [{ name: 'sensor', protocol: 'coap', port: coap.port, auth: 'none' }],
-        policy: { budgets: { replyTimeoutMs: 3000, connectTimeoutMs: 800, checkMs: 20000 }, portScan: { ports: [] } },
+        policy: { budgets: { replyTimeoutMs: 3000, connectTimeoutMs: 800, checkMs: 20000 }, portScan: { tcpPorts: '' } },
       };
       const { results, runDir } = await runProfile(profile, { only: ['S1.1-01', 'S1.1-12'] });
       const checks = results.checks.filter((c) => c.id.endsWith('/sensor'));

@@ -47,7 +47,7 @@ describe('jcstar against devices that stream without end (Telnet, FTP, RTSP, HTT
       policy: {
         budgets: { replyTimeoutMs: 2000, connectTimeoutMs: 1000, checkMs: 20000 },
         bruteForce: { maxAttempts: 6, parallelAttempts: 2, maxDurationMs: 10000, maxUnlockWaitMs: 2000 },
-        portScan: { ports: servers.map((s) => s.port) },
+        portScan: { tcpPorts: servers.map((s) => s.port).join(',') },
       },
     }));
     const peakFile = join(dir, 'peak-rss');

@@ -10,6 +10,7 @@ import { packageRoot } from '../../harness/paths.js';
 const AUDITED = ['harness/probes', 'harness/checks', 'suites'];
 const RULES: Array<{ pattern: RegExp; why: string }> = [
   { pattern: /import\s+(?!type\b)[^;]*from\s+'node:(net|dgram)'/, why: 'opens raw sockets; use ctx.net' },
+  { pattern: /process\.binding\(/, why: "Node's raw handles bypass the guard; use ctx.net" },
   { pattern: /import\s+(?!type\b)[^;]*\b(connect|connectAsync)\b[^;]*from\s+'mqtt'/, why: "mqtt.connect dials by itself; build an MqttClient over ctx.net's socket" },
   { pattern: /\b(tls\.connect|tlsConnect)\((?![^)]*\bsocket\b)/, why: 'TLS must wrap a socket from ctx.net' },
   { pattern: /\brequest\(\{(?![^;]*createConnection)/, why: 'HTTP requests must ride a socket from ctx.net (createConnection)' },

@@ -15,7 +15,7 @@ import { DEVICE, runProfile, tempDir } from '../support/run-profile.js';
 const JUSTIFICATION = 'public demo broker: every topic carries open weather data by design';
 
 function profile(host: string, service: Record<string, unknown>) {
-  return { device: DEVICE, target: { host }, scope: [`${host}/32`], services: [{ name: 'svc', ...service }], policy: { portScan: { ports: [] } } };
+  return { device: DEVICE, target: { host }, scope: [`${host}/32`], services: [{ name: 'svc', ...service }], policy: { portScan: { tcpPorts: '' } } };
 }
 
 async function accessCheck(document: Record<string, unknown>): Promise<CheckResult> {

@@ -39,7 +39,7 @@ function device(services: Record<string, unknown>[], crypto?: Record<string, unk
     scope: [`${HOST}/32`],
     services,
     declarations: { communicationProtection: { description: 'TLS 1.2+ on every TCP service, DTLS 1.2 PSK on CoAP', cryptoReference: 'CRYPTREC TLS 暗号設定ガイドライン 3.0.1' } },
-    policy: { portScan: { ports: [] } },
+    policy: { portScan: { tcpPorts: '' } },
     ...(crypto ? { crypto } : {}),
   };
 }

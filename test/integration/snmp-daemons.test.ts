@@ -13,7 +13,7 @@ import { SNMPD_BINARIES, startSnmpd, type Snmpd } from '../support/snmpd.js';
  * declared user as positive control.
  */
 
-const QUIET = { portScan: { ports: [] as number[] }, budgets: { replyTimeoutMs: 1500 } };
+const QUIET = { portScan: { tcpPorts: '' }, budgets: { replyTimeoutMs: 1500 } };
 const CHECKS = ['S1.1-01', 'S1.1-02', 'S1.1-12'];
 const AUTH_PASS = `auth-${randomBytes(9).toString('base64url')}`;
 const PRIV_PASS = `priv-${randomBytes(9).toString('base64url')}`;

@@ -3,6 +3,7 @@ import { scanTcpPorts, tcpScanSettings } from '../../probes/tcp/port-scan.js';
 import { loadDebugServices } from '../../inventory/debug-services.js';
 import { diffInterfaces } from '../../inventory/interfaces.js';
 import type { AttackSurface } from '../../inventory/surface.js';
+import { tcpInventoryPorts } from '../../inventory/tcp-ports.js';
 import type { CheckContext } from '../../suite/context.js';
 import { fail, inconclusive, pass, type CheckOutcome } from '../../verdicts/outcome.js';
 import { listInterfaces, recordIdentity, recordMissing } from './records.js';
@@ -20,7 +21,7 @@ const MAX_IDENTIFIED = 128;
  */
 export async function inventoryTcp(ctx: CheckContext, surface: AttackSurface): Promise<CheckOutcome> {
   const host = ctx.profile.target.address;
-  const settings = tcpScanSettings(ctx.policy);
+  const settings = { ...tcpScanSettings(ctx.policy), ports: tcpInventoryPorts(ctx.profile) };
   if (surface.resumeTcp) {
     const r = surface.resumeTcp;
     ctx.evidence.record({ kind: 'note', summary: `resuming the TCP scan of run ${r.run}: ports ${r.progress.done} were scanned there (${r.progress.open.length} open)`, target: ctx.target, data: { resumedFrom: r.run, done: r.progress.done } });

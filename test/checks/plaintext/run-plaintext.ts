@@ -7,7 +7,7 @@ import { filesUnder } from '../../support/run-folder.js';
 import { DEVICE, runProfile } from '../../support/run-profile.js';
 
 /** No port scan, short replies: these runs only talk to the one fixture. */
-const QUIET = { portScan: { ports: [] as number[] }, budgets: { replyTimeoutMs: 1500 } };
+const QUIET = { portScan: { tcpPorts: '' }, budgets: { replyTimeoutMs: 1500 } };
 
 /** S1.1-12 as the lead's suite will plan it: one plaintext check per service whose protocol has one. */
 const plaintextSuite = requirementSuite('S1.1-12', (suite) => {
