@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { AttackSurface } from '../../harness/inventory/surface.js';
 import { modelDesignationOf, namesFirmware, showsDesignation } from '../../harness/checks/model-number/designation.js';
 import type { DeviceStatement } from '../../harness/inventory/types.js';
 import { statementsFrom } from '../../harness/probes/self-description/identity-statements.js';
@@ -16,7 +17,7 @@ function text(value: string, field: DeviceStatement['field'] = 'text'): DeviceSt
 }
 
 async function run(ctx: TestCheckContext, id = 'S1.1-10/model-number/device') {
-  const check = suite.plan(ctx.profile).find((c) => c.spec.id === id)!;
+  const check = suite.plan(ctx.profile, new AttackSurface()).find((c) => c.spec.id === id)!;
   return check.body(ctx);
 }
 

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { AttackSurface } from '../../harness/inventory/surface.js';
 import { cipherNames, loadCryptrecList } from '../../harness/checks/secure-storage/cryptrec-list.js';
 import suite from '../../suites/S1.1-11-secure-storage.js';
 import { checkContext } from '../support/check-context.js';
@@ -8,7 +9,7 @@ const base = { device: DEVICE, target: { host: '127.0.99.11' }, scope: ['127.0.9
 
 async function run(declarations: Record<string, unknown>) {
   const ctx = await checkContext({ ...base, declarations });
-  const outcome = await suite.plan(ctx.profile)[0]!.body(ctx);
+  const outcome = await suite.plan(ctx.profile, new AttackSurface())[0]!.body(ctx);
   return { outcome, ctx };
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { AttackSurface } from '../../harness/inventory/surface.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
@@ -68,7 +69,7 @@ describe('S1.1-10 on a web UI (real nginx)', function () {
     const ctx = await checkContext(document(nginx.host, []), [
       identity(1900, 'ssdp', { transport: 'udp', details: { 'ssdp.location': `http://${nginx.host}:${nginx.port}/rootDesc.xml`, 'ssdp.server': 'Linux/5.10 UPnP/1.0 MiniUPnPd/2.3' } }),
     ]);
-    const outcome = await suite.plan(ctx.profile).find((c) => c.spec.id === 'S1.1-10/model-number/device')!.body(ctx);
+    const outcome = await suite.plan(ctx.profile, new AttackSurface()).find((c) => c.spec.id === 'S1.1-10/model-number/device')!.body(ctx);
     expect(outcome.verdict, outcome.reason).to.equal('FAIL');
     const seq = ctx.recorded.find((r) => r.summary.startsWith('UPnP device description'))!.seq;
     expect(outcome.reason).to.equal(
@@ -129,7 +130,7 @@ describe('S1.1-10 on a UPnP device (in-process SSDP responder and description)',
     upnp = await startUpnpDevice('127.0.93.5', description('IPC-200'));
     const doc = document(upnp.host, []);
     const onDevice = await checkContext(doc, [identity(upnp.ssdpPort, 'ssdp', { transport: 'udp', details: { 'ssdp.location': `http://${upnp.host}:${upnp.httpPort}/description.xml` } })]);
-    const check = suite.plan(onDevice.profile).find((c) => c.spec.id === 'S1.1-10/model-number/device')!;
+    const check = suite.plan(onDevice.profile, new AttackSurface()).find((c) => c.spec.id === 'S1.1-10/model-number/device')!;
     expect((await check.body(onDevice)).verdict).to.equal('PASS');
     expect(upnp.searches).to.equal(0);
 
