@@ -23,7 +23,7 @@ import { TOOL } from '../version.js';
 import { executeCheck } from './execute-check.js';
 import { RUN_FILES, writeRunReports } from './finalize.js';
 import { loadSuites } from './load-suites.js';
-import { loadTcpResume, tcpProgressSaver } from './scan-resume.js';
+import { describeScanProgress, loadTcpResume, tcpProgressSaver } from './scan-resume.js';
 import { PREFLIGHT_ID, preflight } from './preflight.js';
 import type { ProgressListener } from './progress.js';
 import { createRunFolder, newRunId } from './run-folder.js';
@@ -73,7 +73,10 @@ export async function runChecks(options: RunOptions): Promise<RunOutcome> {
   const allSuites = options.suites ?? (await loadSuites());
   const suites = allSuites.filter((s) => only === null || only.includes(s.requirement));
   const resumeTcp = options.resume ? loadTcpResume(options.resume, profile.target.address, tcpInventoryPorts(profile)) : null;
-  const surface = new AttackSurface(resumeTcp, (progress) => saveTcpProgress(progress));
+  const surface = new AttackSurface(resumeTcp, (progress) => {
+    saveTcpProgress(progress);
+    emit({ type: 'activity', id: 'S1.1-01/interface-inventory/tcp', text: describeScanProgress(progress) });
+  });
   // The inventory runs first whenever a selected suite tests what it finds; the other checks are planned after it.
   const inventory = suites.some((s) => s.readsSurface) ? allSuites.flatMap((s) => s.plan(profile, surface)).filter((c) => c.spec.phase === 'inventory') : [];
   const planChecks = () => suites.flatMap((s) => s.plan(profile, surface)).filter((c) => c.spec.phase !== 'inventory');

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TcpScanResume } from '../inventory/surface.js';
 import type { TcpScanProgress } from '../inventory/types.js';
+import { parsePortRanges } from '../probes/tcp/port-ranges.js';
 
 /** The TCP scan's progress, kept in the run folder while it runs, so that an interrupted run can be resumed. */
 export const TCP_PROGRESS_FILE = 'tcp-scan.progress.json';
@@ -34,4 +35,9 @@ export function loadTcpResume(runDir: string, address: string, ports: string): T
   if (progress.host !== address) throw new ResumeError(`${runDir} scanned ${progress.host}, not ${address}: a scan resumes only on its own target`);
   if (progress.ports !== ports) throw new ResumeError(`${runDir} scanned ports ${progress.ports}, not ${ports}: a scan resumes only with the same port list`);
   return saved;
+}
+
+/** "TCP scan: 12000 of 65535 ports, 3 open" — for the progress line of a long scan. */
+export function describeScanProgress(progress: TcpScanProgress): string {
+  return `TCP scan: ${parsePortRanges(progress.done).length} of ${parsePortRanges(progress.ports).length} ports, ${progress.open.length} open`;
 }
