@@ -19,6 +19,7 @@ export function effectivePolicy(overrides: PolicyOverrides = {}): Policy {
     bruteForce: { ...base.bruteForce, ...overrides.bruteForce },
     holdOff: { ...base.holdOff, ...overrides.holdOff },
     portScan: { ...base.portScan, ...overrides.portScan },
+    identification: { ...base.identification, ...overrides.identification },
   };
   return CheckedPolicy.parse(merged);
 }

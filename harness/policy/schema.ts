@@ -39,6 +39,11 @@ export const Policy = z.strictObject({
     ports: z.array(z.number().int().min(1).max(65535)).describe('TCP ports probed besides the declared ones'),
     concurrency: count.max(256),
   }),
+  identification: z.strictObject({
+    concurrency: count.max(64).describe('Open ports identified at once'),
+    perPortBudgetMs: count.describe('Most time spent identifying one port; past it the port is named by what was seen so far'),
+    replyTimeoutMs: count.describe('Wait for a reply to one identification probe (and for a banner a service may send first)'),
+  }),
 });
 
 /** The merged policy, with the rules that span fields. */
@@ -59,6 +64,7 @@ export const PolicyOverrides = z
     bruteForce: Policy.shape.bruteForce.partial(),
     holdOff: Policy.shape.holdOff.partial(),
     portScan: Policy.shape.portScan.partial(),
+    identification: Policy.shape.identification.partial(),
   })
   .partial()
   .describe('Overrides of the default policy (thresholds and budgets)');
