@@ -12,10 +12,11 @@ import type { Layer, PortSession, Probe, Recogniser } from './recogniser.js';
 /** Exchanges kept per identity: enough to show what recognised it, bounded against a chatty device. */
 const MAX_EXCHANGES = 12;
 /**
- * How long a port hinted to a client-first protocol gets to speak first. Servers that greet do so as
- * they accept; this short wait still catches an SSH or Telnet on an HTTP port before jcstar sends to it.
+ * How long a port hinted to a client-first protocol (or a TLS session) gets to speak first. Servers that
+ * greet do so as they accept; this short wait still catches an SSH or Telnet on an HTTP port before
+ * jcstar sends to it.
  */
-const HINTED_BANNER_WAIT_MS = 250;
+const SHORT_BANNER_WAIT_MS = 250;
 
 /** A banner is in once a line ends, Telnet negotiation starts, or it is longer than any greeting. */
 function bannerComplete(bytes: Buffer): boolean {
@@ -127,7 +128,9 @@ async function identifyOnLayer(s: Session): Promise<void> {
   try {
     // After the first open: inside TLS, the server's ALPN pick is the best hint.
     const { hinted, rest } = probeOrder(s);
-    const waitMs = hinted ? Math.min(HINTED_BANNER_WAIT_MS, s.replyTimeoutMs) : s.replyTimeoutMs;
+    // Inside TLS the plain banner wait has passed already, and the one server-first protocol met there
+    // (implicit FTPS) greets as the handshake ends.
+    const waitMs = hinted !== undefined || s.layer.tls ? Math.min(SHORT_BANNER_WAIT_MS, s.replyTimeoutMs) : s.replyTimeoutMs;
     const banner = await converse(stream, null, { complete: bannerComplete, waitMs, signal: s.signal });
     if (banner.bytes.length > 0) {
       s.record('banner', '', banner.bytes);

@@ -6,6 +6,8 @@ interface TcpMessage {
   code: number;
   options: number[];
   payload: Buffer;
+  /** The options end exactly where the message does, or at a payload marker. */
+  wellFormed: boolean;
 }
 
 const CSM = 0xe1; // 7.01
@@ -13,6 +15,7 @@ const CONTENT = 0x45; // 2.05
 const PAYLOAD_MARKER = 0xff;
 /** Options a CSM may carry: Max-Message-Size, Block-Wise-Transfer (§5.3.1, §5.3.2), Extended-Token-Length (RFC 8974). */
 const CSM_OPTIONS = new Set([2, 4, 6]);
+const MAX_MESSAGE_SIZE = 2;
 const EXTENDED_LENGTH: Record<number, [bytes: number, offset: number]> = { 13: [1, 13], 14: [2, 269], 15: [4, 65805] };
 
 /** An empty CSM, then GET /.well-known/core (RFC 6690) with a one-byte token; a client may send both at once (§5.3). */
@@ -28,7 +31,7 @@ function readUint(buf: Buffer, at: number, bytes: number): number {
 }
 
 /** Option numbers and the payload after them (§3.2, RFC 7252 §3.1). */
-function optionsAndPayload(body: Buffer): { options: number[]; payload: Buffer } {
+function optionsAndPayload(body: Buffer): { options: number[]; payload: Buffer; wellFormed: boolean } {
   const options: number[] = [];
   let at = 0;
   let number = 0;
@@ -45,7 +48,7 @@ function optionsAndPayload(body: Buffer): { options: number[]; payload: Buffer }
     options.push(number);
     at += length;
   }
-  return { options, payload: body.subarray(Math.min(at + 1, body.length)) };
+  return { options, payload: body.subarray(Math.min(at + 1, body.length)), wellFormed: at <= body.length };
 }
 
 /** The whole messages at the start of `reply`; stops at the first incomplete or malformed one. */
@@ -67,9 +70,13 @@ function messages(reply: Buffer): TcpMessage[] {
   return found;
 }
 
-/** A CSM with only CSM options and no payload: random bytes hardly ever pass for one. */
-function isCsm(message: TcpMessage | undefined): boolean {
-  return message !== undefined && message.code === CSM && message.payload.length === 0 && message.options.every((o) => CSM_OPTIONS.has(o));
+/**
+ * A well-formed CSM with only CSM options and no payload. Unasked, it must also state its
+ * Max-Message-Size (as libcoap's does), so that random bytes from a hostile port hardly ever pass for one.
+ */
+function isCsm(message: TcpMessage | undefined, unasked: boolean): boolean {
+  if (message === undefined || message.code !== CSM || !message.wellFormed || message.payload.length > 0) return false;
+  return message.options.every((o) => CSM_OPTIONS.has(o)) && (!unasked || message.options.includes(MAX_MESSAGE_SIZE));
 }
 
 function codeName(code: number): string {
@@ -83,7 +90,7 @@ export const coapTcp: Recogniser = {
   service: 'coap+tcp',
   probe: CSM_PROBE,
   // Both ends send their CSM at once (§5.3), so libcoap's comes unasked; a CSM-looking reply to another probe proves nothing.
-  recognises: (reply, probe) => (probe === null || probe === CSM_PROBE.name) && isCsm(messages(reply)[0]),
+  recognises: (reply, probe) => (probe === null || probe === CSM_PROBE.name) && isCsm(messages(reply)[0], probe === null),
   async describe(first, s, probe) {
     const reply = probe === CSM_PROBE.name ? first : (await s.exchange(CSM_PROBE)).bytes;
     const answer = messages(reply).find((m) => m.code !== CSM);

@@ -40,6 +40,7 @@ export const http: Recogniser = {
     if (title) details['http.title'] = printable(title, 160);
     s.identity.product = details['http.server'] ?? null;
     s.identity.banner = details['http.title'] ?? firstLine(reply);
+    if (head.status >= 300 && head.status < 400 && head.fields['location'] !== undefined) details['http.location'] = printable(head.fields['location'], 200);
     const scheme = challengeScheme(head.challenges);
     if (head.status === 401) {
       s.identity.auth = scheme;
