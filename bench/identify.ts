@@ -3,11 +3,15 @@
  * loopback services (real Debian daemons, in-process fakes where Debian has none, and a silent port),
  * with both tools' names per port side by side.
  *
- *   npm run bench:identify
+ *   npm run bench:identify [-- --standard-ports]
+ *
+ * By default every service is on an ephemeral port, so neither tool gets a port hint; with
+ * --standard-ports they listen where devices put them (22, 23, 80, 443, 554, 1883, 5683…).
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import type { ServiceIdentity } from '../harness/inventory/types.js';
 import { GuardedNetwork } from '../harness/net/network.js';
 import { loadDefaultPolicy } from '../harness/policy/load.js';
@@ -26,6 +30,11 @@ import { tempDir } from '../test/support/run-profile.js';
 import { startVsftpd } from '../test/support/vsftpd.js';
 
 const HOST = '127.0.121.1';
+const { values } = parseArgs({ options: { 'standard-ports': { type: 'boolean', default: false } } });
+/** Where devices usually put each service; absent: an ephemeral port (dropbear and vsftpd helpers pick their own). */
+const STANDARD: Partial<Record<'ssh' | 'telnet' | 'http' | 'httpBasic' | 'https' | 'mqtt' | 'mqtts' | 'coap' | 'rtsp' | 'adb' | 'gdb' | 'upnp' | 'onvif' | 'silent', number>> = values['standard-ports']
+  ? { ssh: 22, telnet: 23, http: 80, httpBasic: 8080, https: 443, mqtt: 1883, mqtts: 8883, coap: 5683, rtsp: 554, adb: 5555, gdb: 1234, upnp: 49152, onvif: 8000, silent: 9999 }
+  : {};
 const policy = loadDefaultPolicy();
 // The policy's default connection rate applies, as in a real run.
 const net = new GuardedNetwork(new ScopeGuard([`${HOST}/32`]), { connectionsPerSecond: policy.rateLimit.connectionsPerSecond, authAttemptsPerSecond: policy.rateLimit.authAttemptsPerSecond, connectTimeoutMs: policy.budgets.connectTimeoutMs });
@@ -51,26 +60,28 @@ async function startTargets(): Promise<Target[]> {
     const f = await start;
     return { what, port: f.port, stop: () => f.close() };
   };
-  const coap = await startCoapServer({ host: HOST, security: 'none' });
-  const coaps = await startCoapServer({ host: HOST, security: 'pki' });
+  const p = STANDARD;
+  // With standard ports one libcoap server serves both: CoAP over TCP on 5683, over TLS on 5684.
+  const coaps = await startCoapServer({ host: HOST, security: 'pki', ...(p.coap ? { port: p.coap } : {}) });
+  const coap = p.coap ? coaps : await startCoapServer({ host: HOST, security: 'none' });
   return [
-    await daemon('OpenSSH', startOpenSsh(HOST, { camera: 'x' })),
+    await daemon('OpenSSH', startOpenSsh(HOST, { camera: 'x' }, '', { port: p.ssh })),
     await daemon('Dropbear', startDropbear(HOST, { root: '12345' })),
     await daemon('vsftpd', startVsftpd(HOST, { camera: 'x' })),
-    await daemon('BusyBox telnetd (login)', startBusyboxLogin(HOST, { root: 'xc3511' })),
-    await daemon('nginx, open /', startNginx(HOST, '', 'location / { return 200 "<title>Camera</title>"; }')),
-    await daemon('nginx, auth_basic', startNginx(HOST, '', `location / { auth_basic "camera"; auth_basic_user_file ${htpasswd}; }`)),
-    await daemon('nginx over TLS', startNginx(HOST, '', `${tls}\n location / { return 200 "<title>Secure</title>"; }`, { ssl: true })),
-    await daemon('Mosquitto, password file', startMosquitto(HOST, { sensor: 'x' })),
-    await daemon('Mosquitto over TLS, anonymous', startMosquitto(HOST, 'anonymous', { tls: { certFile: certificates.leaf.chainFile, keyFile: certificates.leaf.keyFile } })),
+    await daemon('BusyBox telnetd (login)', startBusyboxLogin(HOST, { root: 'xc3511' }, { port: p.telnet })),
+    await daemon('nginx, open /', startNginx(HOST, '', 'location / { return 200 "<title>Camera</title>"; }', { port: p.http })),
+    await daemon('nginx, auth_basic', startNginx(HOST, '', `location / { auth_basic "camera"; auth_basic_user_file ${htpasswd}; }`, { port: p.httpBasic })),
+    await daemon('nginx over TLS', startNginx(HOST, '', `${tls}\n location / { return 200 "<title>Secure</title>"; }`, { ssl: true, port: p.https })),
+    await daemon('Mosquitto, password file', startMosquitto(HOST, { sensor: 'x' }, { port: p.mqtt })),
+    await daemon('Mosquitto over TLS, anonymous', startMosquitto(HOST, 'anonymous', { tls: { certFile: certificates.leaf.chainFile, keyFile: certificates.leaf.keyFile }, port: p.mqtts })),
     { what: 'libcoap, CoAP over TCP', port: coap.plainPort, stop: () => coap.stop() },
-    { what: 'libcoap, CoAP over TLS', port: coaps.plainPort + 1, stop: () => coaps.stop() },
-    await fake('fake RTSP camera', startRtspCamera(HOST)),
-    await fake('fake adbd', startAdbDevice(HOST, 'open')),
-    await fake('fake gdbserver', startGdbStub(HOST)),
-    await fake('fake UPnP description', startUpnpDevice(HOST)),
-    await fake('fake ONVIF camera', startOnvifCamera(HOST)),
-    await fake('silent port', startHostile(HOST, 'silent')),
+    { what: 'libcoap, CoAP over TLS', port: coaps.plainPort + 1, stop: () => (coaps === coap ? Promise.resolve() : coaps.stop()) },
+    await fake('fake RTSP camera', startRtspCamera(HOST, p.rtsp)),
+    await fake('fake adbd', startAdbDevice(HOST, 'open', p.adb)),
+    await fake('fake gdbserver', startGdbStub(HOST, p.gdb)),
+    await fake('fake UPnP description', startUpnpDevice(HOST, p.upnp)),
+    await fake('fake ONVIF camera', startOnvifCamera(HOST, p.onvif)),
+    await fake('silent port', startHostile(HOST, 'silent', p.silent)),
   ];
 }
 
@@ -85,7 +96,9 @@ function nmapServices(xml: string): Map<number, string> {
     }
     const attr = (name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(service)?.[1];
     const tunnel = attr('tunnel') ? `${attr('tunnel')}/` : '';
-    services.set(Number(m[1]), `${tunnel}${attr('name') ?? '?'}${attr('product') ? ` (${attr('product')}${attr('version') ? ` ${attr('version')}` : ''})` : ''}`);
+    // method="table": no probe matched, the name is nmap's guess from the port number.
+    const guess = attr('method') === 'table' ? ' [port-table guess]' : '';
+    services.set(Number(m[1]), `${tunnel}${attr('name') ?? '?'}${attr('product') ? ` (${attr('product')}${attr('version') ? ` ${attr('version')}` : ''})` : ''}${guess}`);
   }
   return services;
 }

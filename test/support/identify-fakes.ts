@@ -4,25 +4,26 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { SocketTracker, closeTcp, listenTcp, type RunningService } from '../../harness/simulator/tcp.js';
 
 /**
- * In-process services for identification where Debian has nothing to run: an RTSP camera, ADB,
+ * In-process services (on an ephemeral port unless one is given) for identification where Debian has nothing to run: an RTSP camera, ADB,
  * gdbserver, a UPnP device description, an ONVIF device service, and hostile ports (silent, echo,
  * garbage, endless).
  */
 export type Fake = RunningService & { host: string };
 
-async function serve(server: Server, host: string, tracker = new SocketTracker()): Promise<Fake> {
+async function serve(server: Server, host: string, port = 0): Promise<Fake> {
+  const tracker = new SocketTracker();
   server.on('connection', (socket: Socket) => tracker.add(socket));
-  const port = await listenTcp(server, 0, host);
+  port = await listenTcp(server, port, host);
   return { host, port, close: () => closeTcp(server, tracker) };
 }
 
-function tcpFake(host: string, onSocket: (socket: Socket) => void): Promise<Fake> {
-  return serve(createServer(onSocket), host);
+function tcpFake(host: string, port: number | undefined, onSocket: (socket: Socket) => void): Promise<Fake> {
+  return serve(createServer(onSocket), host, port);
 }
 
 /** A camera's RTSP server as Hikvision-style firmware answers: OPTIONS freely, DESCRIBE of any path behind Digest. */
-export function startRtspCamera(host: string): Promise<Fake> {
-  return tcpFake(host, (socket) => {
+export function startRtspCamera(host: string, port?: number): Promise<Fake> {
+  return tcpFake(host, port, (socket) => {
     let buffer = '';
     socket.on('data', (chunk: Buffer) => {
       buffer += chunk.toString('latin1');
@@ -52,8 +53,8 @@ function adbMessage(command: string, data: Buffer): Buffer {
 }
 
 /** adbd on TCP 5555 as a debug build leaves it: CNXN answered with CNXN (open) or AUTH (a key wanted). */
-export function startAdbDevice(host: string, mode: 'open' | 'auth'): Promise<Fake> {
-  return tcpFake(host, (socket) => {
+export function startAdbDevice(host: string, mode: 'open' | 'auth', port?: number): Promise<Fake> {
+  return tcpFake(host, port, (socket) => {
     socket.once('data', () => {
       socket.write(mode === 'open'
         ? adbMessage('CNXN', Buffer.from('device::ro.product.name=cam;ro.product.model=FAKE-CAM-1;ro.product.device=cam;\0'))
@@ -63,28 +64,28 @@ export function startAdbDevice(host: string, mode: 'open' | 'auth'): Promise<Fak
 }
 
 /** gdbserver's RSP stub: acknowledges the packet and reports the inferior stopped by SIGTRAP. */
-export function startGdbStub(host: string): Promise<Fake> {
-  return tcpFake(host, (socket) => {
+export function startGdbStub(host: string, port?: number): Promise<Fake> {
+  return tcpFake(host, port, (socket) => {
     socket.on('data', (chunk: Buffer) => {
       if (chunk.includes('$?#3f')) socket.write('+$T0506:0000000000000000;07:e0e7ffffff7f0000;#c1');
     });
   });
 }
 
-function httpFake(host: string, handler: (req: IncomingMessage, body: string, res: ServerResponse) => void): Promise<Fake> {
+function httpFake(host: string, port: number | undefined, handler: (req: IncomingMessage, body: string, res: ServerResponse) => void): Promise<Fake> {
   const server = createHttpServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => handler(req, body, res));
   });
-  return serve(server as unknown as Server, host);
+  return serve(server as unknown as Server, host, port);
 }
 
 export const UPNP_MODEL = 'FAKE-GW-200';
 
 /** A home gateway's UPnP HTTP server (miniupnpd style): its description at /rootDesc.xml names the device. */
-export function startUpnpDevice(host: string): Promise<Fake> {
-  return httpFake(host, (req, _body, res) => {
+export function startUpnpDevice(host: string, port?: number): Promise<Fake> {
+  return httpFake(host, port, (req, _body, res) => {
     if (req.url === '/rootDesc.xml') {
       res.writeHead(200, { 'Content-Type': 'text/xml', Server: 'Linux/5.10 UPnP/1.1 MiniUPnPd/2.3.3' });
       res.end(`<?xml version="1.0"?><root xmlns="urn:schemas-upnp-org:device-1-0"><specVersion><major>1</major><minor>1</minor></specVersion><device>` +
@@ -98,8 +99,8 @@ export function startUpnpDevice(host: string): Promise<Fake> {
 }
 
 /** A camera's web server: its pages behind Digest, its ONVIF device service answering GetSystemDateAndTime unauthenticated. */
-export function startOnvifCamera(host: string): Promise<Fake> {
-  return httpFake(host, (req, body, res) => {
+export function startOnvifCamera(host: string, port?: number): Promise<Fake> {
+  return httpFake(host, port, (req, body, res) => {
     if (req.method === 'POST' && req.url === '/onvif/device_service' && body.includes('GetSystemDateAndTime')) {
       res.writeHead(200, { 'Content-Type': 'application/soap+xml; charset=utf-8' });
       res.end('<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:tds="http://www.onvif.org/ver10/device/wsdl">' +
@@ -118,8 +119,8 @@ export type Hostility = 'silent' | 'echo' | 'garbage' | 'endless' | 'drip';
  * Ports that answer nothing useful: accepts and says nothing; echoes what it gets; answers every read
  * with random bytes; sends without end from the start; sends one byte every 200 ms.
  */
-export function startHostile(host: string, hostility: Hostility): Promise<Fake> {
-  return tcpFake(host, (socket) => {
+export function startHostile(host: string, hostility: Hostility, port?: number): Promise<Fake> {
+  return tcpFake(host, port, (socket) => {
     if (hostility === 'echo') socket.on('data', (c: Buffer) => socket.write(c));
     if (hostility === 'garbage') {
       socket.write(randomBytes(64));

@@ -10,7 +10,7 @@ import { hintedService } from './port-hints.js';
 import type { Layer, PortSession, Probe, Recogniser } from './recogniser.js';
 
 /** Exchanges kept per identity: enough to show what recognised it, bounded against a chatty device. */
-const MAX_EXCHANGES = 12;
+const MAX_EXCHANGES = 16;
 /**
  * How long a port hinted to a client-first protocol (or a TLS session) gets to speak first. Servers that
  * greet do so as they accept; this short wait still catches an SSH or Telnet on an HTTP port before

@@ -5,6 +5,7 @@ import type { Recogniser } from '../recogniser.js';
 const IDENT = /^SSH-(\d\.\d+)-(\S+)/;
 /** Methods by which a person logs in with a password (RFC 4256 keyboard-interactive usually asks for one). */
 const PASSWORD_METHODS = ['password', 'keyboard-interactive'];
+const KEY_EXCHANGE_REPLIES = 2;
 
 /** SSH speaks first (RFC 4253 §4.2); the methods come from a USERAUTH `none` request (RFC 4252 §5.2). */
 export const ssh: Recogniser = {
@@ -17,7 +18,8 @@ export const ssh: Recogniser = {
     s.identity.product = IDENT.exec(reply.toString('latin1'))?.[2] ?? null;
     s.speaks('ssh', null);
     if (s.layer.tls) return;
-    const none = await probeSshNone(s.net, { host: s.host, port: s.port, username: 'root', signal: s.signal, timeoutMs: s.replyTimeoutMs });
+    // A key exchange costs an embedded CPU more than one reply; the port's budget still bounds it.
+    const none = await probeSshNone(s.net, { host: s.host, port: s.port, username: 'root', signal: s.signal, timeoutMs: KEY_EXCHANGE_REPLIES * s.replyTimeoutMs });
     s.record('ssh none-auth', none.sent, none.received || none.detail);
     if (none.outcome === 'accepted') {
       s.identity.auth = 'none';
