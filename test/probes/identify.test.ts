@@ -115,14 +115,14 @@ describe('service identification', function () {
       const certificates = await testCertificates();
       const htpasswd = join(tempDir('jcstar-identify-htpasswd-'), 'htpasswd');
       writeFileSync(htpasswd, htpasswdLine('admin', 'x'));
-      const open = await startNginx('127.0.119.7', '', 'location / { return 200 "<html><title>Camera Admin</title></html>"; }');
+      const open = await startNginx('127.0.119.7', '', 'location / { return 200 "<html><title>カメラ Admin</title></html>"; }');
       const basic = await startNginx('127.0.119.7', '', `location / { auth_basic "camera"; auth_basic_user_file ${htpasswd}; }`);
       const secure = await startNginx('127.0.119.7', '', `ssl_certificate ${certificates.leaf.chainFile};\n ssl_certificate_key ${certificates.leaf.keyFile};\n location / { return 200 "<title>Secure</title>"; }`, { ssl: true });
       stops.push(open, basic, secure);
       const [a, b, c] = await identifyTcpServices(loopbackNetwork(), '127.0.119.7', [open.port, basic.port, secure.port].sort((x, y) => x - y), { signal: new AbortController().signal, ...SETTINGS })
         .then((ids) => [open, basic, secure].map((d) => ids.find((i) => i.port === d.port)!));
       expect(named(a!)).to.deep.equal({ service: 'http', protocol: 'http', tls: false, auth: 'none' });
-      expect(a!.details).to.include({ 'http.status': '200', 'http.title': 'Camera Admin', 'http.auth': 'GET / answered 200 without a challenge' });
+      expect(a!.details).to.include({ 'http.status': '200', 'http.title': 'カメラ Admin', 'http.auth': 'GET / answered 200 without a challenge' });
       expect(a!.product).to.match(/^nginx\//);
       expect(named(b!)).to.deep.equal({ service: 'http', protocol: 'http', tls: false, auth: 'basic' });
       expect(b!.details['http.status']).to.equal('401');

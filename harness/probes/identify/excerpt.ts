@@ -18,3 +18,9 @@ export function firstLine(text: Buffer | string, limit = 160): string | null {
   const line = s.split(/\r?\n/).map((l) => l.trim()).find((l) => l.length > 0);
   return line === undefined ? null : printable(line, limit);
 }
+
+/** Decoded text (a page title, a UPnP model name) kept as people read it, Japanese included; control characters escaped. */
+export function printableText(text: string, limit = 160): string {
+  const shown = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return shown.length > limit ? `${shown.slice(0, limit)}…` : shown;
+}

@@ -1,4 +1,4 @@
-import { firstLine, printable } from '../excerpt.js';
+import { firstLine, printable, printableText } from '../excerpt.js';
 import { challengeScheme, messageComplete, readMessageHead } from '../message-head.js';
 import type { Probe, Recogniser } from '../recogniser.js';
 import { describeOnvif } from './onvif.js';
@@ -37,7 +37,7 @@ export const http: Recogniser = {
     const server = head.fields['server'];
     if (server !== undefined) details['http.server'] = printable(server, 160);
     const title = TITLE.exec(head.body.toString('utf8'))?.[1]?.trim();
-    if (title) details['http.title'] = printable(title, 160);
+    if (title) details['http.title'] = printableText(title);
     s.identity.product = details['http.server'] ?? null;
     s.identity.banner = details['http.title'] ?? firstLine(reply);
     if (head.status >= 300 && head.status < 400 && head.fields['location'] !== undefined) details['http.location'] = printable(head.fields['location'], 200);

@@ -1,6 +1,6 @@
 import { httpExchange } from '../../http/exchange.js';
 import { classifyNetError } from '../../../net/errors.js';
-import { printable } from '../excerpt.js';
+import { printableText } from '../excerpt.js';
 import type { PortSession } from '../recogniser.js';
 
 /** Where UPnP devices commonly serve their description (UPnP Device Architecture 2.0 §2.3): miniupnpd, Windows, cameras. */
@@ -29,7 +29,7 @@ export async function describeUpnp(s: PortSession, server: string): Promise<void
       s.identity.details['upnp.location'] = path;
       for (const name of FIELDS) {
         const value = element(xml, name);
-        if (value !== null) s.identity.details[`upnp.${name}`] = printable(value, 160);
+        if (value !== null) s.identity.details[`upnp.${name}`] = printableText(value);
       }
       return;
     } catch (err) {
