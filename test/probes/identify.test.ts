@@ -207,8 +207,8 @@ describe('service identification', function () {
     after(async () => Promise.all(fakes.splice(0).map((f) => f.close())));
     const FAST = { concurrency: 8, perPortBudgetMs: 2000, replyTimeoutMs: 500 };
 
-    for (const hostility of ['silent', 'echo', 'garbage', 'endless', 'drip'] as const) {
-      it(`a ${hostility} port is unknown, within its budget`, async () => {
+    for (const hostility of ['silent', 'echo', 'garbage', 'endless', 'drip', 'closer'] as const) {
+      it(`the ${hostility} port is unknown, within its budget`, async () => {
         const fake = await startHostile('127.0.119.30', hostility);
         fakes.push(fake);
         const started = Date.now();
@@ -217,6 +217,7 @@ describe('service identification', function () {
         expect(named(id)).to.deep.equal({ service: 'unknown', protocol: null, tls: false, auth: null });
         for (const e of id.exchanges) expect(e.received.length).to.be.at.most(301);
         if (hostility === 'echo') expect(id.details['reply']).to.equal('echoes what it is sent');
+        if (hostility === 'closer') expect(id.details['reply']).to.equal('closes every connection without a byte');
       });
     }
 

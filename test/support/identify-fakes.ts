@@ -113,11 +113,12 @@ export function startOnvifCamera(host: string, port?: number): Promise<Fake> {
   });
 }
 
-export type Hostility = 'silent' | 'echo' | 'garbage' | 'endless' | 'drip';
+export type Hostility = 'silent' | 'echo' | 'garbage' | 'endless' | 'drip' | 'closer';
 
 /**
  * Ports that answer nothing useful: accepts and says nothing; echoes what it gets; answers every read
- * with random bytes; sends without end from the start; sends one byte every 200 ms.
+ * with random bytes; sends without end from the start; sends one byte every 200 ms; closes at once
+ * (what nmap calls tcpwrapped).
  */
 export function startHostile(host: string, hostility: Hostility, port?: number): Promise<Fake> {
   return tcpFake(host, port, (socket) => {
@@ -134,6 +135,7 @@ export function startHostile(host: string, hostility: Hostility, port?: number):
       socket.on('drain', pump);
       pump();
     }
+    if (hostility === 'closer') socket.end();
     if (hostility === 'drip') {
       const timer = setInterval(() => socket.write('x'), 200);
       socket.once('close', () => clearInterval(timer));

@@ -86,6 +86,7 @@ function echoes(reply: Reply & { sent: Buffer }): boolean {
  */
 async function settle(s: Session, answered: Answered[]): Promise<boolean> {
   const useful = answered.filter(({ reply }) => reply.bytes.length > 0);
+  if (useful.length === 0 && answered.every(({ reply }) => reply.end === 'closed')) s.identity.details['reply'] = 'closes every connection without a byte';
   const echoed = useful.filter(({ reply }) => echoes(reply));
   if (echoed.length > 0) s.identity.details['reply'] = 'echoes what it is sent';
   const spoken = useful.filter((a) => !echoed.includes(a));
