@@ -43,7 +43,8 @@ class Session implements PortSession {
     this.identity.protocol = this.layer.tls ? overTls : plain;
   }
 
-  async exchange(probe: Probe, open?: Duplex): Promise<Reply & { sent: Buffer }> {
+  /** `signal` may end the wait sooner than the port's (a probe of a wave another probe has settled). */
+  async exchange(probe: Probe, open?: Duplex, signal = this.signal): Promise<Reply & { sent: Buffer }> {
     const sent = probe.payload(this);
     let stream = open;
     try {
@@ -53,7 +54,7 @@ class Session implements PortSession {
       return { bytes: Buffer.alloc(0), end: 'error', sent };
     }
     try {
-      const reply = await converse(stream, sent, { complete: probe.complete, waitMs: this.replyTimeoutMs, signal: this.signal });
+      const reply = await converse(stream, sent, { complete: probe.complete, waitMs: this.replyTimeoutMs, signal });
       this.record(probe.name, sent, reply.bytes.length > 0 ? reply.bytes : `(nothing: ${reply.end})`);
       return { ...reply, sent };
     } finally {
@@ -114,7 +115,7 @@ function probeOrder(s: Session): { hinted: (Recogniser & { probe: Probe }) | und
 /**
  * Listens first (server-first protocols greet unasked), then sends the hinted probe on that quiet
  * connection, then every other probe at once, each on a fresh connection: a service that answers only
- * its own protocol costs one reply timeout, not one per probe. Unrecognised replies stay in the
+ * its own protocol costs one reply, not a timeout per probe. Unrecognised replies stay in the
  * exchanges; the first line of one is the banner.
  */
 async function identifyOnLayer(s: Session): Promise<void> {
@@ -145,7 +146,14 @@ async function identifyOnLayer(s: Session): Promise<void> {
       if (await settle(s, [{ recogniser: hinted, reply }])) return;
     }
     if (s.signal.aborted) return;
-    const answered = await Promise.all(rest.map(async (recogniser, i) => ({ recogniser, reply: await s.exchange(recogniser.probe, i === 0 ? reusable : undefined) })));
+    // The first answer in a probe's own protocol settles the wave: the others need not wait their timeout.
+    const settled = new AbortController();
+    const signal = AbortSignal.any([s.signal, settled.signal]);
+    const answered = await Promise.all(rest.map(async (recogniser, i) => {
+      const reply = await s.exchange(recogniser.probe, i === 0 ? reusable : undefined, signal);
+      if (!echoes(reply) && recogniser.recognises(reply.bytes, recogniser.probe.name)) settled.abort();
+      return { recogniser, reply };
+    }));
     await settle(s, answered);
   } finally {
     stream.destroy();
