@@ -20,6 +20,7 @@ export function effectivePolicy(overrides: PolicyOverrides = {}): Policy {
     holdOff: { ...base.holdOff, ...overrides.holdOff },
     portScan: { ...base.portScan, ...overrides.portScan },
     udpScan: { ...base.udpScan, ...overrides.udpScan },
+    identification: { ...base.identification, ...overrides.identification },
   };
   return CheckedPolicy.parse(merged);
 }

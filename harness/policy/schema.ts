@@ -70,6 +70,11 @@ export const Policy = z.strictObject({
     ports: z.array(z.number().int().min(1).max(65535)).describe('UDP ports probed with an empty datagram besides the payload table (closed vs open|filtered only)'),
     payloadTable: z.boolean().describe('Probe every port of the payload table; false probes only `ports` and the declared UDP services'),
   }),
+  identification: z.strictObject({
+    concurrency: count.max(64).describe('Open ports identified at once'),
+    perPortBudgetMs: count.describe('Most time spent identifying one port; past it the port is named by what was seen so far'),
+    replyTimeoutMs: count.describe('Wait for a reply to one identification probe (and for a banner a service may send first)'),
+  }),
 });
 
 /** The merged policy, with the rules that span fields. */
@@ -94,6 +99,7 @@ export const PolicyOverrides = z
     holdOff: Policy.shape.holdOff.partial(),
     portScan: Policy.shape.portScan.partial(),
     udpScan: Policy.shape.udpScan.partial(),
+    identification: Policy.shape.identification.partial(),
   })
   .partial()
   .describe('Overrides of the default policy (thresholds and budgets)');

@@ -1,4 +1,4 @@
-import { identificationSettings, identifyTcpServices } from '../../probes/identify/identify-tcp.js';
+import { identificationSettings, identifyTcpServices } from '../../probes/identify/identify.js';
 import { scanTcpPorts, tcpScanSettings } from '../../probes/tcp/port-scan.js';
 import { loadDebugServices } from '../../inventory/debug-services.js';
 import { diffInterfaces } from '../../inventory/interfaces.js';
