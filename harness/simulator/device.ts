@@ -249,7 +249,7 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
       ...(mode === 'secure' ? { fleet: [{ unit: 'SIM-0002', mac: '02:00:5e:00:00:02', initialPassword: `\${env:${FLEET_UNIT_PASSWORD_ENV}}` }] } : {}),
       // The simulator's loopback address also reaches the host's wildcard listeners (a developer's web
       // server on 0.0.0.0:8080), which are not the device's; so scan only where the simulator itself may listen.
-      policy: { portScan: { tcpPorts: String(DEBUG_SHELL_PORT) } },
+      policy: { portScan: { tcpPorts: String(DEBUG_SHELL_PORT) }, udpScan: { payloadTable: false } },
     };
     return {
       document: structuredClone(document) as Record<string, unknown>,

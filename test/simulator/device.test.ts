@@ -49,7 +49,7 @@ for (const mode of ['secure', 'insecure'] as SimulatorMode[]) {
       expect(parsed.device).to.deep.equal({ vendor: 'ACME', model: 'SIM-CAM', firmware: '1.0.0', unit: 'SIM-0001', category: 'network-camera', mac: '02:00:5e:00:00:01' });
       expect(parsed.target).to.deep.equal({ host: '127.0.0.1' });
       expect(parsed.scope).to.deep.equal(['127.0.0.1/32']);
-      expect(parsed.policy).to.deep.equal({ portScan: { tcpPorts: String(DEBUG_SHELL_PORT) } });
+      expect(parsed.policy).to.deep.equal({ portScan: { tcpPorts: String(DEBUG_SHELL_PORT) }, udpScan: { payloadTable: false } });
     });
 
     it('declares exactly the declared services, with their live ports', () => {
