@@ -4,7 +4,7 @@ import { loadProfile } from '../../profile/load.js';
 import { executeRun } from '../execute-run.js';
 import { parseOnly } from '../only.js';
 import { useColor } from '../color.js';
-import { withScanSpeed } from '../scan-speed.js';
+import { parseScanSpeed, withScanSpeed } from '../scan-speed.js';
 
 export function registerRun(program: Command): void {
   program
@@ -19,7 +19,8 @@ export function registerRun(program: Command): void {
     .option('--no-color', 'no ANSI colours')
     .action(async (file: string, opts: { out?: string; only?: string; scanSpeed?: string; resume?: string; json?: boolean; color: boolean }) => {
       const only = parseOnly(opts.only, requirementIds());
-      const profile = withScanSpeed(await loadProfile(file), opts.scanSpeed);
+      const speed = parseScanSpeed(opts.scanSpeed);
+      const profile = withScanSpeed(await loadProfile(file), speed);
       process.exitCode = await executeRun(profile, only, { out: opts.out, resume: opts.resume, json: opts.json, color: useColor(opts.color) });
     });
 }

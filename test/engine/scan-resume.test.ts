@@ -1,0 +1,70 @@
+import { expect } from 'chai';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { runChecks } from '../../harness/engine/run.js';
+import { ResumeError, TCP_PROGRESS_FILE } from '../../harness/engine/scan-resume.js';
+import { DEVICE, profileFrom, tempDir } from '../support/run-profile.js';
+
+// A loopback address of its own, and a port range around its one listener: nothing else of the host is scanned.
+const HOST = '127.0.93.17';
+
+describe('engine: an interrupted TCP scan resumes from its run folder', function () {
+  this.timeout(60000);
+  let server: Server;
+  let port = 0;
+  before(async () => {
+    server = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
+    port = (server.address() as { port: number }).port;
+  });
+  after(() => server.close());
+
+  const range = () => `${port - 40}-${port + 40}`;
+  const profile = () =>
+    profileFrom({
+      device: DEVICE,
+      target: { host: HOST },
+      scope: [`${HOST}/32`],
+      services: [{ name: 'svc', protocol: 'other', port, auth: 'none' }],
+      policy: { portScan: { tcpPorts: range() }, udpScan: { payloadTable: false } },
+    });
+
+  function earlierRun(progress: object): string {
+    const dir = join(tempDir(), 'earlier');
+    mkdirSync(dir);
+    writeFileSync(join(dir, TCP_PROGRESS_FILE), JSON.stringify({ run: 'earlier-run', progress }));
+    return dir;
+  }
+
+  it('keeps its progress in the run folder, and a new run scans only the ports the earlier one had not reached', async () => {
+    const first = await runChecks({ profile: await profile(), out: join(tempDir(), 'run'), reportsDir: tempDir(), only: ['S1.1-01'] });
+    const saved = JSON.parse(readFileSync(join(first.runDir, TCP_PROGRESS_FILE), 'utf8'));
+    expect(saved.progress).to.include({ host: HOST, ports: range(), done: range() });
+    expect(saved.progress.open).to.deep.equal([port]);
+
+    // The earlier run got through the lower half, the listener included, before Ctrl-C.
+    const resume = earlierRun({ host: HOST, ports: range(), done: `${port - 40}-${port}`, open: [port], filtered: [], closedCount: 40 });
+    const { results } = await runChecks({ profile: await profile(), out: join(tempDir(), 'run'), reportsDir: tempDir(), only: ['S1.1-01'], resume });
+    const inventory = results.checks.find((c) => c.id === 'S1.1-01/interface-inventory/tcp')!;
+    expect(inventory.verdict, inventory.reason).to.equal('PASS');
+    expect(inventory.evidence[0]!.summary).to.equal(`resuming the TCP scan of run earlier-run: ports ${port - 40}-${port} were scanned there (1 open)`);
+    const scan = inventory.evidence[1]!.data as { open: number[]; attempts: number };
+    expect(scan.open).to.deep.equal([port]);
+    // Only the 40 ports above the listener were tried in this run.
+    expect(scan.attempts).to.equal(40);
+  });
+
+  it('refuses to resume a scan of another target or another port list, before anything is sent', async () => {
+    const other = earlierRun({ host: '127.0.93.18', ports: range(), done: range(), open: [], filtered: [], closedCount: 81 });
+    await runChecks({ profile: await profile(), reportsDir: tempDir(), resume: other }).then(
+      () => expect.fail('resumed another target'),
+      (err) => expect(err).to.be.instanceOf(ResumeError).and.have.property('message').that.includes('not 127.0.93.17'),
+    );
+    const narrower = earlierRun({ host: HOST, ports: `${port}`, done: `${port}`, open: [port], filtered: [], closedCount: 0 });
+    await runChecks({ profile: await profile(), reportsDir: tempDir(), resume: narrower }).then(
+      () => expect.fail('resumed another port list'),
+      (err) => expect(err).to.be.instanceOf(ResumeError).and.have.property('message').that.includes('same port list'),
+    );
+  });
+});
