@@ -1,26 +1,25 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { TCP_PROGRESS_FILE } from '../../harness/engine/scan-resume.js';
 import { parsePortRanges } from '../../harness/probes/tcp/port-ranges.js';
 import { jcstar } from '../support/cli.js';
 import { tempDir } from '../support/run-profile.js';
+import { countingListener, type CountingListener } from '../support/listeners.js';
 
 const HOST = '127.0.93.21';
 const PORTS = '30000-60999';
 
 describe('jcstar run: a TCP scan cut short by Ctrl-C goes on with --resume', function () {
   this.timeout(120000);
-  let server: Server;
+  let device: CountingListener;
   let port = 0;
   before(async () => {
-    server = createServer((socket) => socket.destroy());
-    await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-    port = (server.address() as { port: number }).port;
+    device = await countingListener(HOST);
+    port = device.port;
   });
-  after(() => server.close());
+  after(() => device.close());
 
   it('shows the scan\'s progress, keeps it on Ctrl-C, and the next run scans only what is left', async () => {
     const dir = tempDir();

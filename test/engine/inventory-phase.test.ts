@@ -1,14 +1,14 @@
 import { expect } from 'chai';
-import { createServer, type Server } from 'node:net';
 import { readRecords } from '../../harness/evidence/store.js';
 import { requirementSuite, serviceTarget } from '../../harness/suite/define.js';
 import { pass } from '../../harness/verdicts/outcome.js';
 import { identity } from '../inventory/identity-fixtures.js';
 import { DEVICE, runProfile } from '../support/run-profile.js';
+import { countingListener, type CountingListener } from '../support/listeners.js';
 
 // Only the preflight touches the network: one connection to the declared web port, which this listener accepts.
 const HOST = '127.0.0.1';
-let server: Server;
+let device: CountingListener;
 let WEB = 0;
 const document = () => ({
   device: DEVICE,
@@ -48,11 +48,10 @@ const unrelated = requirementSuite('S1.1-04', (suite) => {
 
 describe('engine: the inventory runs first and plans the checks of what it found', () => {
   before(async () => {
-    server = createServer((socket) => socket.destroy());
-    await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-    WEB = (server.address() as { port: number }).port;
+    device = await countingListener(HOST);
+    WEB = device.port;
   });
-  after(() => server.close());
+  after(() => device.close());
 
   it('plans checks for the undeclared service the inventory identified, and tables every interface with its checks', async () => {
     const { results, runDir } = await runProfile(document(), { suites: [inventory, perService, unrelated] });

@@ -1,24 +1,23 @@
 import { expect } from 'chai';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { runChecks } from '../../harness/engine/run.js';
 import { ResumeError, TCP_PROGRESS_FILE } from '../../harness/engine/scan-resume.js';
 import { DEVICE, profileFrom, tempDir } from '../support/run-profile.js';
+import { countingListener, type CountingListener } from '../support/listeners.js';
 
 // A loopback address of its own, and a port range around its one listener: nothing else of the host is scanned.
 const HOST = '127.0.93.17';
 
 describe('engine: an interrupted TCP scan resumes from its run folder', function () {
   this.timeout(60000);
-  let server: Server;
+  let device: CountingListener;
   let port = 0;
   before(async () => {
-    server = createServer((socket) => socket.destroy());
-    await new Promise<void>((resolve) => server.listen(0, HOST, resolve));
-    port = (server.address() as { port: number }).port;
+    device = await countingListener(HOST);
+    port = device.port;
   });
-  after(() => server.close());
+  after(() => device.close());
 
   const range = () => `${port - 40}-${port + 40}`;
   const profile = () =>

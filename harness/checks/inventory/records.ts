@@ -1,9 +1,11 @@
-import { describeInterface, type InterfaceDiff, type InterfaceRow } from '../../inventory/interfaces.js';
-import type { ServiceIdentity } from '../../inventory/types.js';
+import { loadDebugServices } from '../../inventory/debug-services.js';
+import { describeInterface, diffInterfaces, type InterfaceDiff, type InterfaceRow } from '../../inventory/interfaces.js';
+import type { AttackSurface } from '../../inventory/surface.js';
+import type { ServiceIdentity, Transport } from '../../inventory/types.js';
 import type { CheckContext } from '../../suite/context.js';
 
 /** One evidence item per identified port: what answered, how it was recognised, and whether it is declared. */
-export function recordIdentity(ctx: CheckContext, identity: ServiceIdentity): void {
+function recordIdentity(ctx: CheckContext, identity: ServiceIdentity): void {
   const declared = ctx.profile.services.find((s) => s.port === identity.port && s.transport === identity.transport);
   const what = `${identity.tls ? 'TLS ' : ''}${identity.service}${identity.product ? ` (${identity.product})` : ''}`;
   ctx.evidence.record({
@@ -16,7 +18,21 @@ export function recordIdentity(ctx: CheckContext, identity: ServiceIdentity): vo
   });
 }
 
-export function recordMissing(ctx: CheckContext, missing: InterfaceDiff['missing']): void {
+/**
+ * Adds what identification found on one transport to the surface and the evidence, notes the declared
+ * services not found, and returns that transport's rows of the diff against the profile.
+ */
+export function takeInventory(ctx: CheckContext, surface: AttackSurface, identities: readonly ServiceIdentity[], transport: Transport): { rows: InterfaceRow[]; undeclared: InterfaceRow[] } {
+  for (const identity of identities) {
+    surface.identify(identity);
+    recordIdentity(ctx, identity);
+  }
+  const diff = diffInterfaces(ctx.profile, surface, loadDebugServices());
+  recordMissing(ctx, diff.missing.filter((m) => m.service.transport === transport));
+  return { rows: diff.rows.filter((r) => r.transport === transport), undeclared: diff.undeclared.filter((r) => r.transport === transport) };
+}
+
+function recordMissing(ctx: CheckContext, missing: InterfaceDiff['missing']): void {
   for (const { service, state } of missing) {
     ctx.evidence.record({
       kind: 'note',

@@ -1,12 +1,10 @@
 import { identificationSettings, identifyTcpServices } from '../../probes/identify/identify.js';
 import { scanTcpPorts, tcpScanSettings } from '../../probes/tcp/port-scan.js';
-import { loadDebugServices } from '../../inventory/debug-services.js';
-import { diffInterfaces } from '../../inventory/interfaces.js';
 import type { AttackSurface } from '../../inventory/surface.js';
 import { tcpInventoryPorts } from '../../inventory/tcp-ports.js';
 import type { CheckContext } from '../../suite/context.js';
 import { fail, inconclusive, pass, type CheckOutcome } from '../../verdicts/outcome.js';
-import { listInterfaces, recordIdentity, recordMissing } from './records.js';
+import { listInterfaces, takeInventory } from './records.js';
 
 /**
  * Open ports identified at most. A device (or a tarpit in front of it) that accepts every port would
@@ -41,16 +39,10 @@ export async function inventoryTcp(ctx: CheckContext, surface: AttackSurface): P
     ctx.evidence.record({ kind: 'note', summary: `${scan.open.length} ports are open; only ${toIdentify.length} (declared ones first) are identified and tested`, target: ctx.target });
   }
   const identities = await identifyTcpServices(ctx.net, host, toIdentify, { ...identificationSettings(ctx.policy), signal: ctx.signal });
-  for (const identity of identities) {
-    surface.identify(identity);
-    recordIdentity(ctx, identity);
-  }
-  const diff = diffInterfaces(ctx.profile, surface, loadDebugServices());
-  recordMissing(ctx, diff.missing.filter((m) => m.service.transport === 'tcp'));
-  const undeclared = diff.undeclared.filter((r) => r.transport === 'tcp');
+  const { rows, undeclared } = takeInventory(ctx, surface, identities, 'tcp');
   if (undeclared.length > 0) {
     return fail(`undeclared open TCP port(s): ${listInterfaces(undeclared)}; every access path must be declared with its authentication`);
   }
   if (scan.open.length === 0) return inconclusive(`no TCP port of ${scan.ports} was open; the inventory cannot be confirmed`);
-  return pass(`all ${scan.open.length} open TCP port(s) of ${scan.ports} are declared services: ${listInterfaces(diff.rows.filter((r) => r.transport === 'tcp'))}`);
+  return pass(`all ${scan.open.length} open TCP port(s) of ${scan.ports} are declared services: ${listInterfaces(rows)}`);
 }

@@ -1,10 +1,8 @@
 import { scanUdpPorts, udpScanSettings } from '../../probes/udp/scan.js';
-import { loadDebugServices } from '../../inventory/debug-services.js';
-import { diffInterfaces } from '../../inventory/interfaces.js';
 import type { AttackSurface } from '../../inventory/surface.js';
 import type { CheckContext } from '../../suite/context.js';
 import { fail, inconclusive, pass, type CheckOutcome } from '../../verdicts/outcome.js';
-import { listInterfaces, recordIdentity, recordMissing } from './records.js';
+import { listInterfaces, takeInventory } from './records.js';
 
 /**
  * S1.1-01 interface inventory, UDP: the ports IoT devices use, each probed with its protocol's payload.
@@ -22,14 +20,7 @@ export async function inventoryUdp(ctx: CheckContext, surface: AttackSurface): P
     data: { ports: scan.ports.map(({ port, state, reason, payload }) => ({ port, state, reason, payload })) },
     artifacts: [{ name: 'udp-scan.json', bytes: JSON.stringify(scan, null, 2), mediaType: 'application/json' }],
   });
-  for (const { identity } of scan.ports) {
-    if (!identity) continue;
-    surface.identify(identity);
-    recordIdentity(ctx, identity);
-  }
-  const diff = diffInterfaces(ctx.profile, surface, loadDebugServices());
-  recordMissing(ctx, diff.missing.filter((m) => m.service.transport === 'udp'));
-  const undeclared = diff.undeclared.filter((r) => r.transport === 'udp');
+  const { undeclared } = takeInventory(ctx, surface, scan.ports.flatMap((p) => (p.identity ? [p.identity] : [])), 'udp');
   if (undeclared.length > 0) {
     return fail(`undeclared open UDP port(s): ${listInterfaces(undeclared)}; every access path must be declared with its authentication`);
   }
