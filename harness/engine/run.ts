@@ -129,6 +129,7 @@ export async function runChecks(options: RunOptions): Promise<RunOutcome> {
   try {
     const unreachable = signal.aborted ? null : await preflight(profile, net, store, signal);
     if (unreachable) {
+      recordPlan(planChecks());
       status = 'aborted';
       statusReason = unreachable;
       emit({ type: 'aborted', reason: unreachable });
@@ -136,7 +137,8 @@ export async function runChecks(options: RunOptions): Promise<RunOutcome> {
       const context = { profile, net, holdOffs: new HoldOffLedger(), surface, store, signal, write, emit };
       await runUnderMocha(inventory, 0, context);
       if (inventory.length > 0) write({ type: 'interfaces', at: now(), rows: diffInterfaces(profile, surface, loadDebugServices()).rows });
-      const checks = signal.aborted ? [] : planChecks();
+      // Planned even when interrupted, so that the report lists what did not run.
+      const checks = planChecks();
       recordPlan(checks);
       emit({ type: 'planned', total: inventory.length + checks.length });
       await runUnderMocha(checks, inventory.length, context);

@@ -59,7 +59,8 @@ describe('S1.1-01 unauthenticated access: CoAP (node-coap fake)', function () {
     const door = check.evidence.find((e) => e.data?.resource === '/door')!;
     expect(door.sent).to.equal(`CON GET coap://127.0.87.1:${check.target!.port}/door`);
     expect(door.received).to.equal('2.05 Content-Format: application/json\n{"door":"unlocked"}');
-    expect(requests).to.deep.equal(['/.well-known/core', '/door', '/cfg']);
+    // The UDP inventory's CoAP probe first, then the check's own requests.
+    expect(requests).to.deep.equal(['/.well-known/core', '/.well-known/core', '/door', '/cfg']);
   });
 
   it('PASSes when every listed resource answers 4.01', async () => {
@@ -109,7 +110,8 @@ describe('S1.1-01 unauthenticated access: SSH method none', function () {
       expect(check.reason).to.match(/^ssh: login as "root" with method none \(USERAUTH_SUCCESS; evidence #\d+\) reachable without authentication$/);
       expect(check.evidence[0]!.sent).to.equal('USERAUTH_REQUEST user=root method=none');
       expect(check.evidence[0]!.received).to.match(/\nUSERAUTH_SUCCESS$/);
-      expect(server.noneLogins()).to.equal(1);
+      // One by identification, which reads the offered methods, and one by the check.
+      expect(server.noneLogins()).to.equal(2);
     } finally {
       await server.close();
     }
@@ -225,8 +227,10 @@ describe('S1.1-01 unauthenticated access: HTTP service that never answers', func
       const check = accessCheck(run, 'web');
       expect(check.verdict).to.equal('INCONCLUSIVE');
       expect(check.reason).to.match(/^web did not answer: \/settings \(no complete HTTP response within 1500 ms; evidence #\d+\), \/admin\/ \(not tried: no answer to 3 requests in a row; evidence #\d+\)$/);
-      // Preflight and the port scan, then the negative control, /settings and /admin: nothing more.
-      expect(listener.connections()).to.equal(2 + 3);
+      // Preflight and the port scan, identification (a listen, then one connection per other probe it may
+      // speak: TLS, HTTP, MQTT, RTSP, CoAP over TCP, ADB, gdbserver), then the negative control, /settings
+      // and /admin: nothing more.
+      expect(listener.connections()).to.equal(2 + 7 + 3);
     } finally {
       await listener.close();
     }

@@ -100,7 +100,7 @@ describe('demo against the built-in simulated device', function () {
     it('reads the model from the web UI (S1.1-10), leaves the label and the storage declaration (S1.1-11) to a person', () => {
       const model = run.results.checks.find((c) => c.id === 'S1.1-10/model-number/device')!;
       expect(model.verdict, model.reason).to.equal('PASS');
-      expect(model.reason).to.match(/^the device shows its model "ACME SIM-CAM" \(declarations\.productInformation\.modelDesignation\): https \d+\/tcp \/ <title> "ACME SIM-CAM" \(evidence #\d+\)$/);
+      expect(model.reason).to.match(/^the device shows its model "ACME SIM-CAM" \(declarations\.productInformation\.modelDesignation\): http over TLS \d+\/tcp <title> http\.title "ACME SIM-CAM" \(evidence #\d+\); https \d+\/tcp \/ <title> "ACME SIM-CAM" \(evidence #\d+\)$/);
       expect(run.results.requirements.find((r) => r.id === 'S1.1-10')!.verdict).to.equal('MANUAL');
       const storage = run.results.checks.find((c) => c.id === 'S1.1-11/secure-storage/declaration')!;
       expect(storage.verdict, storage.reason).to.equal('MANUAL');
@@ -176,8 +176,7 @@ describe('demo against the built-in simulated device', function () {
     it('FAILs the interface inventory on the undeclared BusyBox shell', () => {
       const inventory = run.results.checks.find((c) => c.id === 'S1.1-01/interface-inventory/tcp')!;
       expect(inventory.verdict).to.equal('FAIL');
-      // The scan reads no banner; identification names what answers (issue 9).
-      expect(inventory.reason).to.contain('undeclared open port(s): 2323/tcp');
+      expect(inventory.reason).to.equal('undeclared open TCP port(s): 2323/tcp telnet "BusyBox v1.30 built-in shell (ash)" (known debug or factory service: Telnet, a login shell in plaintext); every access path must be declared with its authentication');
     });
   });
 });

@@ -124,7 +124,7 @@ for (const mode of ['secure', 'insecure'] as SimulatorMode[]) {
       expect(Object.keys(declarations).sort()).to.deep.equal(
         [
           'accessControl', 'authenticationChange', 'bruteForceMitigation', 'communicationProtection', 'defaultPasswordScheme',
-          'productInformation', 'resilience', 'supportPeriod', 'updateIntegrity', 'updateMechanism', 'updateProcedure',
+          'productInformation', 'resilience', 'secureStorage', 'supportPeriod', 'updateIntegrity', 'updateMechanism', 'updateProcedure',
           'userDataDeletion', 'vulnerabilityDisclosurePolicy',
         ].sort(),
       );

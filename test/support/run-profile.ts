@@ -11,8 +11,25 @@ export function tempDir(prefix = 'jcstar-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/**
+ * A test's device lives on a loopback address, which also reaches every wildcard listener of the machine
+ * running the tests: unless a test names its own `portScan.tcpPorts` and `udpScan`, the inventory looks
+ * only at the declared services, so that no test scans, or tries defaults on, the machine's own services.
+ */
+function keepInventoryOnDevice(document: Record<string, unknown>): Record<string, unknown> {
+  const policy = (document.policy ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  return {
+    ...document,
+    policy: {
+      ...policy,
+      portScan: { tcpPorts: '', ...policy.portScan },
+      udpScan: { payloadTable: false, ...policy.udpScan },
+    },
+  };
+}
+
 export async function profileFrom(document: Record<string, unknown>, env: Record<string, string> = {}): Promise<DeviceProfile> {
-  return parseProfile(stringify(document), { file: 'test-profile.yaml', path: null, env });
+  return parseProfile(stringify(keepInventoryOnDevice(document)), { file: 'test-profile.yaml', path: null, env });
 }
 
 /** Runs the engine in-process into a fresh temporary run folder. */

@@ -15,13 +15,19 @@ function showsLoginPrompt(text: string): boolean {
   return DEFAULT_PROMPTS.login.test(text) || DEFAULT_PROMPTS.password.test(text);
 }
 
+/** A bind shell volunteers readable text ending in a root or user prompt, with no negotiation. */
+function showsShellPrompt(text: string): boolean {
+  return /^[\x20-\x7e\r\n\t]+$/.test(text) && /[#$]\s*$/.test(text);
+}
+
 /**
- * Telnet negotiates or prompts first. What it shows past the negotiation (a login prompt or a shell)
+ * Telnet negotiates or prompts first; a debug shell bound to a port (no Telnet options) is taken as
+ * Telnet too, since a Telnet client is how anyone would use it. What it shows past the negotiation (a login prompt or a shell)
  * comes from the telnet banner probe, which answers the options as a client must.
  */
 export const telnet: Recogniser = {
   service: 'telnet',
-  recognises: (reply, probe) => opensWithNegotiation(reply) || (probe === null && showsLoginPrompt(reply.toString('latin1'))),
+  recognises: (reply, probe) => opensWithNegotiation(reply) || (probe === null && (showsLoginPrompt(reply.toString('latin1')) || showsShellPrompt(reply.toString('latin1')))),
   async describe(reply, s) {
     s.identity.service = 'telnet';
     s.identity.banner = firstLine(reply.toString('latin1').replace(/\xff[\xfb-\xfe][\s\S]|\xff[\xf0-\xfa]/g, ''));
