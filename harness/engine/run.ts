@@ -23,7 +23,7 @@ import { TOOL } from '../version.js';
 import { executeCheck } from './execute-check.js';
 import { RUN_FILES, writeRunReports } from './finalize.js';
 import { loadSuites } from './load-suites.js';
-import { describeScanProgress, loadTcpResume, tcpProgressSaver } from './scan-resume.js';
+import { describeScanProgress, loadTcpResume, ResumeError, tcpProgressSaver } from './scan-resume.js';
 import { PREFLIGHT_ID, preflight } from './preflight.js';
 import type { ProgressListener } from './progress.js';
 import { createRunFolder, newRunId } from './run-folder.js';
@@ -79,6 +79,7 @@ export async function runChecks(options: RunOptions): Promise<RunOutcome> {
   });
   // The inventory runs first whenever a selected suite tests what it finds; the other checks are planned after it.
   const inventory = suites.some((s) => s.readsSurface) ? allSuites.flatMap((s) => s.plan(profile, surface)).filter((c) => c.spec.phase === 'inventory') : [];
+  if (resumeTcp && inventory.length === 0) throw new ResumeError('--resume goes on with a TCP scan, but no selected requirement runs the inventory (S1.1-01, -02, -10, -12 or -13)');
   const planChecks = () => suites.flatMap((s) => s.plan(profile, surface)).filter((c) => c.spec.phase !== 'inventory');
   planChecks();
   const runId = newRunId();
@@ -136,7 +137,11 @@ export async function runChecks(options: RunOptions): Promise<RunOutcome> {
     } else {
       const context = { profile, net, holdOffs: new HoldOffLedger(), surface, store, signal, write, emit };
       await runUnderMocha(inventory, 0, context);
-      if (inventory.length > 0) write({ type: 'interfaces', at: now(), rows: diffInterfaces(profile, surface, loadDebugServices()).rows });
+      if (inventory.length > 0) {
+        const { rows, omitted } = diffInterfaces(profile, surface, loadDebugServices());
+        write({ type: 'interfaces', at: now(), rows });
+        if (omitted > 0) store.record(PREFLIGHT_ID, null, { kind: 'note', summary: `the interface table shows ${rows.length} interfaces; ${omitted} more open, unidentified ports are left out of it` });
+      }
       // Planned even when interrupted, so that the report lists what did not run.
       const checks = planChecks();
       recordPlan(checks);

@@ -34,6 +34,8 @@ export function loadTcpResume(runDir: string, address: string, ports: string): T
   }
   if (progress.host !== address) throw new ResumeError(`${runDir} scanned ${progress.host}, not ${address}: a scan resumes only on its own target`);
   if (progress.ports !== ports) throw new ResumeError(`${runDir} scanned ports ${progress.ports}, not ${ports}: a scan resumes only with the same port list`);
+  // A finished scan is not resumed: its answers would be passed off as this run's.
+  if (progress.done === progress.ports) throw new ResumeError(`the TCP scan of ${runDir} finished; there is nothing to resume, so run without --resume`);
   return saved;
 }
 

@@ -2,9 +2,14 @@ import { defaultTransport, type AuthMechanism, type Protocol } from '../profile/
 import type { DeviceProfile, Service } from '../profile/types.js';
 import type { ServiceIdentity } from './types.js';
 
-/** How a protocol most likely authenticates when identification could not tell: the login an attacker would try. */
+/**
+ * How a protocol most likely authenticates when identification could not tell: the login an attacker
+ * would try. A web UI that neither challenged nor answered 200 (a redirect, an unknown scheme) is taken
+ * for a form login, so that S1.1-02 plans a check for it (INCONCLUSIVE until its login is declared)
+ * rather than none.
+ */
 const LIKELY_AUTH: Record<Protocol, AuthMechanism> = {
-  http: 'none', https: 'none', ssh: 'password', telnet: 'password', mqtt: 'password', mqtts: 'password',
+  http: 'form', https: 'form', ssh: 'password', telnet: 'password', mqtt: 'password', mqtts: 'password',
   coap: 'none', coaps: 'psk', rtsp: 'basic', rtsps: 'basic', ftp: 'password', ftps: 'password', snmp: 'community',
   upnp: 'none', other: 'none',
 };

@@ -20,8 +20,14 @@ export interface InterfaceRow {
   debug: string | null;
 }
 
+/** Rows kept in the table: a device (or a tarpit) that accepts every port must not make a 65535-row report. */
+const MAX_ROWS = 256;
+
 export interface InterfaceDiff {
+  /** Declared and identified interfaces first, at most MAX_ROWS, in port order. */
   rows: InterfaceRow[];
+  /** Rows left out of `rows` past MAX_ROWS. */
+  omitted: number;
   /** Open (or, on UDP, answering) ports no declared service claims. */
   undeclared: InterfaceRow[];
   /** Declared services the inventory scanned and did not find open; UDP ports that stay silent are open|filtered, not missing. */
@@ -55,7 +61,9 @@ export function diffInterfaces(profile: DeviceProfile, surface: SurfaceView, deb
     const state = stateOf(surface, service.port, service.transport);
     return state === 'open' || state === 'open|filtered' ? [] : [{ service, state }];
   });
-  return { rows, undeclared, missing };
+  const known = (r: InterfaceRow) => r.declared !== null || r.service !== null;
+  const kept = new Set([...rows.filter(known), ...rows.filter((r) => !known(r))].slice(0, MAX_ROWS));
+  return { rows: rows.filter((r) => kept.has(r)), omitted: rows.length - kept.size, undeclared, missing };
 }
 
 function stateOf(surface: SurfaceView, port: number, transport: Transport): PortState | 'not scanned' {

@@ -103,6 +103,6 @@ function interfacesOf(records: RunRecord[], checks: CheckResult[]): InterfaceEnt
   const table = records.filter((r): r is InterfacesRecord => r.type === 'interfaces').at(-1);
   return (table?.rows ?? []).map((row) => ({
     ...row,
-    checks: checks.filter((c) => c.target?.port === row.port && c.target.transport === row.transport).map((c) => c.id),
+    checks: checks.filter((c) => c.finishedAt !== null && c.target?.port === row.port && c.target.transport === row.transport).map((c) => c.id),
   }));
 }

@@ -86,9 +86,9 @@ export const InterfaceEntry = z
     banner: z.string().nullable(),
     declared: z.string().nullable().describe('Name of the declared service on this port; null when the profile does not declare it'),
     debug: z.string().nullable().describe('A known debug or factory service, as catalogue/inventory/debug-services.yaml names it'),
-    checks: z.array(z.string()).describe('IDs of the checks that tested this interface'),
+    checks: z.array(z.string()).describe('IDs of the checks that ran on this interface (a check cut short by an interruption is not among them)'),
   })
-  .describe('One port the inventory found answering, or a declared one it looked for');
+  .describe('One port the inventory found answering: an open TCP port, or a UDP port that answered (open) or stayed silent (open|filtered)');
 
 export const Results = z.object({
   formatVersion: z.literal(RESULTS_FORMAT_VERSION),

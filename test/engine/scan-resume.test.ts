@@ -46,7 +46,9 @@ describe('engine: an interrupted TCP scan resumes from its run folder', function
     const resume = earlierRun({ host: HOST, ports: range(), done: `${port - 40}-${port}`, open: [port], filtered: [], closedCount: 40 });
     const { results } = await runChecks({ profile: await profile(), out: join(tempDir(), 'run'), reportsDir: tempDir(), only: ['S1.1-01'], resume });
     const inventory = results.checks.find((c) => c.id === 'S1.1-01/interface-inventory/tcp')!;
-    expect(inventory.verdict, inventory.reason).to.equal('PASS');
+    // 81 ports are not an inventory: the verdict says so, whatever the resume.
+    expect(inventory.verdict, inventory.reason).to.equal('INCONCLUSIVE');
+    expect(inventory.reason).to.contain(`only ports ${range()} were to be scanned, not 1-65535`);
     expect(inventory.evidence[0]!.summary).to.equal(`resuming the TCP scan of run earlier-run: ports ${port - 40}-${port} were scanned there (1 open)`);
     const scan = inventory.evidence[1]!.data as { open: number[]; attempts: number };
     expect(scan.open).to.deep.equal([port]);
@@ -55,12 +57,22 @@ describe('engine: an interrupted TCP scan resumes from its run folder', function
   });
 
   it('refuses to resume a scan of another target or another port list, before anything is sent', async () => {
-    const other = earlierRun({ host: '127.0.93.18', ports: range(), done: range(), open: [], filtered: [], closedCount: 81 });
+    const other = earlierRun({ host: '127.0.93.18', ports: range(), done: `${port}`, open: [], filtered: [], closedCount: 81 });
     await runChecks({ profile: await profile(), reportsDir: tempDir(), resume: other }).then(
       () => expect.fail('resumed another target'),
       (err) => expect(err).to.be.instanceOf(ResumeError).and.have.property('message').that.includes('not 127.0.93.17'),
     );
-    const narrower = earlierRun({ host: HOST, ports: `${port}`, done: `${port}`, open: [port], filtered: [], closedCount: 0 });
+    const finished = earlierRun({ host: HOST, ports: range(), done: range(), open: [port], filtered: [], closedCount: 80 });
+    await runChecks({ profile: await profile(), reportsDir: tempDir(), resume: finished }).then(
+      () => expect.fail('resumed a finished scan'),
+      (err) => expect(err).to.be.instanceOf(ResumeError).and.have.property('message').that.includes('nothing to resume'),
+    );
+    const unfinished = earlierRun({ host: HOST, ports: range(), done: `${port - 40}`, open: [], filtered: [], closedCount: 1 });
+    await runChecks({ profile: await profile(), reportsDir: tempDir(), resume: unfinished, only: ['S1.1-04'] }).then(
+      () => expect.fail('resumed with no inventory'),
+      (err) => expect(err).to.be.instanceOf(ResumeError).and.have.property('message').that.includes('no selected requirement runs the inventory'),
+    );
+    const narrower = earlierRun({ host: HOST, ports: `${port}`, done: '', open: [], filtered: [], closedCount: 0 });
     await runChecks({ profile: await profile(), reportsDir: tempDir(), resume: narrower }).then(
       () => expect.fail('resumed another port list'),
       (err) => expect(err).to.be.instanceOf(ResumeError).and.have.property('message').that.includes('same port list'),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { classifyNetError } from '../../net/errors.js';
-import { showsLoginForm } from '../../probes/http/csrf.js';
+import { PASSWORD_INPUT, showsLoginForm } from '../../probes/http/csrf.js';
 import { describeRequest, describeResponse, holdOffSignal, httpExchange, maskRawCookies, originOf, type HttpResponse } from '../../probes/http/exchange.js';
 import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
@@ -20,7 +20,6 @@ const MAX_HOLD_OFF_PAUSE_MS = 10_000;
 /** Requests in a row without an answer after which the service is taken to have stopped answering. */
 const MAX_UNANSWERED = 3;
 const HEADERS = { Accept: '*/*' };
-const PASSWORD_INPUT = /<input\b[^>]*\btype\s*=\s*["']?password\b/i;
 
 interface Fetched {
   requests: string[];

@@ -1,5 +1,6 @@
 import { identificationSettings, identifyTcpServices } from '../../probes/identify/identify.js';
 import { scanTcpPorts, tcpScanSettings } from '../../probes/tcp/port-scan.js';
+import { tcpCoverageGap } from '../../inventory/coverage.js';
 import type { AttackSurface } from '../../inventory/surface.js';
 import { tcpInventoryPorts } from '../../inventory/tcp-ports.js';
 import type { CheckContext } from '../../suite/context.js';
@@ -39,10 +40,15 @@ export async function inventoryTcp(ctx: CheckContext, surface: AttackSurface): P
     ctx.evidence.record({ kind: 'note', summary: `${scan.open.length} ports are open; only ${toIdentify.length} (declared ones first) are identified and tested`, target: ctx.target });
   }
   const identities = await identifyTcpServices(ctx.net, host, toIdentify, { ...identificationSettings(ctx.policy), signal: ctx.signal });
+  if (ctx.signal.aborted) return inconclusive('the TCP inventory was cut short before identification finished');
   const { rows, undeclared } = takeInventory(ctx, surface, identities, 'tcp');
+  if (scan.open.length > MAX_IDENTIFIED && identities.every((i) => i.service === 'unknown')) {
+    return inconclusive(`${scan.open.length} ports accept connections and none of the ${identities.length} identified speaks a known protocol: a tarpit or SYN proxy answers for the device, so its own services cannot be told apart`);
+  }
   if (undeclared.length > 0) {
     return fail(`undeclared open TCP port(s): ${listInterfaces(undeclared)}; every access path must be declared with its authentication`);
   }
-  if (scan.open.length === 0) return inconclusive(`no TCP port of ${scan.ports} was open; the inventory cannot be confirmed`);
+  const gap = tcpCoverageGap(surface.tcp);
+  if (gap) return inconclusive(`every open TCP port found is declared (${listInterfaces(rows) || 'none'}), but ${gap}`);
   return pass(`all ${scan.open.length} open TCP port(s) of ${scan.ports} are declared services: ${listInterfaces(rows)}`);
 }

@@ -1,4 +1,5 @@
 import { scanUdpPorts, udpScanSettings } from '../../probes/udp/scan.js';
+import { udpCoverageGap } from '../../inventory/coverage.js';
 import type { AttackSurface } from '../../inventory/surface.js';
 import type { CheckContext } from '../../suite/context.js';
 import { fail, inconclusive, pass, type CheckOutcome } from '../../verdicts/outcome.js';
@@ -20,15 +21,13 @@ export async function inventoryUdp(ctx: CheckContext, surface: AttackSurface): P
     data: { ports: scan.ports.map(({ port, state, reason, payload }) => ({ port, state, reason, payload })) },
     artifacts: [{ name: 'udp-scan.json', bytes: JSON.stringify(scan, null, 2), mediaType: 'application/json' }],
   });
+  if (ctx.signal.aborted) return inconclusive('the UDP inventory was cut short');
   const { undeclared } = takeInventory(ctx, surface, scan.ports.flatMap((p) => (p.identity ? [p.identity] : [])), 'udp');
   if (undeclared.length > 0) {
     return fail(`undeclared open UDP port(s): ${listInterfaces(undeclared)}; every access path must be declared with its authentication`);
   }
-  const declaredPorts = new Set(ctx.profile.services.filter((s) => s.transport === 'udp').map((s) => s.port));
-  const silent = scan.ports.filter((p) => p.state === 'open|filtered' && !declaredPorts.has(p.port));
-  if (silent.length > 0) {
-    return inconclusive(`no undeclared UDP port answered, but ${silent.map((p) => `${p.port}/udp (${p.payload})`).join(', ')} stayed silent without an ICMP refusal (open|filtered): a service there cannot be ruled out`);
-  }
+  const gap = udpCoverageGap(scan, new Set(ctx.profile.services.filter((s) => s.transport === 'udp').map((s) => s.port)));
+  if (gap) return inconclusive(`no undeclared UDP port answered, but ${gap}`);
   const open = scan.ports.filter((p) => p.state === 'open').map((p) => `${p.port}/udp`);
   const answered = open.length ? `${open.join(', ')} answered, declared; ` : '';
   return pass(`of ${scan.ports.length} probed UDP port(s), ${answered}every other one was refused (ICMP port unreachable)`);

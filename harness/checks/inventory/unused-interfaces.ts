@@ -1,4 +1,5 @@
 import { loadDebugServices } from '../../inventory/debug-services.js';
+import { tcpCoverageGap, udpCoverageGap } from '../../inventory/coverage.js';
 import { diffInterfaces } from '../../inventory/interfaces.js';
 import { listInterfaces } from './records.js';
 import type { CheckContext } from '../../suite/context.js';
@@ -24,10 +25,7 @@ export async function checkUnusedInterfaces(ctx: CheckContext): Promise<CheckOut
   if (diff.undeclared.length > 0) {
     return fail(`interfaces the profile does not declare in use are enabled: ${listInterfaces(diff.undeclared)} (evidence #${seq}); disable them, or declare them with their purpose and authentication`);
   }
-  const declaredUdp = new Set(ctx.profile.services.filter((s) => s.transport === 'udp').map((s) => s.port));
-  const silent = udp.ports.filter((p) => p.state === 'open|filtered' && !declaredUdp.has(p.port));
-  if (silent.length > 0) {
-    return inconclusive(`no undeclared interface answered, but ${silent.map((p) => `${p.port}/udp`).join(', ')} stayed silent without a refusal (open|filtered) (evidence #${seq})`);
-  }
+  const gap = tcpCoverageGap(tcp) ?? udpCoverageGap(udp, new Set(ctx.profile.services.filter((s) => s.transport === 'udp').map((s) => s.port)));
+  if (gap) return inconclusive(`no undeclared interface answered, but ${gap} (evidence #${seq})`);
   return pass(`every interface that answers on ports ${tcp.ports}/tcp and the ${udp.ports.length} probed UDP port(s) is a declared service (evidence #${seq})`);
 }

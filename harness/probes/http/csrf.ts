@@ -112,6 +112,9 @@ function inputs(page: ScannedPage): Map<string, string>[] {
  * password input beside its username field. A page after login may hold other password inputs
  * (a change-password form), which do not count.
  */
+/** A password field in a page: the page asks for a login. */
+export const PASSWORD_INPUT = /<input\b[^>]*\btype\s*=\s*["']?password\b/i;
+
 export function showsLoginForm(html: string, usernameField: string, passwordField: string): boolean {
   const fields = inputs(scan(html));
   const named = (name: string) => fields.some((i) => i.get('name') === name);

@@ -91,8 +91,11 @@ export async function scanTcpPorts(net: GuardedNetwork, host: string, settings: 
         } else if (answer === 'unreachable') {
           // An ICMP unreachable is an answer from the network, not the port: nmap calls it filtered too.
           ledger.record(port, 'filtered');
+        } else if (answer === 'failed') {
+          // A local failure (no free source port, no file descriptor) says nothing of the device: tried again
+          // within the retries, then left undone, so that the scan is not complete and a resume tries it.
+          if (attempt < settings.retries) retries.push(port);
         } else {
-          // Silence, or a local failure (no free source port, no file descriptor): tried again, within the retries.
           timing.timedOut();
           if (attempt < Math.min(settings.retries, latestAnsweredTry + 1)) retries.push(port);
           else ledger.record(port, 'filtered');

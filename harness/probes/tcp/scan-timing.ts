@@ -16,6 +16,11 @@ const INITIAL_TIMEOUT_MS = 1000;
 /** The window never drops below this share of the maximum: a filtered port is not always congestion. */
 const FLOOR_SHARE = 1 / 8;
 
+/** The fewest attempts a scan keeps in flight, however many time out. */
+export function windowFloor(maxConcurrency: number): number {
+  return Math.max(1, Math.floor(maxConcurrency * FLOOR_SHARE));
+}
+
 export class ScanTiming {
   #srtt: number | null = null;
   #rttvar = 0;
@@ -25,7 +30,7 @@ export class ScanTiming {
   readonly #floor: number;
 
   constructor(readonly limits: ScanTimingLimits) {
-    this.#floor = Math.max(1, Math.floor(limits.maxConcurrency * FLOOR_SHARE));
+    this.#floor = windowFloor(limits.maxConcurrency);
     this.#window = Math.min(limits.maxConcurrency, Math.max(this.#floor, INITIAL_WINDOW));
     this.#threshold = limits.maxConcurrency;
   }

@@ -61,7 +61,9 @@ export async function probeUdpPort(
   socket.on('error', onError);
   const entry = (state: PortStatus['state'], reason: string, identity: ServiceIdentity | null): UdpPortEntry => ({ port, transport: 'udp', state, reason, payload: payload.name, identity });
   try {
-    await connect(socket, host, port);
+    // A socket that cannot be set up (no free port, no file descriptor) says nothing of the device.
+    const setUp = await connect(socket, host, port).then(() => null, (err: NetError) => err);
+    if (setUp) return entry('open|filtered', `socket-error ${setUp.message}`, null);
     // Without the second socket a TFTP answer goes unheard: the port is then open|filtered, which stays true.
     if (shared) side = await listenBeside(net, family, socket, host, (datagram) => push({ kind: 'datagram', datagram })).catch(() => null);
     const request = payload.build({ host, port });

@@ -1,3 +1,4 @@
+import { PASSWORD_INPUT } from '../../http/csrf.js';
 import { firstLine, printable, printableText } from '../excerpt.js';
 import { challengeScheme, messageComplete, readMessageHead } from '../message-head.js';
 import type { Probe, Recogniser } from '../recogniser.js';
@@ -46,8 +47,10 @@ export const http: Recogniser = {
       s.identity.auth = scheme;
       details['http.auth'] = head.challenges.map((c) => printable(c, 120)).join(' | ');
     } else if (head.status === 200 && head.challenges.length === 0) {
-      s.identity.auth = 'none';
-      details['http.auth'] = 'GET / answered 200 without a challenge';
+      // A login page answers 200 too: its password field shows the login is a form.
+      const form = PASSWORD_INPUT.test(head.body.toString('latin1'));
+      s.identity.auth = form ? 'form' : 'none';
+      details['http.auth'] = form ? 'GET / answered 200 with a password field (a form login)' : 'GET / answered 200 without a challenge';
     }
     await describeUpnp(s, server ?? '');
     await describeOnvif(s);
