@@ -18,5 +18,5 @@ export function requireReferenceDevice(ctx: Mocha.Context, device: 'hardened' | 
     ...(device === 'camera' ? { dropbear: 'dropbear-bin', dropbearkey: 'dropbear-bin', vsftpd: 'vsftpd' } : {}),
   });
   if (device !== 'hardened') requireBusyboxApplets(ctx);
-  else requireBinaries(ctx, { mosquitto_passwd: 'mosquitto' });
+  else requireBinaries(ctx, { mosquitto_passwd: 'mosquitto', nft: 'nftables' });
 }
