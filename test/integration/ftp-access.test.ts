@@ -73,3 +73,33 @@ describe('S1.1-01 unauthenticated access: FTP against real vsftpd', function () 
     expect(check.evidence.some((e) => e.kind === 'note' && e.summary.includes(justification))).to.equal(true);
   });
 });
+
+describe('S1.1-01 unauthenticated access: implicit FTPS against real vsftpd', function () {
+  this.timeout(60000);
+  let ftp: Vsftpd | null = null;
+
+  before(function () {
+    requireBinaries(this, { vsftpd: 'vsftpd', unshare: 'util-linux', openssl: 'openssl' });
+    requireRoot(this, 'bind-mounting fixture users in a private mount namespace');
+  });
+
+  afterEach(async () => {
+    await ftp?.stop();
+    ftp = null;
+  });
+
+  it('FAILs anonymous access over TLS: login and listing both inside TLS (PROT P)', async () => {
+    ftp = await startVsftpd('127.0.112.4', {}, { anonymous: { files: FILES }, implicitTls: true });
+    const check = await accessRun(ftp, { protocol: 'ftps' });
+    expect(check.verdict, check.reason).to.equal('FAIL');
+    expect(check.reason).to.match(/and LIST returned 2 entries/);
+    expect(check.evidence[0]!.sent).to.equal('USER anonymous\nPASS ftp\nPBSZ 0\nPROT P\nPASV\nLIST\nQUIT');
+  });
+
+  it('PASSes implicit FTPS with anonymous logins disabled', async () => {
+    ftp = await startVsftpd('127.0.112.5', { maint: randomBytes(12).toString('base64url') }, { implicitTls: true });
+    const check = await accessRun(ftp, { protocol: 'ftps' });
+    expect(check.verdict, check.reason).to.equal('PASS');
+    expect(check.reason).to.match(/530 Login incorrect\./);
+  });
+});

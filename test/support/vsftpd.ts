@@ -11,6 +11,8 @@ export interface VsftpdOptions {
   banner?: string[];
   /** TLS with a fresh self-signed certificate, and logins and data refused until the client has started it. */
   forceTls?: boolean;
+  /** Implicit FTPS: TLS from the first byte, anonymous sessions included, with a fresh self-signed certificate. */
+  implicitTls?: boolean;
   /** The factory FTP of many devices: anonymous logins (anonymous/ftp) allowed, read-only, into a folder holding `files`. */
   anonymous?: { files: Record<string, string> };
 }
@@ -59,10 +61,12 @@ export async function startVsftpd(host: string, users: Record<string, string>, o
     lines.push(`anon_root=${root}`, 'no_anon_password=NO', 'anon_world_readable_only=YES');
   }
   if (options.maxPerIp) lines.push(`max_per_ip=${options.maxPerIp}`);
-  if (options.forceTls) {
+  if (options.forceTls || options.implicitTls) {
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${host}`, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-    lines.push('ssl_enable=YES', `rsa_cert_file=${dir}/cert.pem`, `rsa_private_key_file=${dir}/key.pem`, 'force_local_logins_ssl=YES', 'force_local_data_ssl=YES');
+    lines.push('ssl_enable=YES', `rsa_cert_file=${dir}/cert.pem`, `rsa_private_key_file=${dir}/key.pem`);
   }
+  if (options.forceTls) lines.push('force_local_logins_ssl=YES', 'force_local_data_ssl=YES');
+  if (options.implicitTls) lines.push('implicit_ssl=YES', 'allow_anon_ssl=YES');
   if (options.banner) {
     writeFileSync(join(dir, 'banner'), `${options.banner.join('\n')}\n`);
     lines.push(`banner_file=${dir}/banner`);

@@ -71,7 +71,7 @@ function collect(data: Duplex, signal: AbortSignal): Promise<Buffer> {
 }
 
 /** Opens a passive data connection, always to the probed host: the address a 227 names is never trusted. */
-async function openData(net: GuardedNetwork, control: FtpControl, probe: FtpAnonymousProbe, signal: AbortSignal): Promise<Duplex | string> {
+async function openData(net: GuardedNetwork, control: FtpControl, probe: FtpAnonymousProbe, session: Buffer | undefined, signal: AbortSignal): Promise<Duplex | string> {
   control.send('PASV', 'PASV');
   let reply = await control.next(signal);
   if (reply.code !== 227) {
@@ -80,11 +80,12 @@ async function openData(net: GuardedNetwork, control: FtpControl, probe: FtpAnon
   }
   const port = [227, 229].includes(reply.code) ? passivePort(reply) : null;
   if (!port) return `no passive data port: ${reply.lines.at(-1)}`;
-  return net.connectStream(probe.host, port, { tls: probe.tls, signal, timeoutMs: probe.timeoutMs });
+  // FTPS servers (vsftpd's require_ssl_reuse) refuse a data connection that does not resume the control's session.
+  return net.connectStream(probe.host, port, { tls: probe.tls, session, signal, timeoutMs: probe.timeoutMs });
 }
 
 /** After an accepted login: LIST of the working directory over a passive data connection. */
-async function list(net: GuardedNetwork, control: FtpControl, probe: FtpAnonymousProbe, signal: AbortSignal): Promise<{ listing: Buffer } | { failure: string }> {
+async function list(net: GuardedNetwork, control: FtpControl, probe: FtpAnonymousProbe, session: () => Buffer | undefined, signal: AbortSignal): Promise<{ listing: Buffer } | { failure: string }> {
   if (probe.tls) {
     // Without PROT P an FTPS server sends the listing in the clear, or refuses to.
     for (const command of ['PBSZ 0', 'PROT P']) {
@@ -93,7 +94,7 @@ async function list(net: GuardedNetwork, control: FtpControl, probe: FtpAnonymou
       if (reply.code !== 200) return { failure: `${command} refused: ${reply.lines.at(-1)}` };
     }
   }
-  const data = await openData(net, control, probe, signal);
+  const data = await openData(net, control, probe, session(), signal);
   if (typeof data === 'string') return { failure: data };
   const arriving = collect(data, signal);
   arriving.catch(() => undefined);
@@ -123,7 +124,9 @@ export async function probeFtpAnonymous(net: GuardedNetwork, probe: FtpAnonymous
     const e = classifyNetError(err);
     return { login: 'error', detail: e.message, failure: e.failure, sent: '', received: '', ...none };
   }
-  // A TLSSocket is a Socket: FtpControl reads and writes it the same way.
+  // A TLSSocket is a Socket: FtpControl reads and writes it the same way. TLS 1.3 hands its session over after the handshake.
+  let session: Buffer | undefined;
+  stream.on('session', (s: Buffer) => (session = s));
   const control = new FtpControl(stream as Socket);
   const deadline = exchangeDeadline(probe.signal, probe.timeoutMs);
   let awaiting = 'the greeting';
@@ -146,7 +149,7 @@ export async function probeFtpAnonymous(net: GuardedNetwork, probe: FtpAnonymous
       return { login, detail, failure: null, sent: control.sent, received: control.received, ...none };
     }
     awaiting = 'the listing';
-    const listed = await list(net, control, probe, deadline.signal).catch((err: unknown) => {
+    const listed = await list(net, control, probe, () => session, deadline.signal).catch((err: unknown) => {
       const e = classifyNetError(err);
       return { failure: e.failure === 'timeout' ? `no complete listing within ${probe.timeoutMs} ms` : e.message };
     });
