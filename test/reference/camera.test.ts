@@ -53,6 +53,11 @@ describe('camera reference device: a full run finds and tests the undeclared ser
     for (const port of [telnet, ssh, ftp, coap]) expect(inventory.reason).to.match(new RegExp(`\\b${port}/tcp\\b`));
     // The declared web admin is found, so not named as undeclared.
     expect(inventory.reason).to.not.match(/\b(443|80)\/tcp\b/);
+    const udp = check(results, 'S1.1-01/interface-inventory/udp');
+    expect(udp.verdict, udp.reason).to.equal('FAIL');
+    expect(udp.reason).to.match(new RegExp(`\\b${coap}/udp\\b`));
+    // Unused interfaces left enabled: S1.1-13 (inferred) is decided by the same diff.
+    expect(requirement(results, 'S1.1-13').verdict, verdictTable(results, ['S1.1-13'])).to.equal('FAIL');
   });
 
   it('FAILs S1.1-01 for the factory FTP that lets anonymous in, with the listing it returned', () => {
