@@ -8,7 +8,7 @@ import { startVsftpd, type Vsftpd } from '../support/vsftpd.js';
 
 /** S1.1-01 unauthenticated access on FTP against real vsftpd, each on a 127.0.112.x of its own. */
 
-const QUIET = { portScan: { ports: [] as number[] }, budgets: { replyTimeoutMs: 5000 } };
+const QUIET = { portScan: { tcpPorts: '' }, udpScan: { payloadTable: false }, budgets: { replyTimeoutMs: 5000 } };
 const FILES = { 'firmware-notes.txt': 'factory build 20190412\n', 'calibration.bin': 'not really\n' };
 
 function accessCheck(run: RunOutcome, name: string): CheckResult {
