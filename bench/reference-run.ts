@@ -5,10 +5,11 @@
  * its slowest checks.
  * Needs root and the Debian daemons of the reference devices.
  *
- *   npm run bench:reference [-- --device hardened|weak --rounds 3]
+ *   npm run bench:reference [-- --device hardened|weak|camera --rounds 3]
  */
 import { parseArgs } from 'node:util';
 import type { Results } from '../harness/results/schema.js';
+import { startCameraDevice } from '../test/support/reference/camera.js';
 import type { ReferenceDevice } from '../test/support/reference/device.js';
 import { startHardenedDevice } from '../test/support/reference/hardened.js';
 import { runJcstarOn } from '../test/support/reference/run-jcstar.js';
@@ -16,9 +17,9 @@ import { verdictTable } from '../test/support/reference/verdicts.js';
 import { startWeakDevice } from '../test/support/reference/weak.js';
 
 const { values } = parseArgs({ options: { device: { type: 'string', default: 'hardened' }, rounds: { type: 'string', default: '3' } } });
-const starters: Record<string, () => Promise<ReferenceDevice>> = { hardened: startHardenedDevice, weak: startWeakDevice };
+const starters: Record<string, () => Promise<ReferenceDevice>> = { hardened: startHardenedDevice, weak: startWeakDevice, camera: startCameraDevice };
 const start = starters[values.device];
-if (!start) throw new Error(`--device must be hardened or weak, not ${values.device}`);
+if (!start) throw new Error(`--device must be hardened, weak or camera, not ${values.device}`);
 const rounds = Math.max(1, Math.min(Number(values.rounds), 10));
 
 /** Where a run's time goes: its five longest checks. */

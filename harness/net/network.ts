@@ -99,12 +99,13 @@ export class GuardedNetwork {
   /**
    * connectTcp, then TLS over it when asked. The peer's certificate is not verified: S1.1-12 grades it,
    * and no other probe may stop at it. SNI is sent only for `serverName`; `clientCertificate` is
-   * presented when the server asks for one (mutual TLS).
+   * presented when the server asks for one (mutual TLS). `session` resumes another connection's TLS session, as
+   * an FTPS data connection must.
    */
   async connectStream(
     host: string,
     port: number,
-    options: { tls: boolean; serverName?: string; clientCertificate?: ClientCertificate; pin?: TlsPin; signal?: AbortSignal; timeoutMs?: number },
+    options: { tls: boolean; serverName?: string; clientCertificate?: ClientCertificate; pin?: TlsPin; session?: Buffer; signal?: AbortSignal; timeoutMs?: number },
   ): Promise<Duplex> {
     const socket = await this.connectTcp(host, port, options);
     if (!options.tls) return socket;
@@ -112,7 +113,7 @@ export class GuardedNetwork {
     const pin = options.pin ? { minVersion: options.pin.version, maxVersion: options.pin.version, ciphers: options.pin.suite } : {};
     let secure;
     try {
-      secure = tlsConnect({ socket, rejectUnauthorized: false, servername: options.serverName, ...pin, ...(client ? { cert: client.certificate.reveal(), key: client.key.reveal() } : {}) });
+      secure = tlsConnect({ socket, rejectUnauthorized: false, servername: options.serverName, session: options.session, ...pin, ...(client ? { cert: client.certificate.reveal(), key: client.key.reveal() } : {}) });
     } catch (err) {
       // An unusable key, certificate or pin throws before any byte is sent; the TCP socket must not outlive it.
       socket.destroy();

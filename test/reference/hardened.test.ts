@@ -47,6 +47,14 @@ describe('hardened reference device: a full run', function () {
     expect(doubtful.map((c) => `${c.id} ${c.verdict}: ${c.reason}`), table).to.deep.equal([]);
   });
 
+  it('PASSes the TCP and UDP inventories: every open port is a declared service', () => {
+    const results = resultsOf(run);
+    for (const transport of ['tcp', 'udp']) {
+      const inventory = results.checks.find((c) => c.id === `S1.1-01/interface-inventory/${transport}`);
+      expect(inventory?.verdict, `${transport}: ${inventory?.reason}\n${verdictTable(results)}`).to.equal('PASS');
+    }
+  });
+
   it('PASSes S1.1-04 on every login, and S1.1-12', () => {
     const results = resultsOf(run);
     const table = verdictTable(results);

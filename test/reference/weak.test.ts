@@ -40,17 +40,23 @@ describe('weak reference device: a full run', function () {
     for (const id of DEVICE_REQUIREMENTS) expect(requirement(results, id).verdict, `${id}\n${table}`).to.equal('FAIL');
   });
 
-  it('S1.1-01 names the undeclared Telnet port and the MQTT broker that serves anonymous clients', () => {
-    const text = findingsText(resultsOf(run), 'S1.1-01');
-    expect(text).to.match(/\b23\/tcp\b/);
+  it('S1.1-01 names the undeclared ports (Telnet, libcoap\'s CoAP over TCP) and the MQTT broker that serves anonymous clients', () => {
+    const results = resultsOf(run);
+    const text = findingsText(results, 'S1.1-01');
     expect(text).to.match(/unauthenticated-access\/telemetry/);
+    // The full scan finds what the profile leaves out: the Telnet login and the TCP listener libcoap opens beside 5683/udp.
+    const inventory = results.checks.find((c) => c.id === 'S1.1-01/interface-inventory/tcp');
+    expect(inventory?.verdict, inventory?.reason).to.equal('FAIL');
+    expect(inventory!.reason).to.match(/\b23\/tcp\b/).and.to.match(/\b5683\/tcp\b/);
+    expect(inventory!.reason).to.not.match(/\b(22|80|1883|199)\/tcp\b/);
   });
 
-  it('S1.1-02 names the accepted universal defaults: admin:admin on the web UI, support:support on SSH, the community public', () => {
+  it('S1.1-02 names the accepted universal defaults: admin:admin on the web UI and on the undeclared Telnet, support:support on SSH, the community public', () => {
     const text = findingsText(resultsOf(run), 'S1.1-02');
     expect(text).to.match(/http-admin-admin/);
     expect(text).to.match(/ssh-support-support/);
     expect(text).to.match(/public/);
+    expect(text).to.match(/undeclared-telnet-23: .*telnet-admin-admin/);
   });
 
   it('S1.1-04 names the web and SSH logins that let guesses through unhindered', () => {
@@ -64,6 +70,7 @@ describe('weak reference device: a full run', function () {
     expect(text).to.match(/plaintext\/web/);
     expect(text).to.match(/plaintext\/telemetry/);
     expect(text).to.match(/plaintext\/management/);
+    expect(text).to.match(/plaintext\/undeclared-telnet-23/);
     expect(text).to.match(/diffie-hellman-group1-sha1/);
     expect(text).to.match(/3des-cbc|aes128-cbc/);
     expect(text).to.match(/1024/);

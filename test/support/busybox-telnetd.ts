@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +43,9 @@ export interface BusyboxTelnetd extends Daemon {
  * and a busybox syslogd writing to a file of the fixture.
  */
 export async function startBusyboxLogin(host: string, users: Record<string, string>, placement: ListenPlacement = {}): Promise<BusyboxTelnetd> {
-  const { dir, mountCommands } = fixtureUsersScript(users, 'jcstar-telnetd-');
+  // A container's root is locked ("*"), which busybox login cannot hash: it dies with "bad salt" on every root
+  // login. A device's root has a password: a fresh unknown one, unless the fixture gives root its own.
+  const { dir, mountCommands } = fixtureUsersScript({ root: randomBytes(12).toString('base64url'), ...users }, 'jcstar-telnetd-');
   symlinkSync(busyboxPath(), join(dir, 'login'));
   writeFileSync(join(dir, 'issue'), ISSUE);
   const port = await listenPort(host, placement);

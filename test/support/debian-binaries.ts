@@ -19,6 +19,7 @@ export const DEBIAN_BINARIES = {
   mosquitto: 'mosquitto',
   mosquitto_passwd: 'mosquitto',
   nginx: 'nginx',
+  nft: 'nftables',
   nmap: 'nmap',
   openssl: 'openssl',
   setpriv: 'util-linux',

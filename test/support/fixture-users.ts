@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, chmodSync, copyFileSync, mkdtempSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -14,15 +14,18 @@ export interface FixtureUsers {
 }
 
 /**
- * Copies of /etc/passwd and /etc/shadow with `users` (name → password) added, the hashes made by
- * `openssl passwd -6`, so that a daemon started by startNamespacedDaemon sees the fixture users and
+ * Copies of /etc/passwd and /etc/shadow with `users` (name → password) added, or put in place of the host's
+ * account of that name, the hashes made by `openssl passwd -6`, so that a daemon started by startNamespacedDaemon sees the fixture users and
  * the host's own files stay untouched.
  */
 export function fixtureUsersScript(users: Record<string, string>, prefix = 'jcstar-users-'): FixtureUsers {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   chmodSync(dir, 0o755);
-  copyFileSync('/etc/passwd', join(dir, 'passwd'));
-  copyFileSync('/etc/shadow', join(dir, 'shadow'));
+  // A fixture user named like a host account (root, on a camera) replaces it in the copies, with a uid of its own:
+  // its shell is never the host's root.
+  const others = (file: string) => readFileSync(file, 'utf8').split('\n').filter((line) => line && !Object.hasOwn(users, line.split(':')[0]!)).map((line) => `${line}\n`).join('');
+  writeFileSync(join(dir, 'passwd'), others('/etc/passwd'));
+  writeFileSync(join(dir, 'shadow'), others('/etc/shadow'), { mode: 0o640 });
   Object.entries(users).forEach(([user, password], i) => {
     const hash = execFileSync('openssl', ['passwd', '-6', '-salt', randomBytes(6).toString('hex'), '-stdin'], { input: password }).toString().trim();
     appendFileSync(join(dir, 'passwd'), `${user}:x:${4242 + i}:${4242 + i}:jcstar fixture:/tmp:/bin/sh\n`);

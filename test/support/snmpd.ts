@@ -55,7 +55,8 @@ export async function startSnmpd(options: SnmpdOptions): Promise<Snmpd> {
   ];
   const conf = join(dir, 'snmpd.conf');
   writeFileSync(conf, `${lines.join('\n')}\n`, { mode: 0o600 });
-  const args = (port: number) => ['-f', '-Lo', '-C', '-c', conf, '-M', '/dev/null', `--persistentDir=${persistent}`, `udp:${options.host}:${port}`];
+  // Without `-I -smux` the agent also listens on 0.0.0.0:199/tcp (SMUX), a port a device's inventory would find.
+  const args = (port: number) => ['-f', '-Lo', '-C', '-c', conf, '-M', '/dev/null', '-I', '-smux', `--persistentDir=${persistent}`, `udp:${options.host}:${port}`];
   if (options.placement) {
     // In a namespace the agent is only reachable from inside it: readiness is its socket, as `ss` there shows it.
     const { netns, port } = options.placement;

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, type Daemon } from './daemons.js';
+import { listenPort, type Daemon, type ListenPlacement } from './daemons.js';
 import { fixtureUsersScript, startNamespacedDaemon } from './fixture-users.js';
 
 export interface VsftpdOptions {
@@ -11,6 +11,10 @@ export interface VsftpdOptions {
   banner?: string[];
   /** TLS with a fresh self-signed certificate, and logins and data refused until the client has started it. */
   forceTls?: boolean;
+  /** Implicit FTPS: TLS from the first byte, anonymous sessions included, with a fresh self-signed certificate. */
+  implicitTls?: boolean;
+  /** The factory FTP of many devices: anonymous logins (anonymous/ftp) allowed, read-only, into a folder holding `files`. */
+  anonymous?: { files: Record<string, string> };
 }
 
 export interface Vsftpd extends Daemon {
@@ -21,13 +25,13 @@ export interface Vsftpd extends Daemon {
 }
 
 /**
- * Debian's vsftpd on a loopback address of its own, local users only, authenticating `users` through
+ * Debian's vsftpd on a loopback address of its own, local users (and anonymous ones only when asked), authenticating `users` through
  * the stock PAM service (pam_unix reads the bind-mounted shadow; pam_shells and ftpusers let them in).
  */
-export async function startVsftpd(host: string, users: Record<string, string>, options: VsftpdOptions = {}): Promise<Vsftpd> {
+export async function startVsftpd(host: string, users: Record<string, string>, options: VsftpdOptions & ListenPlacement = {}): Promise<Vsftpd> {
   const { dir, mountCommands } = fixtureUsersScript(users, 'jcstar-vsftpd-');
   mkdirSync(join(dir, 'empty'));
-  const port = await freePort(host);
+  const port = await listenPort(host, options);
   const log = join(dir, 'vsftpd.log');
   const lines = [
     'listen=YES',
@@ -35,7 +39,7 @@ export async function startVsftpd(host: string, users: Record<string, string>, o
     `listen_address=${host}`,
     `listen_port=${port}`,
     'background=NO',
-    'anonymous_enable=NO',
+    `anonymous_enable=${options.anonymous ? 'YES' : 'NO'}`,
     'local_enable=YES',
     'write_enable=NO',
     'pam_service_name=vsftpd',
@@ -49,16 +53,25 @@ export async function startVsftpd(host: string, users: Record<string, string>, o
     `vsftpd_log_file=${log}`,
     'log_ftp_protocol=YES',
   ];
-  if (options.maxPerIp) lines.push(`max_per_ip=${options.maxPerIp}`);
-  if (options.forceTls) {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${host}`, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-    lines.push('ssl_enable=YES', `rsa_cert_file=${dir}/cert.pem`, `rsa_private_key_file=${dir}/key.pem`, 'force_local_logins_ssl=YES', 'force_local_data_ssl=YES');
+  if (options.anonymous) {
+    // vsftpd refuses an anonymous root the ftp user could write to: root owns it.
+    const root = join(dir, 'anonymous');
+    mkdirSync(root, { mode: 0o755 });
+    for (const [name, content] of Object.entries(options.anonymous.files)) writeFileSync(join(root, name), content, { mode: 0o644 });
+    lines.push(`anon_root=${root}`, 'no_anon_password=NO', 'anon_world_readable_only=YES');
   }
+  if (options.maxPerIp) lines.push(`max_per_ip=${options.maxPerIp}`);
+  if (options.forceTls || options.implicitTls) {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=${host}`, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    lines.push('ssl_enable=YES', `rsa_cert_file=${dir}/cert.pem`, `rsa_private_key_file=${dir}/key.pem`);
+  }
+  if (options.forceTls) lines.push('force_local_logins_ssl=YES', 'force_local_data_ssl=YES');
+  if (options.implicitTls) lines.push('implicit_ssl=YES', 'allow_anon_ssl=YES');
   if (options.banner) {
     writeFileSync(join(dir, 'banner'), `${options.banner.join('\n')}\n`);
     lines.push(`banner_file=${dir}/banner`);
   }
   writeFileSync(join(dir, 'vsftpd.conf'), `${lines.join('\n')}\n`);
-  const daemon = await startNamespacedDaemon(`${mountCommands} && exec vsftpd ${dir}/vsftpd.conf`, host, port);
+  const daemon = await startNamespacedDaemon(`${mountCommands} && exec vsftpd ${dir}/vsftpd.conf`, host, port, { netns: options.netns });
   return { ...daemon, host, port, ftpLog: () => (existsSync(log) ? readFileSync(log, 'utf8') : '') };
 }

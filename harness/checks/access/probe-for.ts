@@ -2,6 +2,7 @@ import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import type { CheckOutcome } from '../../verdicts/outcome.js';
 import { checkCoapAccess } from './coap.js';
+import { checkFtpAccess } from './ftp.js';
 import { checkHttpAccess } from './http.js';
 import { checkMqttAccess } from './mqtt.js';
 import { checkRtspAccess } from './rtsp.js';
@@ -21,6 +22,8 @@ const CHECKS: Partial<Record<Service['protocol'], AccessCheck>> = {
   telnet: checkTelnetAccess,
   rtsp: checkRtspAccess,
   snmp: checkSnmpAccess,
+  ftp: checkFtpAccess,
+  ftps: checkFtpAccess,
 };
 
 /** The unauthenticated-access check for this service, or why there is none. */

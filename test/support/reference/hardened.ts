@@ -6,6 +6,7 @@ import { startCoapServer } from '../coap-server.js';
 import { startMosquitto } from '../mosquitto.js';
 import { startNginx } from '../nginx.js';
 import { startOpenSsh } from '../openssh.js';
+import { closePorts } from '../packet-filter.js';
 import { tempDir } from '../run-profile.js';
 import { startSnmpd } from '../snmpd.js';
 import { issueClientCertificate } from './client-certificate.js';
@@ -40,7 +41,8 @@ const LOGIN_RATE_LIMIT = `map $http_authorization $login_attempt { "" ""; defaul
  * - 80/tcp nginx redirecting every path to https://127.0.0.1 (the same device);
  * - 22/tcp OpenSSH, public key only, modern algorithms, ed25519 and RSA-3072 host keys;
  * - 8883/tcp mosquitto over TLS demanding a client certificate and a password;
- * - 5684/udp libcoap coap-server with DTLS-PSK (libcoap also answers plain CoAP on 5683/udp and cannot be told not to);
+ * - 5684/udp libcoap coap-server with DTLS-PSK; the plain CoAP, CoAP-over-TCP and CoAP-over-TLS listeners libcoap
+ *   opens by itself (5683/udp, 5683/tcp, 5684/tcp) are closed by an nftables filter in the namespace;
  * - 161/udp net-snmp, SNMPv3 authPriv only (SHA-256/AES), no community.
  * The profile declares every service and the ★1 declarations, with one unit.
  */
@@ -107,6 +109,9 @@ export function startHardenedDevice(): Promise<ReferenceDevice> {
     );
 
     const coaps = await device.add(startCoapServer({ host: DEVICE_HOST, security: 'psk', netns, port: 5683, psk: secrets.psk }));
+    // libcoap 4.3.1 has no switch for its plain CoAP (5683/udp), CoAP-over-TCP (5683/tcp) and CoAP-over-TLS
+    // (5684/tcp) endpoints: the device's packet filter closes them, leaving DTLS on 5684/udp.
+    closePorts(netns, { tcp: [coaps.plainPort, coaps.port], udp: [coaps.plainPort] });
     await device.add(
       startSnmpd({ host: DEVICE_HOST, users: [{ name: 'admin', auth: 'SHA-256', authPassword: secrets.snmpAuth, priv: 'AES', privPassword: secrets.snmpPriv }], placement: { netns, port: 161 } }),
     );
