@@ -174,7 +174,7 @@ describe('S1.1-02/unique-per-device/fleet in a run', function () {
   let port: number;
   before(async () => {
     // The unit under test's login is a password console jcstar has no probe for: the run only needs it to answer.
-    console = createTcpServer((socket) => socket.end());
+    console = createTcpServer((socket) => socket.destroy());
     await new Promise<void>((resolve) => console.listen(0, HOST, resolve));
     port = (console.address() as { port: number }).port;
   });
