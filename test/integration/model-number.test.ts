@@ -20,7 +20,7 @@ import { deviceDescription, startUpnpDevice, type UpnpDevice } from '../support/
  */
 
 const DEVICE_MODEL = { ...DEVICE, vendor: 'ACME', model: 'IPC-200', firmware: '1.4.2' };
-const QUIET = { portScan: { ports: [] as number[] }, budgets: { replyTimeoutMs: 1500 } };
+const QUIET = { portScan: { tcpPorts: '' }, budgets: { replyTimeoutMs: 1500 } };
 const DECLARED = { productInformation: { modelDesignation: 'ACME IPC-200' } };
 
 function document(host: string, services: Array<Record<string, unknown>>, credentials: Record<string, unknown> = {}) {
@@ -82,7 +82,7 @@ describe('S1.1-10 on a web UI (real nginx)', function () {
     nginx = await serving('127.0.93.2', '<!DOCTYPE html><title>ACME IPC-300</title><p>Welcome</p>');
     const { device } = await modelCheck(document(nginx.host, [{ name: 'web', protocol: 'http', port: nginx.port, auth: 'basic', paths: ['/admin'] }]));
     expect(device.verdict, device.reason).to.equal('MANUAL');
-    expect(device.reason).to.match(/^nothing the device shows without a login names its model "ACME IPC-200" \(read: http \d+\/tcp \/\); a person must check/);
+    expect(device.reason).to.match(/^nothing the device shows without a login names its model "ACME IPC-200" \(read: identification of 1 open port\(s\); http \d+\/tcp \/\); a person must check/);
   });
 });
 
@@ -120,8 +120,9 @@ describe('S1.1-10 on a UPnP device (in-process SSDP responder and description)',
     upnp = await startUpnpDevice('127.0.93.12', description('IPC-200'), { location: 'http://127.0.93.12:1/missing.xml', server: 'Linux/5.10 UPnP/1.0 IPC-200/1.4.2' });
     const { device } = await modelCheck(document(upnp.host, [{ name: 'upnp', protocol: 'upnp', port: upnp.ssdpPort, auth: 'none' }]));
     expect(device.verdict, device.reason).to.equal('PASS');
-    const search = device.evidence.find((e) => e.summary.startsWith('SSDP M-SEARCH'))!;
-    expect(device.reason).to.equal(`the device shows its model "ACME IPC-200" (declarations.productInformation.modelDesignation): ssdp ${upnp.ssdpPort}/udp SERVER "Linux/5.10 UPnP/1.0 IPC-200/1.4.2" (evidence #${search.seq})`);
+    // The inventory's SSDP probe heard the SERVER header; the check reads it from identification.
+    const identified = device.evidence.find((e) => e.summary.startsWith('identification read'))!;
+    expect(device.reason).to.equal(`the device shows its model "ACME IPC-200" (declarations.productInformation.modelDesignation): ssdp ${upnp.ssdpPort}/udp SSDP SERVER ssdp.server "Linux/5.10 UPnP/1.0 IPC-200/1.4.2" (evidence #${identified.seq})`);
     const fetch = device.evidence.find((e) => e.summary.startsWith('UPnP device description'))!;
     expect(fetch.data).to.deep.include({ outcome: 'no-answer', status: null });
   });
@@ -185,7 +186,7 @@ describe('S1.1-10 on SNMP (real net-snmp snmpd)', function () {
       { SNMP_RO: community },
     );
     expect(device.verdict, device.reason).to.equal('MANUAL');
-    expect(device.reason).to.match(new RegExp(`\\(read: snmp ${agent.port}/udp\\)`));
+    expect(device.reason).to.match(new RegExp(`\\(read: identification of 1 open port\\(s\\); snmp ${agent.port}/udp\\)`));
   });
 });
 
@@ -193,6 +194,7 @@ describe('S1.1-10 against hostile web UIs and descriptions', function () {
   this.timeout(30000);
 
   it('follows at most two redirects, and only those that stay on the device', async () => {
+    const IDENTIFICATION = ['/', '/rootDesc.xml', '/description.xml', '/onvif/device_service'];
     const host = '127.0.93.10';
     const hops: string[] = [];
     let offDevice = false;
@@ -208,15 +210,16 @@ describe('S1.1-10 against hostile web UIs and descriptions', function () {
       const doc = document(host, [{ name: 'web', protocol: 'http', port, auth: 'none' }]);
       const looping = (await modelCheck(doc)).device;
       expect(looping.verdict, looping.reason).to.equal('MANUAL');
-      expect(hops).to.deep.equal(['/', '/loop1', '/loop2']);
+      // The inventory's identification asks first (it notes a redirect, never follows it); then the page reader.
+      expect(hops).to.deep.equal([...IDENTIFICATION, '/', '/loop5', '/loop6']);
       expect(looping.evidence.find((e) => e.kind === 'exchange')!.summary).to.equal(
-        `web UI http ${port}/tcp /: GET http://${host}:${port}/ → HTTP 302, GET http://${host}:${port}/loop1 → HTTP 302, GET http://${host}:${port}/loop2 → HTTP 302`,
+        `web UI http ${port}/tcp /: GET http://${host}:${port}/ → HTTP 302, GET http://${host}:${port}/loop5 → HTTP 302, GET http://${host}:${port}/loop6 → HTTP 302`,
       );
       hops.length = 0;
       offDevice = true;
       const away = (await modelCheck(doc)).device;
       expect(away.verdict, away.reason).to.equal('MANUAL');
-      expect(hops).to.deep.equal(['/']);
+      expect(hops).to.deep.equal([...IDENTIFICATION, '/']);
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
