@@ -49,6 +49,6 @@ export async function inventoryTcp(ctx: CheckContext, surface: AttackSurface): P
     return fail(`undeclared open TCP port(s): ${listInterfaces(undeclared)}; every access path must be declared with its authentication`);
   }
   const gap = tcpCoverageGap(surface.tcp);
-  if (gap) return inconclusive(`every open TCP port found is declared (${listInterfaces(rows) || 'none'}), but ${gap}`);
+  if (gap) return inconclusive(`${gap}; every open TCP port found is declared (${listInterfaces(rows) || 'none'})`);
   return pass(`all ${scan.open.length} open TCP port(s) of ${scan.ports} are declared services: ${listInterfaces(rows)}`);
 }

@@ -27,7 +27,7 @@ export async function inventoryUdp(ctx: CheckContext, surface: AttackSurface): P
     return fail(`undeclared open UDP port(s): ${listInterfaces(undeclared)}; every access path must be declared with its authentication`);
   }
   const gap = udpCoverageGap(scan, new Set(ctx.profile.services.filter((s) => s.transport === 'udp').map((s) => s.port)));
-  if (gap) return inconclusive(`no undeclared UDP port answered, but ${gap}`);
+  if (gap) return inconclusive(`${gap}; no undeclared UDP port answered`);
   const open = scan.ports.filter((p) => p.state === 'open').map((p) => `${p.port}/udp`);
   const answered = open.length ? `${open.join(', ')} answered, declared; ` : '';
   return pass(`of ${scan.ports.length} probed UDP port(s), ${answered}every other one was refused (ICMP port unreachable)`);

@@ -26,6 +26,6 @@ export async function checkUnusedInterfaces(ctx: CheckContext): Promise<CheckOut
     return fail(`interfaces the profile does not declare in use are enabled: ${listInterfaces(diff.undeclared)} (evidence #${seq}); disable them, or declare them with their purpose and authentication`);
   }
   const gap = tcpCoverageGap(tcp) ?? udpCoverageGap(udp, new Set(ctx.profile.services.filter((s) => s.transport === 'udp').map((s) => s.port)));
-  if (gap) return inconclusive(`no undeclared interface answered, but ${gap} (evidence #${seq})`);
+  if (gap) return inconclusive(`${gap}; no undeclared interface answered (evidence #${seq})`);
   return pass(`every interface that answers on ports ${tcp.ports}/tcp and the ${udp.ports.length} probed UDP port(s) is a declared service (evidence #${seq})`);
 }
