@@ -4,6 +4,7 @@ import { loadDefaultPolicy } from '../../harness/policy/load.js';
 import { udpScanSettings } from '../../harness/probes/udp/settings.js';
 import { requireBinaries, requireRoot } from '../support/daemons.js';
 import { UDP_DEVICE_BINARIES, UDP_DEVICE_EXTRA_PORTS, jcstarUdpScan, nmapUdpScan, startUdpDevice, type UdpDevice } from '../support/udp-device.js';
+import { NMAP_CANNOT_SEE_THE_ANSWER } from '../support/nmap.js';
 
 /**
  * nmap -sU as the oracle of the UDP inventory: the same ports of one device (its own network namespace,
@@ -15,7 +16,6 @@ import { UDP_DEVICE_BINARIES, UDP_DEVICE_EXTRA_PORTS, jcstarUdpScan, nmapUdpScan
  * probe, so it says open|filtered there too while jcstar hears the ERROR. jcstar must be at least as
  * specific on these ports, and never say open without an answer.
  */
-const NMAP_CANNOT_SEE_THE_ANSWER = new Set([69, 3702, 5060, 5540]);
 
 describe('UDP inventory vs nmap -sU (oracle)', function () {
   this.timeout(180000);

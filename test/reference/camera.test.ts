@@ -7,6 +7,7 @@ import { resultsOf, runJcstarOn, type ReferenceRun } from '../support/reference/
 import { findingsText, requirement, secretLeaks, verdictTable } from '../support/reference/verdicts.js';
 import { validateResultsJson } from '../support/results-schema.js';
 import { expectValidRunFolder } from '../support/run-folder.js';
+import { expectInventoryAsNmapSees } from '../support/reference/inventory-oracle.js';
 
 const { telnet, ssh, ftp, coap } = CAMERA_UNDECLARED;
 
@@ -43,6 +44,10 @@ describe('camera reference device: a full run finds and tests the undeclared ser
     expect(validateResultsJson(results)).to.deep.equal([]);
     expect(JSON.parse(run.stdout)).to.deep.equal(results);
     expectValidRunFolder(run.runDir);
+  });
+
+  it('finds the open TCP ports nmap -sT -p- finds, and gives each probed UDP port nmap -sU\'s state', async () => {
+    await expectInventoryAsNmapSees(device!, resultsOf(run));
   });
 
   it('FAILs S1.1-01 for every undeclared open TCP port: Telnet, SSH, FTP and libcoap\'s CoAP over TCP', () => {

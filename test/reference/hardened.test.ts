@@ -6,6 +6,7 @@ import { resultsOf, runJcstarOn, type ReferenceRun } from '../support/reference/
 import { DEVICE_REQUIREMENTS, requirement, secretLeaks, verdictTable } from '../support/reference/verdicts.js';
 import { validateResultsJson } from '../support/results-schema.js';
 import { expectValidRunFolder } from '../support/run-folder.js';
+import { expectInventoryAsNmapSees } from '../support/reference/inventory-oracle.js';
 
 /**
  * The hardened reference device (test/support/reference/hardened.ts) under a full run, every suite, as a user
@@ -35,6 +36,10 @@ describe('hardened reference device: a full run', function () {
     expect(validateResultsJson(results)).to.deep.equal([]);
     expect(JSON.parse(run.stdout)).to.deep.equal(results);
     expectValidRunFolder(run.runDir);
+  });
+
+  it('finds the open TCP ports nmap -sT -p- finds, and gives each probed UDP port nmap -sU\'s state', async () => {
+    await expectInventoryAsNmapSees(device!, resultsOf(run));
   });
 
   it('neither FAILs nor leaves INCONCLUSIVE S1.1-01, -02, -04 or -12', () => {

@@ -6,6 +6,7 @@ import { DEVICE_REQUIREMENTS, findingsText, requirement, secretLeaks, verdictTab
 import { startWeakDevice } from '../support/reference/weak.js';
 import { validateResultsJson } from '../support/results-schema.js';
 import { expectValidRunFolder } from '../support/run-folder.js';
+import { expectInventoryAsNmapSees } from '../support/reference/inventory-oracle.js';
 
 /**
  * The weak reference device (test/support/reference/weak.ts) under a full run, every suite, the CLI inside the
@@ -32,6 +33,10 @@ describe('weak reference device: a full run', function () {
     expect(validateResultsJson(results)).to.deep.equal([]);
     expect(JSON.parse(run.stdout)).to.deep.equal(results);
     expectValidRunFolder(run.runDir);
+  });
+
+  it('finds the open TCP ports nmap -sT -p- finds, and gives each probed UDP port nmap -sU\'s state', async () => {
+    await expectInventoryAsNmapSees(device!, resultsOf(run));
   });
 
   it('FAILs S1.1-01, -02, -04 and -12', () => {

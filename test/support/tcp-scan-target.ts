@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import type { TcpScanResult } from '../../harness/inventory/types.js';
 import { packageRoot } from '../../harness/paths.js';
 import { superviseDaemon, type Daemon } from './daemons.js';
+import { nmapOpenTcp } from './nmap.js';
 import { createNetworkNamespace, type NetworkNamespace } from './netns.js';
 
 const run = promisify(execFile);
@@ -50,10 +51,8 @@ export interface TimedScan<T> {
 /** `nmap -sT -p- -T4 -n -Pn` inside the target's namespace: the open TCP ports it reports. */
 export async function nmapConnectScan(target: TcpScanTarget): Promise<TimedScan<number[]>> {
   const started = performance.now();
-  const { stdout } = await run('ip', ['netns', 'exec', target.netns.name, 'nmap', '-sT', '-p-', '-T4', '-n', '-Pn', target.host, '-oX', '-'], { maxBuffer: 16 * 1024 * 1024, timeout: 10 * 60_000 });
-  const wallMs = performance.now() - started;
-  const open = [...stdout.matchAll(/<port protocol="tcp" portid="(\d+)"><state state="open"/g)].map((m) => Number(m[1]));
-  return { result: open.sort((a, b) => a - b), wallMs };
+  const result = await nmapOpenTcp(target.netns.name, target.host);
+  return { result, wallMs: performance.now() - started };
 }
 
 /** jcstar's full TCP scan at a policy speed, in its own node process inside the target's namespace. */

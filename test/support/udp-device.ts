@@ -9,6 +9,7 @@ import { startCoapServer } from './coap-server.js';
 import { superviseDaemon, type Daemon } from './daemons.js';
 import { startDnsmasq } from './dnsmasq.js';
 import { createNetworkNamespace, type NetworkNamespace } from './netns.js';
+import { nmapUdpStates } from './nmap.js';
 import { startSnmpd } from './snmpd.js';
 
 const run = promisify(execFile);
@@ -96,9 +97,5 @@ export async function jcstarUdpScan(device: UdpDevice, patience: { retries: numb
 
 /** `nmap -sU -n -Pn` on the probed ports inside the device's namespace: each port's state and reason, from its XML. */
 export async function nmapUdpScan(device: UdpDevice, extraArgs: string[] = []): Promise<Map<number, { state: string; reason: string }>> {
-  const ports = device.probes.map((p) => p.port).join(',');
-  const { stdout } = await run('ip', ['netns', 'exec', device.netns, 'nmap', '-sU', '-n', '-Pn', ...extraArgs, '-p', ports, device.host, '-oX', '-'], { timeout: 120000 });
-  const states = new Map<number, { state: string; reason: string }>();
-  for (const m of stdout.matchAll(/<port protocol="udp" portid="(\d+)"><state state="([^"]+)" reason="([^"]+)"/g)) states.set(Number(m[1]), { state: m[2]!, reason: m[3]! });
-  return states;
+  return nmapUdpStates(device.netns, device.host, device.probes.map((p) => p.port), extraArgs);
 }
