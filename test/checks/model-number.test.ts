@@ -145,7 +145,7 @@ describe('S1.1-10 check on a filled surface', () => {
     const outcome = await run(ctx);
     expect(outcome.verdict, outcome.reason).to.equal('INCONCLUSIVE');
     expect(outcome.reason).to.match(/^nothing on the device was there to read its model from/);
-    expect(ctx.recorded.map((r) => r.summary)).to.deep.equal(['the inventory has not run in this run (e.g. --only without S1.1-01): only the declared services are read']);
+    expect(ctx.recorded.map((r) => r.summary)).to.deep.equal(['the inventory did not finish in this run: only the declared services are read']);
   });
 
   it('leaves the printed label to a person (評価項目1), and says what is missing without a declaration', async () => {

@@ -25,7 +25,7 @@ export async function readSelfDescription(ctx: CheckContext): Promise<Omit<Model
 
   const identities = ctx.surface.identities;
   if (ctx.surface.tcp === null && ctx.surface.udp === null) {
-    ctx.evidence.record({ kind: 'note', summary: 'the inventory has not run in this run (e.g. --only without S1.1-01): only the declared services are read' });
+    ctx.evidence.record({ kind: 'note', summary: 'the inventory did not finish in this run: only the declared services are read' });
   }
   if (identities.length > 0) {
     const statements = statementsFrom(identities);

@@ -31,13 +31,17 @@ export function readMessageHead(reply: Buffer): MessageHead | null {
   return { version: `${status[1]}/${status[2]}`, status: Number(status[3]), fields, challenges, body: headEnd < 0 ? Buffer.alloc(0) : reply.subarray(headEnd + 4) };
 }
 
-/** The header section has ended (and, when Content-Length is given, so has the body). */
-export function messageComplete(reply: Buffer): boolean {
+/**
+ * The header section has ended, and so has the body when Content-Length gives it. Without a length an
+ * HTTP body runs to the close (what the bounded read holds by then is enough), while an RTSP message
+ * has none (RFC 2326 §12.14): `withoutLength` says which.
+ */
+export function messageComplete(reply: Buffer, withoutLength: 'runs-to-close' | 'no-body' = 'runs-to-close'): boolean {
   const headEnd = reply.indexOf('\r\n\r\n');
   if (headEnd < 0) return false;
   const length = /\r\ncontent-length:\s*(\d+)/i.exec(reply.subarray(0, headEnd).toString('latin1'));
-  // Without a length the body runs to the close; what the bounded read holds by then is enough.
-  return length !== null && reply.length - headEnd - 4 >= Number(length[1]);
+  if (length === null) return withoutLength === 'no-body';
+  return reply.length - headEnd - 4 >= Number(length[1]);
 }
 
 /** basic or digest, by the first challenge scheme jcstar's checks can speak. */

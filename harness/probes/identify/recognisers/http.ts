@@ -15,7 +15,7 @@ function hostField(host: string, port: number): string {
 const GET: Probe = {
   name: 'http GET /',
   payload: (s) => Buffer.from(`GET / HTTP/1.1\r\nHost: ${hostField(s.host, s.port)}\r\nUser-Agent: jcstar\r\nAccept: */*\r\nConnection: close\r\n\r\n`, 'latin1'),
-  complete: messageComplete,
+  complete: (reply) => messageComplete(reply),
 };
 
 function isHttp(reply: Buffer): boolean {

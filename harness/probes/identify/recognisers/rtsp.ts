@@ -1,24 +1,13 @@
+import { rtspUrl } from '../../rtsp/message.js';
 import { firstLine, printable } from '../excerpt.js';
-import { challengeScheme, readMessageHead, type MessageHead } from '../message-head.js';
-import type { PortSession, Probe, Recogniser } from '../recogniser.js';
-
-function url(s: PortSession): string {
-  return `rtsp://${s.host.includes(':') ? `[${s.host}]` : s.host}:${s.port}/`;
-}
-
-/** RTSP bodies always carry Content-Length (RFC 2326 §12.14): without one, the head is the whole answer. */
-function rtspComplete(reply: Buffer): boolean {
-  const headEnd = reply.indexOf('\r\n\r\n');
-  if (headEnd < 0) return false;
-  const length = /\r\ncontent-length:\s*(\d+)/i.exec(reply.subarray(0, headEnd).toString('latin1'));
-  return reply.length - headEnd - 4 >= Number(length?.[1] ?? 0);
-}
+import { challengeScheme, messageComplete, readMessageHead, type MessageHead } from '../message-head.js';
+import type { Probe, Recogniser } from '../recogniser.js';
 
 function request(method: string, cseq: number, extra = ''): Probe {
   return {
     name: `rtsp ${method}`,
-    payload: (s) => Buffer.from(`${method} ${url(s)} RTSP/1.0\r\nCSeq: ${cseq}\r\nUser-Agent: jcstar\r\n${extra}\r\n`, 'latin1'),
-    complete: rtspComplete,
+    payload: (s) => Buffer.from(`${method} ${rtspUrl(s.host, s.port, '/')} RTSP/1.0\r\nCSeq: ${cseq}\r\nUser-Agent: jcstar\r\n${extra}\r\n`, 'latin1'),
+    complete: (reply) => messageComplete(reply, 'no-body'),
   };
 }
 
