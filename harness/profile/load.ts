@@ -9,6 +9,7 @@ import { ProfileDocument } from './schema.js';
 import { checkPskCredentials } from './key-credentials.js';
 import { describeIssue } from './schema-issues.js';
 import { resolveTrustAnchors } from './trust-anchors.js';
+import { checkActionReferences, profileHandsOn, resolveUpdate } from './resolve-update.js';
 import { checkServices, mergeCrypto, mergePolicy, resolveCredentials, resolveFleet, resolveTarget, type Lookup } from './semantics.js';
 import type { DeviceProfile } from './types.js';
 
@@ -90,6 +91,8 @@ export async function parseProfile(text: string, options: ParseOptions): Promise
   resolveTrustAnchors(services, sources.baseDir, findings);
   const { credentials, secrets } = await resolveCredentials(doc.credentials, sources, findings);
   const fleet = await resolveFleet(doc.fleet, sources, findings);
+  const update = await resolveUpdate(doc, sources, findings);
+  checkActionReferences(doc, findings);
   const policy = mergePolicy(doc.policy, findings);
   const crypto = mergeCrypto(doc.crypto, findings);
   if (findings.length > 0 || address === undefined || policy === undefined || crypto === undefined) throw new ProfileError(findings.map(locate));
@@ -109,7 +112,10 @@ export async function parseProfile(text: string, options: ParseOptions): Promise
     fleet: fleet.fleet,
     policy,
     crypto,
-    secrets: [...secrets, ...fleet.secrets],
+    update: update.update,
+    hooks: doc.hooks ?? null,
+    handsOn: profileHandsOn(doc),
+    secrets: [...secrets, ...fleet.secrets, ...update.secrets],
   };
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CryptoProfile } from '../crypto/schema.js';
 import { PolicyOverrides } from '../policy/schema.js';
 import { parseScopeEntry } from '../scope/guard.js';
+import { HooksSpec, UpdateSpec } from './update-schema.js';
 
 /**
  * The device profile as written in YAML. Single source of truth: the loader validates with it and
@@ -226,6 +227,8 @@ export const ProfileDocument = z.strictObject({
   fleet: z.array(FleetUnit).optional().describe('Other units of the same model, for the unique-per-device check (S1.1-02)'),
   policy: PolicyOverrides.default({}),
   crypto: CryptoProfile.default({ restrict: {}, permit: [] }),
+  update: UpdateSpec.optional().describe('The update path: version read, mechanism, jcstar\'s update server, images (S1.1-06/08)'),
+  hooks: HooksSpec.optional().describe('Lab-host commands and device actions for power, network and reset tests (S1.1-14/15)'),
 });
 
 export type ProfileDocument = z.infer<typeof ProfileDocument>;

@@ -2,6 +2,7 @@ import type { EffectiveCryptoRules } from '../crypto/effective.js';
 import type { Policy } from '../policy/schema.js';
 import type { ServiceIdentity } from '../inventory/types.js';
 import type { Secret } from '../secrets/secret.js';
+import type { HooksSpec, UpdateSpec } from './update-schema.js';
 import type { Declarations, ProfileDocument, PskKeyFormat, SNMP_AUTH_PROTOCOLS, SNMP_PRIV_PROTOCOLS, ServiceSpec } from './schema.js';
 
 /** A service with its transport settled. */
@@ -68,6 +69,19 @@ export interface DeviceProfile {
   policy: Policy;
   /** The crypto rules with the profile's restrictions and permits applied. */
   crypto: EffectiveCryptoRules;
+  /** The update section with file paths made absolute and the server key resolved; null when absent. */
+  update: UpdateSettings | null;
+  hooks: HooksSpec | null;
+  /** The hands-on tests this run may do (profile flags and --hands-on): they can change the device. */
+  handsOn: HandsOn[];
   /** Every secret the profile resolved, for the redactor. */
   secrets: Secret[];
+}
+
+export const HANDS_ON = ['update', 'resilience', 'reset'] as const;
+export type HandsOn = (typeof HANDS_ON)[number];
+
+/** `update` as the engine uses it: every file path absolute (and checked to exist), the server key a Secret. */
+export interface UpdateSettings extends Omit<UpdateSpec, 'server'> {
+  server?: Omit<NonNullable<UpdateSpec['server']>, 'key'> & { key?: Secret };
 }
