@@ -8,6 +8,8 @@ export type CpioFormat = 'newc' | 'crc';
 const MAGIC: Record<CpioFormat, string> = { newc: '070701', crc: '070702' };
 const HEADER_BYTES = 110;
 const TRAILER = 'TRAILER!!!';
+/** magic + 12 fields of 8 hex digits before `check`. */
+const CHECK_FIELD_OFFSET = 6 + 12 * 8;
 /** Bounds that no real .swu approaches; beyond them the archive is refused unread. */
 const MAX_NAME_BYTES = 4096;
 const MAX_ENTRIES = 4096;
@@ -15,7 +17,8 @@ const MAX_ENTRIES = 4096;
 export interface CpioEntry {
   name: string;
   data: Buffer;
-  /** Where the entry's data starts in the archive (set when read). */
+  /** Where the entry's header and data start in the archive (set when read). */
+  headerOffset?: number;
   dataOffset?: number;
 }
 
@@ -55,6 +58,21 @@ export function writeCpio(archive: CpioArchive): Buffer {
   return Buffer.concat(parts);
 }
 
+/**
+ * Copies the archive with the given bytes replaced in one entry's data and, in a crc archive, that entry's
+ * checksum recomputed, so that the archive stays well-formed and only the content differs.
+ */
+export function patchCpioEntry(archive: Buffer, format: CpioFormat, entry: CpioEntry, changes: { offsetInData: number; value: number }[]): Buffer {
+  if (entry.headerOffset === undefined || entry.dataOffset === undefined) throw new Error(`entry ${entry.name} was not read from an archive`);
+  const patched = Buffer.from(archive);
+  for (const change of changes) patched[entry.dataOffset + change.offsetInData] = change.value;
+  if (format === 'crc') {
+    const data = patched.subarray(entry.dataOffset, entry.dataOffset + entry.data.length);
+    patched.write(hex8(cpioChecksum(data)), entry.headerOffset + CHECK_FIELD_OFFSET, 'latin1');
+  }
+  return patched;
+}
+
 function field(text: string, index: number): number | null {
   const value = text.slice(6 + index * 8, 14 + index * 8);
   return /^[0-9a-fA-F]{8}$/.test(value) ? parseInt(value, 16) : null;
@@ -90,7 +108,7 @@ export function parseCpio(bytes: Buffer): CpioArchive | { error: string } {
     if (size > bytes.length - dataStart) return { error: `entry ${name.slice(0, 64)} states ${size} bytes, the archive holds ${bytes.length - dataStart} after its header` };
     const data = bytes.subarray(dataStart, dataStart + size);
     if (format === 'crc' && cpioChecksum(data) !== check) return { error: `entry ${name.slice(0, 64)} fails its cpio crc checksum` };
-    entries.push({ name, data, dataOffset: dataStart });
+    entries.push({ name, data, headerOffset: offset, dataOffset: dataStart });
     offset = dataStart + size + pad4(size);
   }
   return { error: `more than ${MAX_ENTRIES} entries` };
