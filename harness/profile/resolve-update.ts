@@ -36,8 +36,9 @@ export async function resolveUpdate(doc: ProfileDocument, sources: SecretSources
     if (certificate && !key) findings.push({ path: ['update', 'server', 'certificate'], message: 'a server certificate needs its key (update.server.key)' });
   }
   const pulls = spec.mechanism !== undefined && 'pull' in spec.mechanism;
-  if (spec.handsOn && !(spec.images && spec.version && spec.mechanism && (spec.server || !pulls))) {
-    findings.push({ path: ['update', 'handsOn'], message: `hands-on update tests need update.version, update.mechanism, update.images${pulls ? ' and update.server' : ''}` });
+  const lacking = (['version', 'mechanism', 'images', ...(pulls ? (['server'] as const) : [])] as const).filter((k) => spec[k] === undefined);
+  if (spec.handsOn && lacking.length > 0) {
+    findings.push({ path: ['update', 'handsOn'], message: `hands-on update tests also need ${lacking.map((k) => `update.${k}`).join(', ')}` });
   }
   const { server: _written, ...rest } = spec;
   return { update: { ...rest, ...(images ? { images } : {}), ...(server ? { server } : {}) }, secrets };

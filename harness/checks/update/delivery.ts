@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { performDeviceAction } from '../../actions/device-action.js';
 import type { UpdateSettings } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
-import { startUpdateServer, type UpdateServer } from '../../update/server/server.js';
+import { startUpdateServer, type UpdateServer } from '../../update/server/update-server.js';
 import type { DeviceFeedback, ImageVariant, ServeMode, UpdateRequestRecord } from '../../update/types.js';
 import { awaitDeviceResponse } from './device-response.js';
 import { uploadImage } from './upload.js';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { UpdateServer } from '../../update/server/server.js';
+import type { UpdateServer } from '../../update/server/update-server.js';
 import type { DeviceFeedback, UpdateRequestRecord } from '../../update/types.js';
 
 /** What the device did with an offer: downloaded the image, refused the channel, or reported a final result. */

@@ -22,7 +22,7 @@ export async function judgePublishedImage(ctx: CheckContext): Promise<CheckOutco
   const channel = fetched.scheme === 'https' && fetched.tls && 'versions' in fetched.tls ? judged(ctx, judgeTls(fetched.tls, ctx.crypto), fetched.evidence[0] ?? 0, 'channel') : null;
   const channelNote = fetched.scheme === 'http' ? ['the image is published over plain HTTP: only its signature protects it'] : channel && channel.verdict !== 'PASS' ? [`the channel does not meet the crypto rules: ${channel.reason}`] : [];
   if (!verification.ok) {
-    if (/unsigned|no signature/i.test(verification.reason)) return fail(`the image published at ${url} carries no signature (${verification.reason})`);
+    if (verification.reason.startsWith('unsigned:')) return fail(`the image published at ${url} carries no signature (${verification.reason})`);
     return { ...inconclusive(`the image published at ${url} does not verify with update.images.signingKey (${verification.reason}): check the declared key`), warnings: channelNote };
   }
   return { ...pass(`the image published at ${url} (version ${verification.version}) verifies with the declared signing key`), warnings: channelNote };
