@@ -49,7 +49,7 @@ function listenEphemeral(address: string): Promise<Server> {
 }
 
 /** Two ports free on `address` right now: both are bound at once, so they differ, then released. */
-async function freeServerPorts(address: string): Promise<UpdateServerAddress> {
+export async function freeServerPorts(address: string): Promise<UpdateServerAddress> {
   const servers = await Promise.all([listenEphemeral(address), listenEphemeral(address)]);
   const [port, plainPort] = servers.map((s) => (s.address() as { port: number }).port) as [number, number];
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
