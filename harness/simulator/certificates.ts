@@ -64,12 +64,20 @@ function certificate(publicKey: forge.pki.rsa.PublicKey, now: Date, years: numbe
   return cert;
 }
 
-/** Issues a fresh CA and a device certificate for `host` (an IP literal). */
-export async function issueDeviceCertificates(host: string, now: Date = new Date()): Promise<DeviceCertificates> {
+/** Who the certificates name: the device's own CA and its services by default. */
+export interface CertificateNames {
+  ca: string;
+  leaf: string;
+}
+
+const DEVICE_NAMES = (host: string): CertificateNames => ({ ca: 'ACME SIM-CAM device CA', leaf: `SIM-CAM ${host}` });
+
+/** Issues a fresh CA and a server certificate for `host` (an IP literal), by default the device's own. */
+export async function issueDeviceCertificates(host: string, now: Date = new Date(), names: CertificateNames = DEVICE_NAMES(host)): Promise<DeviceCertificates> {
   const [caKeys, deviceKeys] = await Promise.all([rsaKeyPair(), rsaKeyPair()]);
 
   const ca = certificate(caKeys.publicKey, now, CA_VALIDITY_YEARS);
-  const caName = [ORGANIZATION, { name: 'commonName', value: 'ACME SIM-CAM device CA' }];
+  const caName = [ORGANIZATION, { name: 'commonName', value: names.ca }];
   ca.setSubject(caName);
   ca.setIssuer(caName);
   ca.setExtensions([
@@ -80,7 +88,7 @@ export async function issueDeviceCertificates(host: string, now: Date = new Date
   ca.sign(caKeys.privateKey, forge.md.sha256.create());
 
   const device = certificate(deviceKeys.publicKey, now, DEVICE_VALIDITY_YEARS);
-  device.setSubject([ORGANIZATION, { name: 'commonName', value: `SIM-CAM ${host}` }]);
+  device.setSubject([ORGANIZATION, { name: 'commonName', value: names.leaf }]);
   device.setIssuer(ca.subject.attributes);
   device.setExtensions([
     { name: 'basicConstraints', cA: false },

@@ -9,6 +9,8 @@ import { PROTECTED_PATHS, startHttpAdmin } from './http-admin.js';
 import { startMqttBroker } from './mqtt-broker.js';
 import { HARDENED_SSH_ALGORITHMS, LEGACY_SSH_ALGORITHMS } from './ssh-algorithms.js';
 import { startSshServer } from './ssh-server.js';
+import { RUNNING_FIRMWARE } from './update-release.js';
+import { startDeviceUpdates, updateDeclarations, type DeviceUpdates } from './update-setup.js';
 import type { RunningService } from './tcp.js';
 import { deviceTlsOptions } from './tls-options.js';
 
@@ -22,6 +24,8 @@ import { deviceTlsOptions } from './tls-options.js';
  *           the same password for ssh user admin (hardened algorithms); no debug port.
  * insecure: admin/admin on plain http and mqtt, root/root on ssh (legacy algorithms too), and an
  *           undeclared BusyBox shell on tcp.
+ * Both run firmware 1.2.0 and poll a hawkBit update server on the next loopback address (update-setup.ts):
+ * the secure build installs only a newer, vendor-signed image over verified HTTPS; the insecure one anything.
  */
 
 export type SimulatorMode = 'secure' | 'insecure';
@@ -52,6 +56,8 @@ export interface SimulatedDevice {
   authAttempts: Record<string, number>;
   /** The CA that issued the secure build's TLS certificate, and the file the profile names it by; null when insecure. */
   trustAnchor: { path: string; pem: string } | null;
+  /** The update client: the firmware the device runs now, and what it made of each offered update. */
+  updates: DeviceUpdates;
   /** The device profile as the vendor would declare it, plus the environment its secret references need. */
   profileDocument(): { document: Record<string, unknown>; env: Record<string, string> };
   close(): Promise<void>;
@@ -72,6 +78,7 @@ export const ADMIN_PASSWORD_ENV = 'JCSTAR_SIM_ADMIN_PASSWORD';
 export const SSH_PASSWORD_ENV = 'JCSTAR_SIM_SSH_PASSWORD';
 /** A second simulated unit of the same model, so that the secure build can show unique-per-device passwords. */
 export const FLEET_UNIT_PASSWORD_ENV = 'JCSTAR_SIM_UNIT2_PASSWORD';
+const UNIT = 'SIM-0001';
 
 type ServiceName = (typeof SIMULATOR_SERVICE_NAMES)[number];
 type ProfileInput = z.input<typeof ProfileDocument>;
@@ -125,9 +132,7 @@ function secureDeclarations(): NonNullable<ProfileInput['declarations']> {
       acknowledgeWithinDays: 5,
       statusUpdateEveryDays: 30,
     },
-    updateMechanism: { method: 'device-ui', description: 'Web admin > Maintenance > Firmware update' },
-    updateProcedure: { url: 'https://acme.example/sim-cam/update', description: 'Download the image, then upload it under Maintenance' },
-    updateIntegrity: { mechanism: 'ECDSA P-256 signature over the image, verified before install', antiRollback: true },
+    ...updateDeclarations('secure'),
     communicationProtection: {
       description:
         'The admin UI (HTTPS) and telemetry (MQTT over TLS) accept only TLS 1.2 and 1.3 with ECDHE and AEAD suites, and present an ' +
@@ -171,10 +176,15 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
   const tls = certificates ? deviceTlsOptions(certificates) : undefined;
   const algorithms = mode === 'secure' ? HARDENED_SSH_ALGORITHMS : LEGACY_SSH_ALGORITHMS;
 
+  const updates = await startDeviceUpdates({ build: mode, host, controllerId: UNIT });
   const plans: ServicePlan[] = [
     {
       service: { name: 'web-admin', protocol: tls ? 'https' : 'http', transport: 'tcp', auth: 'basic', declared: true },
-      start: (port) => startHttpAdmin({ host, port, login: admin, lockout, onAuthAttempt: counter('web-admin'), tls }),
+      start: (port) => startHttpAdmin({
+          host, port, login: admin, lockout, onAuthAttempt: counter('web-admin'), tls,
+          firmware: () => updates.client.firmware,
+          onUpdateCheck: () => void updates.client.checkNow(),
+        }),
     },
     {
       service: { name: 'ssh', protocol: 'ssh', transport: 'tcp', auth: 'password', declared: true },
@@ -201,7 +211,7 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
   let anchorFile: TrustAnchorFile | undefined;
   const closeAll = async (): Promise<void> => {
     const all = running.splice(0);
-    await Promise.allSettled([...all.map((s) => s.close()), anchorFile?.remove()]);
+    await Promise.allSettled([...all.map((s) => s.close()), anchorFile?.remove(), updates.close()]);
   };
   try {
     if (certificates) anchorFile = await writeTrustAnchorFile(certificates.caPem);
@@ -236,7 +246,7 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
       ...(trustAnchor && isTls(s) ? { trustAnchors: [trustAnchor.path] } : {}),
     }));
     const document: ProfileInput = {
-      device: { vendor: 'ACME', model: 'SIM-CAM', firmware: '1.0.0', unit: 'SIM-0001', category: 'network-camera', mac: '02:00:5e:00:00:01' },
+      device: { vendor: 'ACME', model: 'SIM-CAM', firmware: RUNNING_FIRMWARE, unit: UNIT, category: 'network-camera', mac: '02:00:5e:00:00:01' },
       target: { host },
       scope: [`${host}/32`],
       services: declared,
@@ -245,11 +255,14 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
         ssh: { username: ssh.username, password: `\${env:${SSH_PASSWORD_ENV}}` },
       },
       declarations:
-        mode === 'secure' ? secureDeclarations() : { supportPeriod: { endsOn: '2030-03-31', url: 'https://acme.example/support' } },
+        mode === 'secure'
+          ? secureDeclarations()
+          : { supportPeriod: { endsOn: '2030-03-31', url: 'https://acme.example/support' }, ...updateDeclarations('insecure') },
       ...(mode === 'secure' ? { fleet: [{ unit: 'SIM-0002', mac: '02:00:5e:00:00:02', initialPassword: `\${env:${FLEET_UNIT_PASSWORD_ENV}}` }] } : {}),
       // The simulator's loopback address also reaches the host's wildcard listeners (a developer's web
       // server on 0.0.0.0:8080), which are not the device's; so scan only where the simulator itself may listen.
       policy: { portScan: { tcpPorts: String(DEBUG_SHELL_PORT) }, udpScan: { payloadTable: false } },
+      update: updates.profileSection('web-admin'),
     };
     return {
       document: structuredClone(document) as Record<string, unknown>,
@@ -269,6 +282,7 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
     ssh: { ...ssh },
     authAttempts,
     trustAnchor,
+    updates,
     profileDocument,
     close: () => (closing ??= closeAll()),
   };

@@ -5,15 +5,19 @@ import { checkLogin, type Login } from './credentials.js';
 import type { AccountLockout } from './lockout.js';
 import type { RunningService } from './tcp.js';
 import { readBody } from './read-body.js';
-import { serveHttp, send } from './http-server.js';
+import { serveHttp, send, sendJson } from './http-server.js';
 
 /**
- * `web-admin`: the camera's admin UI, over HTTP or, given `tls`, HTTPS. `/` is public; `/admin` and
- * `/api/status` need HTTP Basic auth (realm "SIM-CAM") or a session cookie from `POST /login`.
+ * `web-admin`: the camera's admin UI, over HTTP or, given `tls`, HTTPS. `/` is public; `/admin`,
+ * `/api/status`, `/api/firmware` and `POST /api/update/check` need HTTP Basic auth (realm "SIM-CAM") or a
+ * session cookie from `POST /login`.
  */
 
 export const REALM = 'SIM-CAM';
-export const PROTECTED_PATHS = ['/admin', '/api/status'] as const;
+export const FIRMWARE_PATH = '/api/firmware';
+export const PROTECTED_PATHS = ['/admin', '/api/status', FIRMWARE_PATH] as const;
+/** Asks the update client to check for an update now. */
+export const UPDATE_CHECK_PATH = '/api/update/check';
 const SESSION_COOKIE = 'SIMSESSION';
 
 export interface HttpAdminOptions {
@@ -26,6 +30,10 @@ export interface HttpAdminOptions {
   lockout?: AccountLockout;
   /** Serve HTTPS with these settings; plain HTTP without. */
   tls?: TlsOptions;
+  /** The firmware version the device runs now. */
+  firmware(): string;
+  /** Starts an update check (POST /api/update/check); absent: the path does not exist. */
+  onUpdateCheck?(): void;
 }
 
 const LANDING = `<!DOCTYPE html>
@@ -35,9 +43,9 @@ const LANDING = `<!DOCTYPE html>
 </body></html>
 `;
 
-const ADMIN = `<!DOCTYPE html>
+const adminPage = (firmware: string) => `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>ACME SIM-CAM admin</title></head>
-<body><h1>SIM-CAM administration</h1><p>Firmware 1.0.0</p></body></html>
+<body><h1>SIM-CAM administration</h1><p>Firmware ${firmware}</p></body></html>
 `;
 
 function parseBasic(header: string | undefined): { username: string; password: string } | null {
@@ -74,6 +82,27 @@ function lockedOut(res: ServerResponse, remainingMs: number): void {
 export async function startHttpAdmin(options: HttpAdminOptions): Promise<RunningService> {
   const sessions = new Set<string>();
 
+  /** Basic auth or a session; answers 401 or 429 itself when neither lets the request in. */
+  const authorized = (req: IncomingMessage, res: ServerResponse): boolean => {
+    let ok = false;
+    const basic = parseBasic(req.headers.authorization);
+    if (req.headers.authorization !== undefined) {
+      options.onAuthAttempt();
+      const verdict = basic === null ? 'rejected' : checkLogin(options.login, basic.username, basic.password, options.lockout);
+      if (verdict === 'locked') {
+        lockedOut(res, options.lockout!.remainingMs(basic!.username));
+        return false;
+      }
+      ok = verdict === 'accepted';
+    }
+    if (!ok) {
+      const session = cookieValue(req.headers.cookie, SESSION_COOKIE);
+      ok = session !== undefined && sessions.has(session);
+    }
+    if (!ok) unauthorized(res);
+    return ok;
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://device').pathname;
     const method = req.method ?? 'GET';
@@ -83,28 +112,14 @@ export async function startHttpAdmin(options: HttpAdminOptions): Promise<Running
       return;
     }
 
-    if ((PROTECTED_PATHS as readonly string[]).includes(path) && (method === 'GET' || method === 'HEAD')) {
-      let ok = false;
-      const basic = parseBasic(req.headers.authorization);
-      if (req.headers.authorization !== undefined) {
-        options.onAuthAttempt();
-        const verdict = basic === null ? 'rejected' : checkLogin(options.login, basic.username, basic.password, options.lockout);
-        if (verdict === 'locked') {
-          lockedOut(res, options.lockout!.remainingMs(basic!.username));
-          return;
-        }
-        ok = verdict === 'accepted';
-      }
-      if (!ok) {
-        const session = cookieValue(req.headers.cookie, SESSION_COOKIE);
-        ok = session !== undefined && sessions.has(session);
-      }
-      if (!ok) {
-        unauthorized(res);
-        return;
-      }
-      if (path === '/api/status') send(res, 200, 'application/json', JSON.stringify({ model: 'SIM-CAM', firmware: '1.0.0' }));
-      else send(res, 200, 'text/html; charset=utf-8', ADMIN);
+    const updateCheck = path === UPDATE_CHECK_PATH && method === 'POST' && options.onUpdateCheck !== undefined;
+    if (((PROTECTED_PATHS as readonly string[]).includes(path) && (method === 'GET' || method === 'HEAD')) || updateCheck) {
+      if (!authorized(req, res)) return;
+      if (updateCheck) {
+        options.onUpdateCheck!();
+        sendJson(res, 202, { checking: true });
+      } else if (path === '/admin') send(res, 200, 'text/html; charset=utf-8', adminPage(options.firmware()));
+      else sendJson(res, 200, { model: 'SIM-CAM', firmware: options.firmware() });
       return;
     }
 

@@ -46,7 +46,7 @@ for (const mode of ['secure', 'insecure'] as SimulatorMode[]) {
     it('produces a profile document that the profile schema accepts', () => {
       const { document } = device.profileDocument();
       const parsed = ProfileDocument.parse(document);
-      expect(parsed.device).to.deep.equal({ vendor: 'ACME', model: 'SIM-CAM', firmware: '1.0.0', unit: 'SIM-0001', category: 'network-camera', mac: '02:00:5e:00:00:01' });
+      expect(parsed.device).to.deep.equal({ vendor: 'ACME', model: 'SIM-CAM', firmware: '1.2.0', unit: 'SIM-0001', category: 'network-camera', mac: '02:00:5e:00:00:01' });
       expect(parsed.target).to.deep.equal({ host: '127.0.0.1' });
       expect(parsed.scope).to.deep.equal(['127.0.0.1/32']);
       expect(parsed.policy).to.deep.equal({ portScan: { tcpPorts: String(DEBUG_SHELL_PORT) }, udpScan: { payloadTable: false } });
@@ -61,7 +61,7 @@ for (const mode of ['secure', 'insecure'] as SimulatorMode[]) {
         expect(s).to.deep.include({ protocol: live.protocol, port: live.port, transport: live.transport, auth: live.auth });
       }
       const byName = Object.fromEntries(services.map((s) => [s.name, s]));
-      expect(byName['web-admin']).to.deep.include({ credential: 'admin', paths: ['/admin', '/api/status'] });
+      expect(byName['web-admin']).to.deep.include({ credential: 'admin', paths: ['/admin', '/api/status', '/api/firmware'] });
       expect(byName.telemetry).to.deep.include({ credential: 'admin' });
       expect(byName.ssh).to.deep.include({ credential: 'ssh' });
       expect(byName.coap).not.to.have.property('credential');
@@ -118,7 +118,15 @@ for (const mode of ['secure', 'insecure'] as SimulatorMode[]) {
     it(`has the ${mode} declarations`, () => {
       const declarations = device.profileDocument().document.declarations as Record<string, unknown>;
       if (mode === 'insecure') {
-        expect(declarations).to.deep.equal({ supportPeriod: { endsOn: '2030-03-31', url: 'https://acme.example/support' } });
+        expect(declarations).to.deep.equal({
+          supportPeriod: { endsOn: '2030-03-31', url: 'https://acme.example/support' },
+          updateMechanism: {
+            method: 'automatic',
+            description: 'The camera polls the ACME update server (hawkBit DDI) and installs new firmware on its own; Web admin > Maintenance > Check now asks at once',
+          },
+          updateProcedure: { url: 'https://acme.example/sim-cam/update', description: 'Updates install automatically; the page lists releases and how to check for one at once' },
+          updateIntegrity: { mechanism: 'none: the image is installed as downloaded, over HTTP or HTTPS, without certificate, hash or signature check', antiRollback: false },
+        });
         return;
       }
       expect(Object.keys(declarations).sort()).to.deep.equal(
@@ -137,6 +145,11 @@ for (const mode of ['secure', 'insecure'] as SimulatorMode[]) {
         url: 'https://acme.example/psirt', contact: 'psirt@acme.example', acknowledgeWithinDays: 5, statusUpdateEveryDays: 30,
       });
       expect(declarations.supportPeriod).to.deep.equal({ endsOn: '2030-03-31', url: 'https://acme.example/support' });
+      expect(declarations.updateMechanism).to.deep.include({ method: 'automatic' });
+      expect(declarations.updateIntegrity).to.deep.equal({
+        mechanism: 'Ed25519 signature of the vendor key over the image manifest, which binds the payload SHA-256, verified before install; HTTPS only, to a server certified by the ACME update CA',
+        antiRollback: true,
+      });
     });
 
     it('returns a fresh copy of the document on every call', () => {

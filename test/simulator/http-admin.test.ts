@@ -28,7 +28,7 @@ for (const mode of ['secure', 'insecure'] as SimulatorMode[]) {
       expect(res.body).not.to.contain(device.admin.password === 'admin' ? 'admin/admin' : device.admin.password);
     });
 
-    for (const path of ['/admin', '/api/status']) {
+    for (const path of ['/admin', '/api/status', '/api/firmware']) {
       it(`challenges ${path} without credentials`, async () => {
         const res = await call(path);
         expect(res.status).to.equal(401);
@@ -50,7 +50,7 @@ for (const mode of ['secure', 'insecure'] as SimulatorMode[]) {
     it('returns the status JSON to an authenticated client', async () => {
       const res = await call('/api/status', { auth: device.admin });
       expect(res.headers['content-type']).to.equal('application/json');
-      expect(JSON.parse(res.body)).to.deep.equal({ model: 'SIM-CAM', firmware: '1.0.0' });
+      expect(JSON.parse(res.body)).to.deep.equal({ model: 'SIM-CAM', firmware: '1.2.0' });
     });
 
     it(mode === 'insecure' ? 'accepts the universal default admin/admin' : 'rejects admin/admin', async () => {
@@ -97,6 +97,21 @@ for (const mode of ['secure', 'insecure'] as SimulatorMode[]) {
       await call('/api/status', { auth: device.admin });
       await call('/login', { method: 'POST', body: 'username=admin&password=nope' });
       expect(device.authAttempts['web-admin']).to.equal(before + 3);
+    });
+
+    it('reads the running firmware at /api/firmware for an authenticated client', async () => {
+      const res = await call('/api/firmware', { auth: device.admin });
+      expect(res.headers['content-type']).to.equal('application/json');
+      expect(JSON.parse(res.body)).to.deep.equal({ model: 'SIM-CAM', firmware: '1.2.0' });
+    });
+
+    it('starts an update check on an authenticated POST /api/update/check, and only then', async () => {
+      expect((await call('/api/update/check', { method: 'POST' })).status).to.equal(401);
+      expect((await call('/api/update/check', { method: 'POST', auth: { username: 'admin', password: randomUUID() } })).status).to.equal(401);
+      expect((await call('/api/update/check')).status).to.equal(404);
+      const res = await call('/api/update/check', { method: 'POST', auth: device.admin });
+      expect(res.status).to.equal(202);
+      expect(JSON.parse(res.body)).to.deep.equal({ checking: true });
     });
 
     it('answers unknown paths with 404', async () => {
