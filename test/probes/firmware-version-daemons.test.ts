@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { connect } from 'mqtt';
 import { expect } from 'chai';
 import { readFirmwareVersion } from '../../harness/probes/firmware-version/read.js';
@@ -9,7 +11,7 @@ import { requireBinaries } from '../support/daemons.js';
 import { FakePskServer } from '../support/dtls-psk-server.js';
 import { startMosquitto, type Mosquitto } from '../support/mosquitto.js';
 import { startOpenSsh, type OpenSsh } from '../support/openssh.js';
-import { DEVICE } from '../support/run-profile.js';
+import { DEVICE, tempDir } from '../support/run-profile.js';
 import { SNMPD_BINARIES, startSnmpd, type Snmpd } from '../support/snmpd.js';
 
 /**
@@ -33,9 +35,15 @@ function expectNoSecret(ctx: TestCheckContext): void {
 describe('firmware version over SSH (real OpenSSH)', function () {
   this.timeout(30000);
   let sshd: OpenSsh | undefined;
+  const keys = tempDir('jcstar-version-keys-');
   before(async function () {
-    requireBinaries(this, { sshd: 'openssh-server' });
-    sshd = await startOpenSsh('127.0.171.11', { operator: SECRET });
+    requireBinaries(this, { sshd: 'openssh-server', 'ssh-keygen': 'openssh-client' });
+    for (const name of ['maint', 'stranger']) execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', join(keys, name)]);
+    copyFileSync(join(keys, 'maint.pub'), join(keys, 'authorized-maint'));
+    // sshd reads authorized keys as the user.
+    chmodSync(keys, 0o755);
+    chmodSync(join(keys, 'authorized-maint'), 0o644);
+    sshd = await startOpenSsh('127.0.171.11', { operator: SECRET, maint: randomBytes(12).toString('hex') }, `AuthorizedKeysFile ${keys}/authorized-%u\nStrictModes no`);
   });
   after(async () => sshd?.stop());
 
@@ -46,6 +54,16 @@ describe('firmware version over SSH (real OpenSSH)', function () {
     expect(ctx.recorded[0]!.data).to.deep.include({ channel: 'ssh', ok: true, version: DEBIAN_VERSION, exitCode: 0 });
     expect(ctx.recorded[0]!.sent).to.match(/^SSH login as "operator" with \[REDACTED:[^\]]+\], then exec: cat \/etc\/debian_version$/);
     expectNoSecret(ctx);
+  });
+
+  it('logs in with the declared private key, and says the login was refused with a key the server does not know', async () => {
+    const doc = document(sshd!.host, { protocol: 'ssh', port: sshd!.port, auth: 'publickey' }, { username: 'maint', key: '${env:SSH_KEY}' });
+    const ctx = await checkContext(doc, [], { SSH_KEY: readFileSync(join(keys, 'maint'), 'utf8') });
+    expect(await readFirmwareVersion(ctx, { ssh: { service: 'svc', command: 'cat /etc/debian_version' } })).to.deep.include({ ok: true, version: DEBIAN_VERSION });
+    expect(ctx.recorded[0]!.sent).to.match(/^SSH login as "maint" with the key \[REDACTED:[^\]]+\], then exec: cat \/etc\/debian_version$/);
+    expect(JSON.stringify(ctx.recorded)).to.not.contain('OPENSSH PRIVATE KEY');
+    const stranger = await checkContext(doc, [], { SSH_KEY: readFileSync(join(keys, 'stranger'), 'utf8') });
+    expect(await readFirmwareVersion(stranger, { ssh: { service: 'svc', command: 'cat /etc/debian_version' } })).to.deep.include({ ok: false, reason: `ssh 'cat /etc/debian_version': login refused for maint` });
   });
 
   it('takes a pattern\'s group from the output', async () => {
