@@ -107,6 +107,23 @@ auth.require = (
     expect(reading).to.deep.include({ ok: false, reason: `pattern version=(\\d+) matched nothing in 'ACME IPC-200 firmware V2.4.1 build 77'` });
   });
 
+  it('says which HTTP logins it cannot read through, without sending anything', async () => {
+    const ctx = await checkContext(document(plain.host, { protocol: 'http', port: plain.port, auth: 'form', login: { path: '/login' } }), [], ENV);
+    expect(await readFirmwareVersion(ctx, { http: { service: 'web', path: '/api/version.json' } })).to.deep.include({
+      ok: false,
+      reason: 'jcstar reads the version over HTTP with Basic, Digest or no authentication; web declares form',
+    });
+    expect(ctx.recorded[0]!.sent).to.equal(null);
+  });
+
+  it('ends a read at once when the check is aborted', async () => {
+    const ctx = await checkContext(document(plain.host, { protocol: 'http', port: plain.port, auth: 'basic' }), [], ENV);
+    const aborted = new AbortController();
+    aborted.abort();
+    const reading = await readFirmwareVersion({ ...ctx, signal: aborted.signal }, { http: { service: 'web', path: '/api/version.json' } });
+    expect(reading).to.deep.include({ ok: false, reason: 'GET /api/version.json: aborted' });
+  });
+
   it('refuses a read over a service that is not declared, or is not HTTP, without sending anything', async () => {
     const ctx = await checkContext(document(plain.host, { protocol: 'ssh', port: plain.port, auth: 'password' }), [], ENV);
     expect(await readFirmwareVersion(ctx, { http: { service: 'web', path: '/' } })).to.deep.include({ ok: false, reason: 'update.version reads over http, but service web is ssh', method: 'http on web' });

@@ -13,7 +13,7 @@ type Failed = { ok: false; reason: string };
 
 /**
  * MQTT 3.1.1 CONNECT with the service's declared username and password (none when it declares
- * auth none), SUBSCRIBE to `topic`, and the first message published on it (the retained one comes at
+ * auth none; over TLS with the credential's client certificate when it has one), SUBSCRIBE to `topic`, and the first message published on it (the retained one comes at
  * once), each wait within the reply timeout. Never publishes.
  */
 export async function readOverMqtt({ ctx, host, service, credential }: ChannelTarget, topic: string): Promise<ChannelRead> {
@@ -30,7 +30,8 @@ export async function readOverMqtt({ ctx, host, service, credential }: ChannelTa
   let stream: Duplex;
   try {
     if (login) await ctx.net.authAttempt(ctx.signal);
-    stream = await ctx.net.connectStream(host, service.port, { tls, signal: ctx.signal, timeoutMs });
+    const clientCertificate = tls && credential?.clientCertificate && credential.clientKey ? { certificate: credential.clientCertificate, key: credential.clientKey } : undefined;
+    stream = await ctx.net.connectStream(host, service.port, { tls, clientCertificate, signal: ctx.signal, timeoutMs });
   } catch (err) {
     return read({ reason: `${method}: ${classifyNetError(err).message}` });
   }
