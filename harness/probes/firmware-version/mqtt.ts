@@ -4,7 +4,7 @@ import { MqttClient } from 'mqtt';
 import { classifyNetError } from '../../net/errors.js';
 import { SUBACK_FAILURE, connackName } from '../mqtt/anonymous.js';
 import { capReceived } from '../mqtt/received-cap.js';
-import { ANSWER_LIMIT, boundedText, type ChannelRead, type ChannelTarget } from './channel.js';
+import { ANSWER_LIMIT, boundedText, urlHost, type ChannelRead, type ChannelTarget } from './channel.js';
 
 /** A retained version message is small; the cap only has to stop a broker that sends without end. */
 const RECEIVED_LIMIT = ANSWER_LIMIT + 16 * 1024;
@@ -18,7 +18,7 @@ type Failed = { ok: false; reason: string };
  */
 export async function readOverMqtt({ ctx, host, service, credential }: ChannelTarget, topic: string): Promise<ChannelRead> {
   const tls = service.protocol === 'mqtts';
-  const method = `MQTT SUBSCRIBE ${topic} at ${tls ? 'mqtts' : 'mqtt'}://${host.includes(':') ? `[${host}]` : host}:${service.port}`;
+  const method = `MQTT SUBSCRIBE ${topic} at ${tls ? 'mqtts' : 'mqtt'}://${urlHost(host)}:${service.port}`;
   const timeoutMs = ctx.policy.budgets.replyTimeoutMs;
   const clientId = `jcstar-${randomBytes(4).toString('hex')}`;
   const login = service.auth === 'none' ? null : credential?.password && credential.username !== undefined ? { username: credential.username, password: credential.password } : undefined;
