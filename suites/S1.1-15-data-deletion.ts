@@ -68,5 +68,5 @@ function worstCaseMs(profile: DeviceProfile): number {
   const { replyTimeoutMs, connectTimeoutMs } = profile.policy.budgets;
   const actions: Array<DeviceActionSpec | undefined> = [hooks.userData?.create, hooks.userData?.read, hooks.userData?.read, hooks.factoryReset];
   const wait = hooks.recoverySeconds * 1000 + replyTimeoutMs + connectTimeoutMs;
-  return profile.policy.budgets.checkMs + EXCHANGES * (replyTimeoutMs + connectTimeoutMs) + actions.reduce((sum, a) => sum + actionWorstCaseMs(ctx, a), 0) + wait;
+  return profile.policy.budgets.checkMs + EXCHANGES * (replyTimeoutMs + connectTimeoutMs) + actions.reduce((sum, a) => sum + actionWorstCaseMs(ctx, a), 0) + wait + profile.policy.holdOff.maxWaitMs;
 }

@@ -5,6 +5,7 @@ import { isLoginProbe, loginProbeFor } from '../../probes/login.js';
 import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import { inconclusive, type CheckOutcome } from '../../verdicts/outcome.js';
+import { isHeldOff, PacedLogin } from '../hold-off/paced.js';
 import type { FirstUseObservation } from '../default-password/first-use.js';
 import { requestAtFirstUse } from '../default-password/first-use-request.js';
 import { judgeDeletion } from './judge.js';
@@ -26,6 +27,11 @@ export async function checkDataDeletion(ctx: CheckContext, service: Service): Pr
   const credential = ctx.profile.credentials[service.credential!]!;
   if (credential.username === undefined || !credential.password) return inconclusive(`credential "${service.credential}" has no username and password; nothing was reset`);
   const declared = { username: credential.username, password: credential.password };
+  if (ctx.holdOffs.current(service.name)) {
+    // An earlier check left the login held off: wait until the declared value works again before resetting anything.
+    const recovered = await new PacedLogin(ctx, probe, ctx.policy.holdOff.maxWaitMs).attempt('positive-control', 'before-reset-wait', declared);
+    if (isHeldOff(recovered)) return inconclusive(`${service.name}: ${recovered.reason}; nothing was reset`);
+  }
   const before = await labelledLogin(ctx, probe, 'positive control: declared credential before the reset', declared);
   if (before.outcome !== 'accepted') {
     return inconclusive(`${service.name}: the declared credential "${service.credential}" was not accepted before the reset (${before.detail}, evidence #${before.evidenceSeq}), so it could not show the reset removed it; nothing was reset`);

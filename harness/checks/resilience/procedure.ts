@@ -5,6 +5,7 @@ import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import type { VersionReading } from '../../update/types.js';
 import { inconclusive, type CheckOutcome } from '../../verdicts/outcome.js';
+import { isHeldOff, PacedLogin } from '../hold-off/paced.js';
 import { restoreNeeded, type Restore } from '../credential-change/judge.js';
 import { runProcedure } from '../credential-change/procedure.js';
 import { withScrubbedEvidence } from '../credential-change/scrubbed-evidence.js';
@@ -36,6 +37,11 @@ export async function checkResilience(ctx: CheckContext, service: Service, disru
     return inconclusive(`the username or password of credential "${service.credential}" holds a quote, "$", "\\" or a line break, which jcstar will not put into a command line; nothing was changed`);
   }
   const scrubbed = withScrubbedEvidence(ctx, [temporary], [username]);
+  if (ctx.holdOffs.current(service.name)) {
+    // An earlier check left the login held off: wait until the declared value works again before changing anything.
+    const recovered = await new PacedLogin(scrubbed, probe, ctx.policy.holdOff.maxWaitMs).attempt('positive-control', 'before-change-wait', { username, password: original });
+    if (isHeldOff(recovered)) return inconclusive(`${service.name}: ${recovered.reason}; nothing was changed or disrupted`);
+  }
   const before = await labelledLogin(scrubbed, probe, 'positive control: declared credential before the change', { username, password: original });
   if (before.outcome !== 'accepted') {
     return inconclusive(`${service.name}: the declared credential "${service.credential}" was not accepted before the test (${before.detail}, evidence #${before.evidenceSeq}), so nothing was changed or disrupted`);
