@@ -63,6 +63,26 @@ describe('S1.1-14 resilience (hands-on, lab hooks)', function () {
     expect(device!.password()).to.equal(LAB_PASSWORD);
   });
 
+  it('FAILs a device that runs another firmware version after a power cycle, naming both', async () => {
+    await start({ versionAfterPowerCycle: '2.0.0' });
+    const outcome = await run({ handsOn: true, powerCycle: { hook: 'power-cycle' } });
+    const c = check(outcome, 'S1.1-14/power-cycle/web');
+    expect(c.verdict).to.equal('FAIL');
+    expect(c.reason).to.equal(`web: the firmware version changed across the power cycle, from 2.4.1 to 2.0.0 (GET http://${HOST}:${device!.port}/api/version /firmware/version)`);
+    expect(device!.password()).to.equal(LAB_PASSWORD);
+  });
+
+  it('is INCONCLUSIVE, after restoring the credential, when the profile gives no way to read the firmware version', async () => {
+    await start({});
+    const profile = restartableProfile(device!, { handsOn: true, powerCycle: { hook: 'power-cycle' } }, DECLARED);
+    delete profile.update;
+    const outcome = await runProfile(profile, { env: LAB_ENV, suites: [resilience] });
+    const c = check(outcome, 'S1.1-14/power-cycle/web');
+    expect(c.verdict).to.equal('INCONCLUSIVE');
+    expect(c.reason).to.equal('web: the credential survived the power cycle, but whether the firmware version did cannot be told: the profile declares no update.version to read it with');
+    expect(device!.password()).to.equal(LAB_PASSWORD);
+  });
+
   it('FAILs a device that does not come back within hooks.recoverySeconds', async () => {
     await start({ comesBack: false });
     const outcome = await run({ handsOn: true, powerCycle: { hook: 'power-cycle' }, recoverySeconds: 2 });

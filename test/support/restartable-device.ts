@@ -18,6 +18,7 @@ import { serveHttp, sendJson } from '../../harness/simulator/http-server.js';
  * The builds the checks must tell apart:
  * - `restart: 'keeps-state'` keeps a changed password across a power cycle; `'loses-state'` is back at
  *   the password it was provisioned with;
+ * - `versionAfterPowerCycle` reports another firmware version after a power cycle (an update not kept);
  * - `reset: 'erases'` deletes the notes and the password (first use: every request is refused with 403
  *   until a password is set); `'keeps-user-data'` does the same but keeps the notes.
  */
@@ -31,6 +32,8 @@ export interface RestartableDeviceOptions {
   reset: 'erases' | 'keeps-user-data';
   comesBack?: boolean;
   bootMs?: number;
+  /** The version the device reports after a power cycle: one that falls back to its factory firmware. */
+  versionAfterPowerCycle?: string;
 }
 
 export interface RestartableDevice {
@@ -62,6 +65,7 @@ export async function startRestartableDevice(options: RestartableDeviceOptions):
   const bootMs = options.bootMs ?? DEFAULT_BOOT_MS;
   let password: string | null = options.password;
   let notes: string[] = [];
+  let version = options.version;
   const ran: string[] = [];
   const timers = new Set<NodeJS.Timeout>();
 
@@ -79,7 +83,7 @@ export async function startRestartableDevice(options: RestartableDeviceOptions):
     const body = req.method === 'POST' ? await readBody(req) : '';
     if (!authenticated(req)) return refuse(res);
     if (path === '/admin' && req.method === 'GET') return sendJson(res, 200, { page: 'administration' });
-    if (path === '/api/version' && req.method === 'GET') return sendJson(res, 200, { firmware: { version: options.version } });
+    if (path === '/api/version' && req.method === 'GET') return sendJson(res, 200, { firmware: { version } });
     if (path === '/api/notes' && req.method === 'GET') return sendJson(res, 200, { notes });
     if (path === '/api/notes' && req.method === 'POST') {
       const note = parseNote(body);
@@ -123,6 +127,7 @@ export async function startRestartableDevice(options: RestartableDeviceOptions):
       case 'power-cycle':
         await down();
         if (options.restart === 'loses-state' && password !== null) password = options.password;
+        version = options.versionAfterPowerCycle ?? version;
         bootLater();
         return 'ok power cycled';
       case 'network-down':

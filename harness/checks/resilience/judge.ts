@@ -61,7 +61,7 @@ export function judgeResilience(test: ResilienceTest): CheckOutcome {
   }
   const unread = [versionBefore, versionAfter].find((v): v is Extract<VersionReading, { ok: false }> | null => !v?.ok);
   if (unread !== undefined) {
-    return inconclusive(`${service}: the credential survived ${what}, but whether the firmware version did cannot be told: ${unread ? `${unread.method}: ${unread.reason}` : 'it was not read after the outage'}${loud}`);
+    return inconclusive(`${service}: the credential survived ${what}, but whether the firmware version did cannot be told: ${unread ? unread.reason : 'it was not read after the outage'}${loud}`);
   }
   if (restoreProblem || !test.restore.needed) return inconclusive(`${service}: the changed credential survived ${what}${loud}`);
   return pass(

@@ -73,7 +73,7 @@ async function versionOf(ctx: CheckContext, readVersion: FirmwareVersionReader, 
   const spec = ctx.profile.update?.version;
   const reading: VersionReading = spec
     ? await readVersion(ctx, spec)
-    : { ok: false, reason: 'the profile declares no update.version, so jcstar cannot read the firmware version', method: 'none', at: new Date().toISOString() };
+    : { ok: false, reason: 'the profile declares no update.version to read it with', method: 'none', at: new Date().toISOString() };
   ctx.evidence.record({
     kind: 'observation',
     summary: `firmware version ${when} the outage: ${reading.ok ? reading.version : `not read (${reading.reason})`} (${reading.method})`,
