@@ -8,10 +8,8 @@
 import { recordDeclaration } from '../harness/checks/declarations.js';
 import { actionWorstCaseMs, declaredDisruption, DISRUPTIONS, type Disruption } from '../harness/checks/resilience/disruption.js';
 import { checkResilience } from '../harness/checks/resilience/procedure.js';
-import type { FirmwareVersionReader } from '../harness/checks/resilience/version-reader.js';
-import { readFirmwareVersion } from '../harness/probes/firmware-version/read.js';
 import type { DeviceProfile } from '../harness/profile/types.js';
-import { requirementSuite, serviceTarget, type RequirementSuite } from '../harness/suite/define.js';
+import { requirementSuite, serviceTarget } from '../harness/suite/define.js';
 import { inconclusive, manual } from '../harness/verdicts/outcome.js';
 
 const REQUIREMENT = 'S1.1-14';
@@ -20,39 +18,35 @@ const HOOK = { 'power-cycle': 'hooks.powerCycle', 'network-outage': 'hooks.netwo
 const LOGINS = 5;
 const EXCHANGES = 4;
 
-export function resilienceSuite(readVersion: FirmwareVersionReader): RequirementSuite {
-  return requirementSuite(REQUIREMENT, (suite) => {
-    const { profile } = suite;
-    const handsOn = profile.handsOn.includes('resilience');
-    const service = profile.services.find((s) => s.credential !== undefined && s.credentialChange !== undefined);
-    const testable = DISRUPTIONS.filter((d) => handsOn && service && declaredDisruption(profile.hooks, d));
-    for (const disruption of testable) {
-      suite.check(
-        {
-          id: `${REQUIREMENT}/${disruption}/${service!.name}`,
-          title: `After ${disruption === 'power-cycle' ? 'a power cycle' : 'a network outage'} the device comes back keeping a changed credential and its firmware version (TS 103 701 5.9-2)`,
-          target: serviceTarget(profile, service!),
-          budgetMs: worstCaseMs(profile, disruption),
-        },
-        (ctx) => checkResilience(ctx, service!, disruption, readVersion),
-      );
-    }
-    if (testable.length < DISRUPTIONS.length) {
-      const untested = DISRUPTIONS.filter((d) => !testable.includes(d));
-      suite.check(
-        { id: `${REQUIREMENT}/resilience/declaration`, title: 'Declared behaviour across power and network loss', basis: 'declared' },
-        async (ctx) => {
-          const declared = recordDeclaration(ctx, 'resilience');
-          const needs = missingForHandsOn(profile, untested, handsOn, service !== undefined);
-          if (!declared) return inconclusive(`the profile declares no resilience, and ${needs}`);
-          return manual(`a person must check the declared behaviour ("${declared.description}") against the device: ${needs}`);
-        },
-      );
-    }
-  });
-}
-
-export default resilienceSuite(readFirmwareVersion);
+export default requirementSuite(REQUIREMENT, (suite) => {
+  const { profile } = suite;
+  const handsOn = profile.handsOn.includes('resilience');
+  const service = profile.services.find((s) => s.credential !== undefined && s.credentialChange !== undefined);
+  const testable = DISRUPTIONS.filter((d) => handsOn && service && declaredDisruption(profile.hooks, d));
+  for (const disruption of testable) {
+    suite.check(
+      {
+        id: `${REQUIREMENT}/${disruption}/${service!.name}`,
+        title: `After ${disruption === 'power-cycle' ? 'a power cycle' : 'a network outage'} the device comes back keeping a changed credential and its firmware version (TS 103 701 5.9-2)`,
+        target: serviceTarget(profile, service!),
+        budgetMs: worstCaseMs(profile, disruption),
+      },
+      (ctx) => checkResilience(ctx, service!, disruption),
+    );
+  }
+  if (testable.length < DISRUPTIONS.length) {
+    const untested = DISRUPTIONS.filter((d) => !testable.includes(d));
+    suite.check(
+      { id: `${REQUIREMENT}/resilience/declaration`, title: 'Declared behaviour across power and network loss', basis: 'declared' },
+      async (ctx) => {
+        const declared = recordDeclaration(ctx, 'resilience');
+        const needs = missingForHandsOn(profile, untested, handsOn, service !== undefined);
+        if (!declared) return inconclusive(`the profile declares no resilience, and ${needs}`);
+        return manual(`a person must check the declared behaviour ("${declared.description}") against the device: ${needs}`);
+      },
+    );
+  }
+});
 
 /** Exactly what the profile or the command line would need for jcstar to test the rest on the device. */
 function missingForHandsOn(profile: DeviceProfile, untested: Disruption[], handsOn: boolean, changeable: boolean): string {

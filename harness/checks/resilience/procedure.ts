@@ -1,6 +1,7 @@
 import { awaitDevice } from '../../actions/await-device.js';
 import { labelledLogin } from '../../actions/labelled-login.js';
 import { isLoginProbe, loginProbeFor, type LoginProbe } from '../../probes/login.js';
+import { readFirmwareVersion } from '../../probes/firmware-version/read.js';
 import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import type { VersionReading } from '../../update/types.js';
@@ -13,14 +14,13 @@ import { safeForShell, type TemplateValues } from '../credential-change/template
 import { temporaryPassword } from '../credential-change/temporary-password.js';
 import { disrupt, type Disruption } from './disruption.js';
 import { judgeResilience } from './judge.js';
-import type { FirmwareVersionReader } from './version-reader.js';
 
 /**
  * TS 103 701 5.9-2: change the service's credential with S1.1-03's procedure, cut the power or the
  * network, wait for the device, then see the new value work, the old one refused and the version the
  * same; then put the original back.
  */
-export async function checkResilience(ctx: CheckContext, service: Service, disruption: Disruption, readVersion: FirmwareVersionReader): Promise<CheckOutcome> {
+export async function checkResilience(ctx: CheckContext, service: Service, disruption: Disruption): Promise<CheckOutcome> {
   const hooks = ctx.profile.hooks!;
   const change = service.credentialChange!;
   const probe = loginProbeFor(service);
@@ -46,7 +46,7 @@ export async function checkResilience(ctx: CheckContext, service: Service, disru
   if (before.outcome !== 'accepted') {
     return inconclusive(`${service.name}: the declared credential "${service.credential}" was not accepted before the test (${before.detail}, evidence #${before.evidenceSeq}), so nothing was changed or disrupted`);
   }
-  const versionBefore = await versionOf(scrubbed, readVersion, 'before');
+  const versionBefore = await versionOf(scrubbed, 'before');
   const changed = await runProcedure(scrubbed, service, change, toTemporary, 'change');
   const newAfterChange = await labelledLogin(scrubbed, probe, 'changed value before the outage', { username, password: temporary });
   const base = { service: service.name, recoverySeconds: hooks.recoverySeconds, change: changed, newAfterChange, versionBefore };
@@ -65,14 +65,14 @@ export async function checkResilience(ctx: CheckContext, service: Service, disru
     ? await restoreOriginal(scrubbed, service, probe, { username, oldPassword: temporary, newPassword: original })
     : { needed: false as const };
   // Read with the declared credential, so after the restore; a restore changes no firmware.
-  const versionAfter = await versionOf(scrubbed, readVersion, 'after');
+  const versionAfter = await versionOf(scrubbed, 'after');
   return judgeResilience({ ...base, disruption: outage, recovery, oldAfter, versionAfter, restore });
 }
 
-async function versionOf(ctx: CheckContext, readVersion: FirmwareVersionReader, when: 'before' | 'after'): Promise<VersionReading> {
+async function versionOf(ctx: CheckContext, when: 'before' | 'after'): Promise<VersionReading> {
   const spec = ctx.profile.update?.version;
   const reading: VersionReading = spec
-    ? await readVersion(ctx, spec)
+    ? await readFirmwareVersion(ctx, spec)
     : { ok: false, reason: 'the profile declares no update.version to read it with', method: 'none', at: new Date().toISOString() };
   ctx.evidence.record({
     kind: 'observation',
