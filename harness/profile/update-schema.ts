@@ -96,7 +96,7 @@ export const UpdateSpec = z.strictObject({
   waitSeconds: z.number().int().positive().max(3600).default(120).describe('How long to wait for the device to fetch and apply each image'),
   images: z
     .strictObject({
-      format: z.enum(IMAGE_FORMATS).describe('swu: SWUpdate CPIO with a CMS-signed sw-description; jcstar-image: see docs/update.md'),
+      format: z.enum(IMAGE_FORMATS).describe('swu: SWUpdate CPIO with a CMS-signed sw-description; jcstar-image: see docs/update-images.md'),
       genuine: UpdateImageSpec.describe('A genuine, signed image of a version other than the one the device runs: the control'),
       older: UpdateImageSpec.optional().describe('An older, genuinely signed image, for the rollback test'),
       signingKey: nonEmpty.describe('The vendor public key (PEM) images are signed with; for swu, the CA certificate SWUpdate verifies with'),
