@@ -151,6 +151,32 @@ describe('update image variants', function () {
     });
   }
 
+  it('never throws on mutated images, and accepts none whose signed or hashed bytes changed', () => {
+    const vendor = makeSigningIdentity('vendor');
+    const genuine = makeSwu({
+      version: '1.2.0',
+      files: [{ name: 'rootfs.img', data: PAYLOAD, path: '/tmp/jcstar-update/rootfs.img' }],
+      signer: { certificatePem: vendor.signerCertificatePem, keyPem: vendor.signerKeyPem },
+      format: 'newc',
+    });
+    const archive = parseCpio(genuine);
+    if ('error' in archive) throw new Error(archive.error);
+    const [description, , rootfs] = archive.entries.map((e) => ({ from: e.dataOffset!, to: e.dataOffset! + e.data.length }));
+    let refused = 0;
+    for (let i = 0; i < 300; i += 1) {
+      const at = (i * 977) % genuine.length;
+      const mutated = Buffer.from(genuine);
+      mutated[at] ^= 1 << (i % 8);
+      const cut = i % 5 === 0;
+      const verdict = verifyImageWithPem('swu', cut ? genuine.subarray(0, at) : mutated, vendor.caCertificatePem);
+      const inSigned = [description!, rootfs!].some((r) => at >= r.from && at < r.to);
+      if (cut || inSigned) expect(verdict.ok, `${cut ? 'cut' : 'byte changed'} at offset ${at}`).to.equal(false);
+      if (!verdict.ok) refused += 1;
+    }
+    // The rest are cpio header fields (inode, time, owner) and padding, which no signature covers.
+    expect(refused).to.be.above(250);
+  });
+
   it('describes images served as they are, with their hash', () => {
     const bytes = Buffer.from('image');
     expect(imageVariant('cut-download', 'swu', bytes, '1.2.0')).to.deep.equal({
