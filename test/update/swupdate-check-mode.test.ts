@@ -12,7 +12,8 @@ import { tempDir } from '../support/run-profile.js';
 /**
  * Debian's swupdate (2022.12) as the oracle for jcstar's .swu images: in check mode (`-c`, nothing is
  * installed) it accepts the genuine signed image and refuses each attack variant, for the same reason
- * jcstar's verifier gives.
+ * jcstar's verifier gives. Acceptance is judged by the log: after logging success, swupdate sometimes
+ * exits 1 (about 1 run in 10, as its helper process ends), so its exit code proves only refusals.
  */
 interface SwupdateRun {
   code: number | null;
@@ -60,7 +61,7 @@ describe('swupdate check mode on jcstar-made images', function () {
       const run = await check(`genuine-${format}`, genuine('1.2.0', format));
       expect(run.log).to.include('Verified OK');
       expect(run.log).to.include('SWUPDATE successful !');
-      expect(run.code).to.equal(0);
+      expect(run.log).to.not.include('Image invalid or corrupted');
     });
   }
 
@@ -90,6 +91,6 @@ describe('swupdate check mode on jcstar-made images', function () {
     expect(refused.code).to.equal(1);
     const taken = await check('older-taken', older);
     expect(taken.log).to.include('SWUPDATE successful !');
-    expect(taken.code).to.equal(0);
+    expect(taken.log).to.not.include('No downgrading allowed');
   });
 });
