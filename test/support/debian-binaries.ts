@@ -7,6 +7,7 @@ export const DEBIAN_BINARIES = {
   busybox: 'busybox-static',
   chpasswd: 'passwd',
   chronyd: 'chrony',
+  cpio: 'cpio',
   'coap-client-notls': 'libcoap3-bin',
   'coap-client-openssl': 'libcoap3-bin',
   'coap-server-notls': 'libcoap3-bin',

@@ -201,8 +201,8 @@ function chainToAnchor(signer: X509Certificate, bag: X509Certificate[], anchors:
 }
 
 function signatureVerifies(cert: X509Certificate, algorithmOid: string | null, digest: string, data: Buffer, signature: Buffer): boolean {
-  const type = cert.publicKey.asymmetricKeyType;
   try {
+    const type = cert.publicKey.asymmetricKeyType;
     if (type === 'ed25519') return algorithmOid === OID.ed25519 && verify(null, data, cert.publicKey, signature);
     if (type === 'rsa' && algorithmOid === OID.rsassaPss) {
       return verify(digest, data, { key: cert.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, signature);
@@ -269,6 +269,7 @@ export function verifyCms(signatureDer: Buffer, content: Buffer, caPem: string, 
   if (oidOf(contentType) !== OID.signedData || !isContext(explicit, 0)) return { ok: false, reason: 'the signature is not CMS SignedData' };
   const signedData = children(children(explicit)[0]);
   const encapsulated = children(signedData[2]);
+  if (oidOf(encapsulated[0]) !== OID.data) return { ok: false, reason: 'the signed content type is not data' };
   if (encapsulated.length > 1) {
     const embedded = bytesOf(children(encapsulated[1])[0]);
     if (!embedded.equals(content)) return { ok: false, reason: 'the signature embeds content other than sw-description' };
@@ -286,7 +287,13 @@ export function verifyCms(signatureDer: Buffer, content: Buffer, caPem: string, 
   if (signerInfos.length > MAX_SIGNERS) return { ok: false, reason: `the signature has ${signerInfos.length} signers` };
   let first: CmsVerdict | null = null;
   for (const info of signerInfos) {
-    const verdict = verifySigner(info, content, bag, bagDers, anchors, now);
+    let verdict: CmsVerdict;
+    try {
+      verdict = verifySigner(info, content, bag, bagDers, anchors, now);
+    } catch {
+      // node:crypto throws on a certificate whose public key does not decode.
+      verdict = { ok: false, reason: 'the signature carries a certificate whose public key does not decode' };
+    }
     if (!verdict.ok) return verdict;
     first ??= verdict;
   }
