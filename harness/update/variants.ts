@@ -132,29 +132,28 @@ function swuVariants(genuine: Buffer, image: SwuImage): ImageVariant[] {
 /**
  * The four tampered images for the genuine one: payload-byte-flipped, metadata-byte-changed, wrong-key,
  * unsigned. signingKeyPem is the vendor's public key (jcstar-image; the made-up key takes its algorithm) or
- * CA certificate (swu). Throws when the genuine image does not parse: verifyImage it first.
+ * CA certificate (swu). Each variant's version is the one its metadata states, read from the image:
+ * genuineVersion is what the device reports, which may be spelled differently. Throws when the genuine
+ * image does not parse: verifyImage it first.
  */
 export function makeAttackVariants(options: { format: ImageFormat; genuine: Buffer; genuineVersion: string; signingKeyPem: string }): ImageVariant[] {
-  const { format, genuine, genuineVersion } = options;
-  let variants: ImageVariant[];
+  const { format, genuine } = options;
   if (format === 'swu') {
     const image = parseSwu(genuine);
     if ('error' in image) throw new Error(`the genuine image is not a valid swu: ${image.error}`);
-    variants = swuVariants(genuine, image);
-  } else {
-    const image = parseJcstarImage(genuine);
-    if ('error' in image) throw new Error(`the genuine image is not a valid jcstar-image: ${image.error}`);
-    let vendorKey: KeyObject | null = null;
-    try {
-      vendorKey = createPublicKey(options.signingKeyPem);
-    } catch {
-      vendorKey = null;
-    }
-    variants = jcstarVariants(genuine, image, vendorKey);
+    return swuVariants(genuine, image);
   }
-  const stated = variants.find((v) => v.attempt === 'unsigned')!.version;
-  if (stated !== genuineVersion) throw new Error(`the genuine image states version ${stated}, the profile says ${genuineVersion}`);
-  return variants;
+  const image = parseJcstarImage(genuine);
+  if ('error' in image) throw new Error(`the genuine image is not a valid jcstar-image: ${image.error}`);
+  return jcstarVariants(genuine, image, vendorPublicKey(options.signingKeyPem));
+}
+
+function vendorPublicKey(pem: string): KeyObject | null {
+  try {
+    return createPublicKey(pem);
+  } catch {
+    return null;
+  }
 }
 
 const AS_IS: Record<ServedAsIs, (size: number, version: string) => string> = {
