@@ -14,7 +14,7 @@ import type { RequestLog } from './request-log.js';
  */
 
 export const MAX_CONNECTIONS = 32;
-/** Idle connections, TLS handshakes and request headers each get this long. */
+/** Idle connections, TLS handshakes and request headers each get this long, unless the server is told otherwise. */
 export const IDLE_MS = 30_000;
 const TLS_HANDSHAKE_RECORD = 0x16;
 const REQUEST_LINE = /^([A-Z]{1,16}) (\S{1,512}) HTTP\/\d\.\d\r?\n/;
@@ -29,6 +29,7 @@ export class ConnectionGate {
     readonly guard: ScopeGuard,
     readonly log: RequestLog,
     readonly http: HttpServer,
+    readonly idleMs: number,
   ) {}
 
   /** Takes a freshly accepted connection on a port whose channel `channelNow` tells at the first byte. */
@@ -48,7 +49,7 @@ export class ConnectionGate {
     }
     this.#open.add(socket);
     socket.once('close', () => this.#open.delete(socket));
-    socket.setTimeout(IDLE_MS, () => socket.destroy());
+    socket.setTimeout(this.idleMs, () => socket.destroy());
     socket.once('data', (first: Buffer) => {
       socket.pause();
       socket.unshift(first);
@@ -85,8 +86,8 @@ export class ConnectionGate {
       secure.destroy();
       this.log.record({ at: new Date().toISOString(), client, inScope: true, channel: 'tls', tlsError: reason });
     };
-    const handshakeTimer = setTimeout(() => refused(`no TLS handshake within ${IDLE_MS} ms`), IDLE_MS);
-    secure.on('error', (err: Error & { code?: string }) => refused(err.code ? `${err.code}: ${err.message}` : err.message));
+    const handshakeTimer = setTimeout(() => refused(`no TLS handshake within ${this.idleMs} ms`), this.idleMs);
+    secure.on('error', (err: Error & { code?: string; reason?: string }) => refused([err.code, err.reason ?? err.message.split('\n')[0]].filter(Boolean).join(': ')));
     // A client that refuses the certificate may just close, without an alert.
     secure.once('close', () => refused('the client closed the connection during the TLS handshake'));
     secure.once('secure', () => {

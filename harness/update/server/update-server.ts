@@ -38,6 +38,8 @@ export interface UpdateServerOptions {
   manifestPath?: string;
   /** Poll interval announced to hawkBit clients, seconds (default 5). */
   pollSeconds?: number;
+  /** How long an idle connection, a TLS handshake or request headers may take (default IDLE_MS, 30 s). */
+  idleMs?: number;
 }
 
 export interface UpdateServer {
@@ -77,7 +79,7 @@ function assertOptions(options: UpdateServerOptions): void {
   if (isIP(options.address) === 0 || UNSPECIFIED.has(options.address)) {
     throw new Error(`the update server listens on one of the lab host's addresses, given as an IP literal; got "${options.address}"`);
   }
-  if (options.plainPort !== undefined && options.plainPort === options.port) throw new Error(`plainPort ${options.plainPort} is the API port`);
+  if (options.plainPort !== undefined && options.plainPort !== 0 && options.plainPort === options.port) throw new Error(`plainPort ${options.plainPort} is the API port`);
   if (options.pollSeconds !== undefined && (!Number.isInteger(options.pollSeconds) || options.pollSeconds < 1 || options.pollSeconds > 86_399)) {
     throw new Error(`pollSeconds must be a whole number of seconds from 1 to 86399; got ${options.pollSeconds}`);
   }
@@ -112,6 +114,13 @@ export async function startUpdateServer(options: UpdateServerOptions): Promise<U
 
   const answer = async (exchange: Exchange): Promise<void> => {
     const offer = offers.current;
+    // suricatta (libcurl) asks with HEAD for the size before it downloads.
+    if (offer && exchange.pathname === offer.imagePath && exchange.request.method === 'HEAD') {
+      exchange.record.status = 200;
+      exchange.response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(offer.variant.bytes.length) });
+      exchange.response.end();
+      return;
+    }
     if (offer && exchange.pathname === offer.imagePath && exchange.request.method === 'GET') {
       const delivery = await sendImage(exchange.response, offer.variant.bytes, { cutAtHalf: offer.mode.cutAtHalf, contentType: 'application/octet-stream' });
       Object.assign(exchange.record, { status: 200 }, delivery);
@@ -160,9 +169,10 @@ export async function startUpdateServer(options: UpdateServerOptions): Promise<U
   const http = createHttpServer({ maxHeaderSize: MAX_HEADER_BYTES }, onRequest);
   http.maxHeadersCount = MAX_HEADERS;
   http.maxRequestsPerSocket = MAX_REQUESTS_PER_CONNECTION;
-  http.timeout = IDLE_MS;
-  http.keepAliveTimeout = IDLE_MS;
-  enforceHeaderDeadline(http, IDLE_MS);
+  const idleMs = options.idleMs ?? IDLE_MS;
+  http.timeout = idleMs;
+  http.keepAliveTimeout = idleMs;
+  enforceHeaderDeadline(http, idleMs);
   http.on('clientError', (err: Error & { code?: string }, socket: Socket) => {
     if (err.code === 'ECONNRESET' || !socket.writable) return void socket.destroy();
     const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
@@ -177,7 +187,7 @@ export async function startUpdateServer(options: UpdateServerOptions): Promise<U
     socket.destroySoon();
   });
 
-  const gate = new ConnectionGate(options.guard, log, http);
+  const gate = new ConnectionGate(options.guard, log, http, idleMs);
   const apiListener = createTcpServer((socket) => gate.accept(socket, apiChannel));
   const plainListener = options.plainPort === undefined ? null : createTcpServer((socket) => gate.accept(socket, () => ({ tls: null })));
   const apiPort = await listen(apiListener, options.address, options.port);
