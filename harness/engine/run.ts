@@ -7,6 +7,7 @@ import { Redactor } from '../evidence/redactor.js';
 import type { RunRecord } from '../evidence/records.js';
 import { EvidenceStore, readRecords } from '../evidence/store.js';
 import { HoldOffLedger } from '../checks/hold-off/ledger.js';
+import { UpdateTrial } from '../checks/update/trial.js';
 import { loadDebugServices } from '../inventory/debug-services.js';
 import { diffInterfaces } from '../inventory/interfaces.js';
 import { AttackSurface } from '../inventory/surface.js';
@@ -135,7 +136,7 @@ export async function runChecks(options: RunOptions): Promise<RunOutcome> {
       statusReason = unreachable;
       emit({ type: 'aborted', reason: unreachable });
     } else {
-      const context = { profile, net, holdOffs: new HoldOffLedger(), surface, store, signal, write, emit };
+      const context = { profile, net, holdOffs: new HoldOffLedger(), updateTrial: new UpdateTrial(), surface, store, signal, write, emit };
       await runUnderMocha(inventory, 0, context);
       if (inventory.length > 0) {
         const { rows, omitted } = diffInterfaces(profile, surface, loadDebugServices());
@@ -172,6 +173,7 @@ interface MochaRunContext {
   profile: DeviceProfile;
   net: GuardedNetwork;
   holdOffs: HoldOffLedger;
+  updateTrial: UpdateTrial;
   surface: AttackSurface;
   store: EvidenceStore;
   signal: AbortSignal;
@@ -219,7 +221,7 @@ async function runOne(check: PlannedCheck, index: number, total: number, run: Mo
     },
   };
   const budgetMs = spec.budgetMs ?? run.profile.policy.budgets.checkMs;
-  const outcome = await executeCheck(check, { checkId: spec.id, requirement, target: spec.target, profile: run.profile, policy: run.profile.policy, crypto: run.profile.crypto, net: run.net, holdOffs: run.holdOffs, surface: run.surface, evidence }, budgetMs, run.signal);
+  const outcome = await executeCheck(check, { checkId: spec.id, requirement, target: spec.target, profile: run.profile, policy: run.profile.policy, crypto: run.profile.crypto, net: run.net, holdOffs: run.holdOffs, updateTrial: run.updateTrial, surface: run.surface, evidence }, budgetMs, run.signal);
   // The next check on the same login waits for it; this says why it will.
   for (const { service, holdOff } of run.holdOffs.leftBy(spec.id)) {
     evidence.record({ kind: 'note', summary: `${spec.id} leaves ${service} held off (${holdOff.kind}: ${holdOff.signal}); the next check on it waits for it to recover`, target: spec.target, data: { service, holdOff } });

@@ -35,8 +35,10 @@ export async function resolveUpdate(doc: ProfileDocument, sources: SecretSources
     }
     if (certificate && !key) findings.push({ path: ['update', 'server', 'certificate'], message: 'a server certificate needs its key (update.server.key)' });
   }
-  if (spec.handsOn && !(spec.server && spec.images && spec.version && spec.mechanism)) {
-    findings.push({ path: ['update', 'handsOn'], message: 'hands-on update tests need update.version, update.mechanism, update.server and update.images' });
+  const pulls = spec.mechanism !== undefined && 'pull' in spec.mechanism;
+  const lacking = (['version', 'mechanism', 'images', ...(pulls ? (['server'] as const) : [])] as const).filter((k) => spec[k] === undefined);
+  if (spec.handsOn && lacking.length > 0) {
+    findings.push({ path: ['update', 'handsOn'], message: `hands-on update tests also need ${lacking.map((k) => `update.${k}`).join(', ')}` });
   }
   const { server: _written, ...rest } = spec;
   return { update: { ...rest, ...(images ? { images } : {}), ...(server ? { server } : {}) }, secrets };

@@ -1,4 +1,5 @@
 import type { HoldOffLedger } from '../checks/hold-off/ledger.js';
+import type { UpdateTrial } from '../checks/update/trial.js';
 import type { EffectiveCryptoRules } from '../crypto/effective.js';
 import type { SurfaceView } from '../inventory/types.js';
 import type { EvidenceInput, EvidenceRecord } from '../evidence/records.js';
@@ -25,6 +26,8 @@ export interface CheckContext {
   net: GuardedNetwork;
   /** Logins some check left held off (locked, rate-limited), shared by every check of the run. */
   holdOffs: HoldOffLedger;
+  /** The hands-on update trial, run once by the first update check that needs it and judged by all. */
+  updateTrial: UpdateTrial;
   /** What the inventory checks found answering on the device (empty before they run). */
   surface: SurfaceView;
   evidence: CheckEvidence;

@@ -1,4 +1,5 @@
 import { HoldOffLedger } from '../../harness/checks/hold-off/ledger.js';
+import { UpdateTrial } from '../../harness/checks/update/trial.js';
 import type { EvidenceInput } from '../../harness/evidence/records.js';
 import { AttackSurface } from '../../harness/inventory/surface.js';
 import type { ServiceIdentity } from '../../harness/inventory/types.js';
@@ -31,6 +32,7 @@ export async function checkContext(document: Record<string, unknown>, identities
     crypto: profile.crypto,
     net: new GuardedNetwork(new ScopeGuard(profile.scope), { connectionsPerSecond: 1000, authAttemptsPerSecond: 1000, connectTimeoutMs: 2000 }),
     holdOffs: new HoldOffLedger(),
+    updateTrial: new UpdateTrial(),
     surface,
     evidence: {
       record(input) {

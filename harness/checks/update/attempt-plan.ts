@@ -1,0 +1,52 @@
+import type { UpdateSettings } from '../../profile/types.js';
+import type { ServeMode, UpdateAttempt } from '../../update/types.js';
+
+/** The attacks of TS 103 701 5.3-10 that jcstar plays as the update server, in the order they are served. */
+export const ATTACKS = [
+  'payload-byte-flipped',
+  'metadata-byte-changed',
+  'wrong-key',
+  'unsigned',
+  'untrusted-certificate',
+  'plain-http',
+  'cut-download',
+] as const satisfies readonly UpdateAttempt[];
+
+export const ATTEMPT_TITLES: Record<UpdateAttempt, string> = {
+  genuine: 'the genuine image',
+  'payload-byte-flipped': 'the image with one byte of its payload flipped',
+  'metadata-byte-changed': 'the image with one byte of its signed metadata changed',
+  'wrong-key': 'the image signed with a key jcstar made up',
+  unsigned: 'the image with its signature removed',
+  rollback: 'an older, genuinely signed image (rollback)',
+  'untrusted-certificate': 'the genuine image from a server with a certificate jcstar made up (man in the middle)',
+  'plain-http': 'the genuine image over plain HTTP where the device expects HTTPS',
+  'cut-download': 'the genuine image, the download cut off half way',
+};
+
+const GENUINE: ServeMode = { channel: 'genuine-tls', cutAtHalf: false, plainDownloadLink: false };
+
+/**
+ * How each attempt is served, or why it cannot be: the man-in-the-middle and downgrade attempts need a
+ * genuine server on HTTPS, and the downgrade needs a plain port for the link the server hands out.
+ */
+export type Unavailable = { notApplicable: string } | { needs: string };
+
+export function serveModeFor(attempt: UpdateAttempt, update: UpdateSettings): ServeMode | Unavailable {
+  const server = update.server;
+  const genuineChannel: ServeMode = server?.tls === false ? { ...GENUINE, channel: 'plain' } : GENUINE;
+  switch (attempt) {
+    case 'untrusted-certificate':
+      if (!('pull' in (update.mechanism ?? {}))) return { notApplicable: 'the user uploads the image: no update server to impersonate' };
+      return server?.tls === false ? { notApplicable: 'the genuine update server is plain HTTP (update.server.tls: false): there is no certificate to impersonate; the signature alone protects the image' } : { ...GENUINE, channel: 'untrusted-tls' };
+    case 'plain-http':
+      if (!('pull' in (update.mechanism ?? {}))) return { notApplicable: 'the user uploads the image: no download link to downgrade' };
+      if (server?.tls === false) return { notApplicable: 'the genuine update server is already plain HTTP (update.server.tls: false): there is nothing to downgrade' };
+      if (server?.plainPort === undefined) return { needs: 'the downgrade test hands out a plain-HTTP download link: give update.server.plainPort' };
+      return { ...GENUINE, plainDownloadLink: true };
+    case 'cut-download':
+      return { ...genuineChannel, cutAtHalf: true };
+    default:
+      return genuineChannel;
+  }
+}

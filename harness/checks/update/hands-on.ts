@@ -1,0 +1,25 @@
+import type { DeviceProfile } from '../../profile/types.js';
+import { inconclusive, type CheckOutcome } from '../../verdicts/outcome.js';
+import { ATTACKS } from './attempt-plan.js';
+import { handsOnGap } from './trial.js';
+
+/** Whether this run may play the update server against the device (it can change the device). */
+export function updateHandsOn(profile: DeviceProfile): boolean {
+  return profile.handsOn.includes('update') && handsOnGap(profile.update) === null;
+}
+
+/** What a run without the hands-on trial says instead: exactly what the profile or the command line lacks. */
+export function handsOnNotRun(profile: DeviceProfile): CheckOutcome {
+  const gap = handsOnGap(profile.update);
+  const optIn = profile.handsOn.includes('update') ? '' : '--hands-on update (or update.handsOn: true), because the trial can change the device';
+  return inconclusive(`the hands-on update trial did not run: it needs ${[gap?.replace('the hands-on update trial needs ', ''), optIn].filter(Boolean).join(' and ')}`);
+}
+
+/**
+ * Budget of a check that may run the whole trial: every attempt, and a restore after each attack, each
+ * waiting at most twice the declared wait (for the download, then for the version to settle).
+ */
+export function trialBudgetMs(profile: DeviceProfile): number {
+  const attempts = ATTACKS.length * 2 + 2;
+  return attempts * (2 * (profile.update?.waitSeconds ?? 120) + 30) * 1000;
+}

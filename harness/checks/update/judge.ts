@@ -1,0 +1,57 @@
+import { fail, inconclusive, notApplicable, pass, type CheckOutcome } from '../../verdicts/outcome.js';
+import type { UpdateAttempt } from '../../update/types.js';
+import { ATTEMPT_TITLES } from './attempt-plan.js';
+import { describeVersions, versionChanged, type AttemptRecord } from './attempt-record.js';
+import type { UpdateTrialResult } from './trial.js';
+
+function feedbackText(record: AttemptRecord): string {
+  const final = record.feedback.find((f) => f.finished);
+  return final ? `; the device reported ${final.finished}${final.details[0] ? `: "${final.details[0].slice(0, 120)}"` : ''}` : '';
+}
+
+function served(record: AttemptRecord): string {
+  return record.image ? ` (${record.image.description}; sha256 ${record.image.sha256.slice(0, 16)}…)` : '';
+}
+
+function silence(waitSeconds: number): string {
+  return `the device did not contact the update server in ${waitSeconds} s`;
+}
+
+/**
+ * An attack under S1.1-08 (TS 103 701 5.3-10): FAIL when the running version changed to what the image
+ * states; PASS only when the device fetched it (or refused the channel), still runs what it ran and still
+ * logs in, and the same trial showed that its update path installs images at all.
+ */
+export function judgeAttack(result: UpdateTrialResult, attempt: UpdateAttempt, waitSeconds: number): CheckOutcome {
+  if (result.blocked) return inconclusive(result.blocked);
+  const records = result.attempts.filter((a) => a.attempt === attempt);
+  const taken = records.find(versionChanged);
+  if (taken) {
+    const why = taken.purpose === 'restore' ? ' when jcstar served it to undo an attack the device had taken' : '';
+    return fail(`the device installed ${ATTEMPT_TITLES[attempt]}${why}: version ${describeVersions(taken)}${served(taken)}${feedbackText(taken)}`);
+  }
+  const record = records.find((r) => r.purpose === 'test');
+  if (!record) return inconclusive(`${ATTEMPT_TITLES[attempt]} was not served: the trial ended first`);
+  if (record.skipped) return record.skipped.notApplicable ? notApplicable(record.skipped.reason) : inconclusive(record.skipped.reason);
+  if (!record.contacted) return inconclusive(`${silence(waitSeconds)} while ${ATTEMPT_TITLES[attempt]} was offered${record.trigger ? ` (${record.trigger})` : ''}`);
+  if (!record.fetched && !record.refusedChannel) return inconclusive(`the device asked the update server but did not download ${ATTEMPT_TITLES[attempt]} in ${waitSeconds} s`);
+  if (!record.after?.ok) return inconclusive(`after ${ATTEMPT_TITLES[attempt]} the version could not be read (${record.after?.reason ?? 'not read'}): whether the device kept its firmware and still works is not established`);
+  if (!result.updatePathWorks) {
+    return inconclusive(`the device did not install ${ATTEMPT_TITLES[attempt]}, but it installed no image in the whole trial, not even the genuine one: its refusal proves nothing`);
+  }
+  const how = record.refusedChannel ? `refused the connection (${record.refusedChannel})` : `fetched it and did not install it`;
+  return pass(`the device ${how}: it still runs ${record.after.version} and answers with the declared login${served(record)}${feedbackText(record)}; the same trial installed an image, so the refusal counts`);
+}
+
+/** The positive control (S1.1-06, hands-on): the genuine image, served by jcstar, is installed. */
+export function judgeGenuineUpdate(result: UpdateTrialResult, waitSeconds: number): CheckOutcome {
+  if (result.blocked) return inconclusive(result.blocked);
+  const record = result.attempts.find((a) => a.attempt === 'genuine');
+  if (record && versionChanged(record)) return pass(`the genuine image was installed: version ${describeVersions(record)}${served(record)}${feedbackText(record)}`);
+  const other = result.attempts.find(versionChanged);
+  if (other) return pass(`the device installed an update from jcstar's server (${ATTEMPT_TITLES[other.attempt]}: version ${describeVersions(other)}), so its software can be updated; the genuine image itself was then no change`);
+  if (!record) return inconclusive('the genuine image was not served: the trial ended first');
+  if (record.skipped) return inconclusive(record.skipped.reason);
+  if (!record.contacted) return inconclusive(`${silence(waitSeconds)} while the genuine image was offered${record.trigger ? ` (${record.trigger})` : ''}`);
+  return inconclusive(`the device ${record.fetched ? 'fetched' : 'was offered'} the genuine image but still runs ${describeVersions(record)}${feedbackText(record)}: the update path did not work in ${waitSeconds} s, so no refusal can be judged`);
+}

@@ -1,0 +1,136 @@
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CheckContext } from '../../suite/context.js';
+import type { UpdateSettings } from '../../profile/types.js';
+import { readFirmwareVersion } from '../../probes/firmware-version/read.js';
+import { imageVariant, makeAttackVariants } from '../../update/variants.js';
+import { verifyImage } from '../../update/verify-image.js';
+import type { ImageVariant, UpdateAttempt, VersionReading } from '../../update/types.js';
+import { ATTACKS, ATTEMPT_TITLES, serveModeFor } from './attempt-plan.js';
+import { openDelivery, type Delivered, type Delivery } from './delivery.js';
+import { versionChanged, type AttemptRecord } from './attempt-record.js';
+
+/** Everything the hands-on update trial established, shared by the S1.1-06 and S1.1-08 checks of one run. */
+export interface UpdateTrialResult {
+  /** Why no attempt could be judged (profile gap, genuine image does not verify, version unreadable); else null. */
+  blocked: string | null;
+  attempts: AttemptRecord[];
+  /** Some attempt changed the running version: the device's update path works, so its refusals mean something. */
+  updatePathWorks: boolean;
+}
+
+type RunningVersion = Extract<VersionReading, { ok: true }>;
+
+/** Version polls while an image may be being applied. */
+const SETTLE_POLL_MS = 1000;
+/** After a final report or a refused certificate, the device gets this long to show a change anyway. */
+const GRACE_MS = 2000;
+
+/**
+ * The hands-on trial, run once per run by whichever update check needs it first. Every attack that reuses
+ * the genuine image is served before the genuine image itself: once the device runs the genuine version,
+ * a tampered copy it took could no longer be told apart. The control still decides whether any refusal
+ * counts (updatePathWorks), and the rollback comes last, once the device runs the newer version.
+ */
+export class UpdateTrial {
+  #result: Promise<UpdateTrialResult> | null = null;
+
+  obtain(ctx: CheckContext): Promise<UpdateTrialResult> {
+    this.#result ??= runTrial(ctx).catch((err: unknown) => ({ blocked: `the update trial failed: ${(err as Error).message}`, attempts: [], updatePathWorks: false }));
+    return this.#result;
+  }
+}
+
+async function runTrial(ctx: CheckContext): Promise<UpdateTrialResult> {
+  const update = ctx.profile.update;
+  const missing = handsOnGap(update);
+  if (missing || !update?.images || !update.version) return { blocked: missing ?? 'incomplete update section', attempts: [], updatePathWorks: false };
+  const { images } = update;
+  const genuine = readFileSync(images.genuine.file);
+  const checked = verifyImage(images.format, genuine, images.signingKey);
+  ctx.evidence.record({ kind: 'observation', summary: `the profile's genuine image ${checked.ok ? 'verifies' : 'does not verify'} with the declared signing key`, data: { file: images.genuine.file, format: images.format, verification: checked } });
+  if (!checked.ok) return { blocked: `the profile's genuine image does not verify with update.images.signingKey (${checked.reason}); fix the profile before any attack can be judged`, attempts: [], updatePathWorks: false };
+
+  const variants = new Map<UpdateAttempt, ImageVariant>();
+  for (const v of makeAttackVariants({ format: images.format, genuine, genuineVersion: images.genuine.version, signingKeyPem: readFileSync(images.signingKey, 'utf8') })) variants.set(v.attempt, v);
+  for (const attempt of ['genuine', 'untrusted-certificate', 'plain-http', 'cut-download'] as const) variants.set(attempt, imageVariant(attempt, images.format, genuine, images.genuine.version));
+  if (images.older) variants.set('rollback', imageVariant('rollback', images.format, readFileSync(images.older.file), images.older.version));
+
+  const delivery = await openDelivery(ctx, update);
+  const attempts: AttemptRecord[] = [];
+  try {
+    const first = await readFirmwareVersion(ctx, update.version);
+    if (!first.ok) return { blocked: `the running firmware version cannot be read (${first.reason}): without it no update can be judged`, attempts, updatePathWorks: false };
+    let version: RunningVersion = first;
+    for (const attempt of [...ATTACKS, 'genuine', 'rollback'] as const) {
+      if (ctx.signal.aborted) break;
+      const record = await runAttempt(ctx, update, delivery, attempt, variants.get(attempt) ?? null, version);
+      attempts.push(record);
+      if (record.after?.ok) version = record.after;
+      // A device that took an attack now runs the image's version, and would hide the next attack that
+      // states it: serving the older genuine image puts it back, where the device allows rollback at all.
+      const older = variants.get('rollback');
+      if (older && versionChanged(record) && ATTACKS.includes(attempt as (typeof ATTACKS)[number]) && older.version !== version.version) {
+        const restore: AttemptRecord = { ...(await runAttempt(ctx, update, delivery, 'rollback', older, version)), purpose: 'restore' };
+        attempts.push(restore);
+        if (restore.after?.ok) version = restore.after;
+      }
+    }
+  } finally {
+    await delivery.close(ctx);
+  }
+  return { blocked: null, attempts, updatePathWorks: attempts.some(versionChanged) };
+}
+
+/** What a profile lacks for the hands-on trial, or null. */
+export function handsOnGap(update: UpdateSettings | null): string | null {
+  const needs = (['version', 'mechanism', 'server', 'images'] as const).filter((k) => !update?.[k] && !(k === 'server' && update?.mechanism && 'upload' in update.mechanism));
+  return needs.length > 0 ? `the hands-on update trial needs ${needs.map((k) => `update.${k}`).join(', ')} in the profile` : null;
+}
+
+async function runAttempt(ctx: CheckContext, update: UpdateSettings, delivery: Delivery, attempt: UpdateAttempt, variant: ImageVariant | null, before: RunningVersion): Promise<AttemptRecord> {
+  const started = Date.now();
+  const base: AttemptRecord = { attempt, purpose: 'test', skipped: null, image: null, mode: null, before, after: null, requests: [], feedback: [], fetched: false, refusedChannel: null, contacted: false, trigger: null, healthy: null, durationMs: 0 };
+  const mode = serveModeFor(attempt, update);
+  if ('notApplicable' in mode) return { ...base, skipped: { reason: mode.notApplicable, notApplicable: true } };
+  if ('needs' in mode) return { ...base, skipped: { reason: mode.needs, notApplicable: false } };
+  if (!variant) return { ...base, skipped: { reason: attempt === 'rollback' ? 'the rollback test needs an older, genuinely signed image: give update.images.older' : `no ${attempt} image could be made`, notApplicable: false } };
+  if (variant.version === before.version) {
+    return { ...base, skipped: { reason: `the device already runs ${before.version}, the version ${ATTEMPT_TITLES[attempt]} states: taking it could not be seen`, notApplicable: false } };
+  }
+  const image = { sha256: variant.sha256, version: variant.version, description: variant.description };
+  ctx.evidence.record({ kind: 'note', summary: `update attempt ${attempt}: ${ATTEMPT_TITLES[attempt]}, sha256 ${variant.sha256}`, data: { attempt, image, mode } });
+  const delivered = await delivery.deliver(ctx, variant, mode);
+  const after = await settle(ctx, update.version!, before, delivered, update.waitSeconds * 1000);
+  return {
+    ...base,
+    image,
+    mode,
+    after,
+    requests: delivered.requests,
+    feedback: delivered.feedback,
+    fetched: delivered.fetched,
+    refusedChannel: delivered.refusal,
+    contacted: delivered.contacted,
+    trigger: delivered.trigger,
+    healthy: after.ok,
+    durationMs: Date.now() - started,
+  };
+}
+
+/**
+ * Reads the version until it changes or the wait is over. A refusal (a failure report, a refused
+ * channel) shortens the wait to a grace; a success report does not, since clients report success for
+ * images they then reject: only the version read from the device counts. A device that showed nothing at
+ * all has already had the whole wait.
+ */
+async function settle(ctx: CheckContext, spec: NonNullable<UpdateSettings['version']>, before: RunningVersion, delivered: Delivered, waitMs: number): Promise<VersionReading> {
+  const started = Date.now();
+  let reading = await readFirmwareVersion(ctx, spec);
+  for (;;) {
+    const deadline = delivered.refusedNow() || !delivered.busy ? started + GRACE_MS : started + waitMs;
+    if (ctx.signal.aborted || Date.now() >= deadline || (reading.ok && reading.version !== before.version)) return reading;
+    await sleep(SETTLE_POLL_MS, undefined, { signal: ctx.signal }).catch(() => {});
+    reading = await readFirmwareVersion(ctx, spec);
+  }
+}
