@@ -25,7 +25,8 @@ import { deviceTlsOptions } from './tls-options.js';
  * insecure: admin/admin on plain http and mqtt, root/root on ssh (legacy algorithms too), and an
  *           undeclared BusyBox shell on tcp.
  * Both run firmware 1.2.0 and poll a hawkBit update server on the next loopback address (update-setup.ts):
- * the secure build installs only a newer, vendor-signed image over verified HTTPS; the insecure one anything.
+ * the secure build installs only a newer, vendor-signed image over verified HTTPS; the insecure one any
+ * well-formed image.
  */
 
 export type SimulatorMode = 'secure' | 'insecure';
@@ -189,7 +190,8 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
   const plans: ServicePlan[] = [
     {
       service: { name: 'web-admin', protocol: tls ? 'https' : 'http', transport: 'tcp', auth: 'basic', declared: true },
-      start: (port) => startHttpAdmin({
+      start: (port) =>
+        startHttpAdmin({
           host, port, login: admin, lockout, onAuthAttempt: counter('web-admin'), tls,
           firmware: () => updates.client.firmware,
           onUpdateCheck: () => void updates.client.checkNow(),
