@@ -40,7 +40,7 @@ export const DeviceActionSpec = z.union([
       service: serviceName,
       method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
       path: httpPath,
-      contentType: nonEmpty.optional(),
+      contentType: nonEmpty.optional().describe('Default application/json'),
       body: bodyTemplate.optional(),
     }),
   }),

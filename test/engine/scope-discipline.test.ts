@@ -7,7 +7,7 @@ import { packageRoot } from '../../harness/paths.js';
  * Every socket a check opens must come from GuardedNetwork, the one place that applies the scope guard
  * and rate limits. Probes may layer protocols (TLS, HTTP, SSH, MQTT) only over a socket it handed them.
  */
-const AUDITED = ['harness/probes', 'harness/checks', 'suites'];
+const AUDITED = ['harness/probes', 'harness/checks', 'harness/actions', 'suites'];
 const RULES: Array<{ pattern: RegExp; why: string }> = [
   { pattern: /import\s+(?!type\b)[^;]*from\s+'node:(net|dgram)'/, why: 'opens raw sockets; use ctx.net' },
   { pattern: /process\.binding\(/, why: "Node's raw handles bypass the guard; use ctx.net" },

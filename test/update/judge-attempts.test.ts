@@ -93,4 +93,28 @@ describe('update trial verdicts (S1.1-06, S1.1-08)', () => {
     expect(notInstalled.verdict).to.equal('INCONCLUSIVE');
     expect(notInstalled.reason).to.contain('the update path did not work in 120 s');
   });
+
+  describe('a genuine image taken over an untrusted channel', () => {
+    const refused = (name: UpdateAttempt) => attempt(name, {});
+    const plainTaken = attempt('plain-http', { after: v('1.3.0'), mode: { channel: 'genuine-tls', cutAtHalf: false, plainDownloadLink: true } });
+
+    it('PASSes with a warning when the same trial saw every unsigned or re-signed image refused', () => {
+      const out = judgeAttack(trial(refused('metadata-byte-changed'), refused('wrong-key'), refused('unsigned'), plainTaken), 'plain-http', 120);
+      expect(out.verdict).to.equal('PASS');
+      expect(out.reason).to.contain('integrity holds');
+      expect(out.warnings).to.deep.equal(['the device downloads updates over plain HTTP when told to; S1.1-12 judges the channel']);
+    });
+
+    it('FAILs when the device also installs an image that is not genuinely signed', () => {
+      const out = judgeAttack(trial(refused('metadata-byte-changed'), attempt('wrong-key', { after: v('1.3.0') }), refused('unsigned'), plainTaken), 'plain-http', 120);
+      expect(out.verdict).to.equal('FAIL');
+      expect(out.reason).to.contain('it also installs the image signed with a key jcstar made up, so whoever plays that server can install anything');
+    });
+
+    it('is INCONCLUSIVE when the signature attacks did not establish a refusal', () => {
+      const out = judgeAttack(trial(refused('metadata-byte-changed'), attempt('wrong-key', { contacted: false, fetched: false }), refused('unsigned'), plainTaken), 'plain-http', 120);
+      expect(out.verdict).to.equal('INCONCLUSIVE');
+      expect(out.reason).to.contain('wrong-key: INCONCLUSIVE');
+    });
+  });
 });

@@ -2,11 +2,13 @@ import { Client } from 'ssh2';
 import type { GuardedNetwork } from '../../net/network.js';
 import { classifyNetError } from '../../net/errors.js';
 import type { TrialCredential } from '../../probes/auth-observation.js';
+import type { Secret } from '../../secrets/secret.js';
 
 export interface SshExec {
   host: string;
   port: number;
-  credential: TrialCredential;
+  /** A password login, or a key login with `privateKey` (OpenSSH or PEM private key) when it is given. */
+  credential: TrialCredential | { username: string; privateKey: Secret };
   command: string;
   signal: AbortSignal;
   timeoutMs: number;
@@ -19,7 +21,7 @@ export type SshExecResult =
 /** Output kept per stream: enough to see why a command failed. */
 const OUTPUT_LIMIT = 4096;
 
-/** Logs in with a password (or keyboard-interactive answering every prompt with it) and runs one command. */
+/** Logs in with a password (or keyboard-interactive answering every prompt with it) or a private key, and runs one command. */
 export async function execOverSsh(net: GuardedNetwork, exec: SshExec): Promise<SshExecResult> {
   let socket;
   try {
@@ -28,7 +30,7 @@ export async function execOverSsh(net: GuardedNetwork, exec: SshExec): Promise<S
     return { ran: false, detail: classifyNetError(err).message };
   }
   const client = new Client();
-  const password = exec.credential.password.reveal();
+  const login = 'privateKey' in exec.credential ? { privateKey: exec.credential.privateKey.reveal() } : { password: exec.credential.password.reveal(), tryKeyboard: true };
   return new Promise<SshExecResult>((resolve) => {
     let settled = false;
     const settle = (result: SshExecResult) => {
@@ -43,7 +45,7 @@ export async function execOverSsh(net: GuardedNetwork, exec: SshExec): Promise<S
     const onAbort = () => settle({ ran: false, detail: 'aborted' });
     const timer = setTimeout(() => settle({ ran: false, detail: `the command did not finish within ${exec.timeoutMs} ms` }), exec.timeoutMs);
     exec.signal.addEventListener('abort', onAbort, { once: true });
-    client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => finish(prompts.map(() => password)));
+    client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => finish(prompts.map(() => login.password ?? '')));
     client.on('ready', () => {
       client.exec(exec.command, (err, stream) => {
         if (err) return settle({ ran: false, detail: `the server refused to run a command: ${err.message}` });
@@ -64,6 +66,11 @@ export async function execOverSsh(net: GuardedNetwork, exec: SshExec): Promise<S
       settle({ ran: false, detail: err.level === 'client-authentication' ? `login refused for ${exec.credential.username}` : classifyNetError(err).message });
     });
     client.on('close', () => settle({ ran: false, detail: 'connection closed before the command finished' }));
-    client.connect({ sock: socket, username: exec.credential.username, password, tryKeyboard: true, readyTimeout: exec.timeoutMs, ident: 'SSH-2.0-jcstar' });
+    try {
+      client.connect({ sock: socket, username: exec.credential.username, ...login, readyTimeout: exec.timeoutMs, ident: 'SSH-2.0-jcstar' });
+    } catch (err) {
+      // ssh2 parses the private key in connect() and throws on one it cannot read.
+      settle({ ran: false, detail: `the declared private key could not be used: ${err instanceof Error ? err.message : String(err)}` });
+    }
   });
 }

@@ -1,16 +1,26 @@
 import type { UpdateSettings } from '../../profile/types.js';
 import type { ServeMode, UpdateAttempt } from '../../update/types.js';
 
-/** The attacks of TS 103 701 5.3-10 that jcstar plays as the update server, in the order they are served. */
+/**
+ * The attacks of TS 103 701 5.3-10 that jcstar plays as the update server, in the order they are served.
+ * The two channel attacks come last: they serve the genuine image, which a device that checks signatures
+ * may rightly install, and a device that runs the genuine version hides every later attack.
+ */
 export const ATTACKS = [
   'payload-byte-flipped',
   'metadata-byte-changed',
   'wrong-key',
   'unsigned',
+  'cut-download',
   'untrusted-certificate',
   'plain-http',
-  'cut-download',
 ] as const satisfies readonly UpdateAttempt[];
+
+/** The attacks whose image only a signature check can refuse. */
+export const SIGNATURE_ATTACKS = ['metadata-byte-changed', 'wrong-key', 'unsigned'] as const satisfies readonly UpdateAttempt[];
+
+/** The attacks on the channel alone: the image is genuine, the server is not (or not authenticated). */
+export const CHANNEL_ATTACKS = ['untrusted-certificate', 'plain-http'] as const satisfies readonly UpdateAttempt[];
 
 export const ATTEMPT_TITLES: Record<UpdateAttempt, string> = {
   genuine: 'the genuine image',

@@ -1,6 +1,6 @@
 import { fail, inconclusive, notApplicable, pass, type CheckOutcome } from '../../verdicts/outcome.js';
 import type { UpdateAttempt } from '../../update/types.js';
-import { ATTEMPT_TITLES } from './attempt-plan.js';
+import { ATTEMPT_TITLES, CHANNEL_ATTACKS, SIGNATURE_ATTACKS } from './attempt-plan.js';
 import { describeVersions, versionChanged, type AttemptRecord } from './attempt-record.js';
 import type { UpdateTrialResult } from './trial.js';
 
@@ -26,6 +26,7 @@ export function judgeAttack(result: UpdateTrialResult, attempt: UpdateAttempt, w
   if (result.blocked) return inconclusive(result.blocked);
   const records = result.attempts.filter((a) => a.attempt === attempt);
   const taken = records.find(versionChanged);
+  if (taken && (CHANNEL_ATTACKS as readonly UpdateAttempt[]).includes(attempt)) return judgeChannelTaken(result, attempt, taken);
   if (taken) {
     const why = taken.purpose === 'restore' ? ' when jcstar served it to undo an attack the device had taken' : '';
     return fail(`the device installed ${ATTEMPT_TITLES[attempt]}${why}: version ${describeVersions(taken)}${served(taken)}${feedbackText(taken)}`);
@@ -41,6 +42,22 @@ export function judgeAttack(result: UpdateTrialResult, attempt: UpdateAttempt, w
   }
   const how = record.refusedChannel ? `refused the connection (${record.refusedChannel})` : `fetched it and did not install it`;
   return pass(`the device ${how}: it still runs ${record.after.version} and answers with the declared login${served(record)}${feedbackText(record)}; the same trial installed an image, so the refusal counts`);
+}
+
+/**
+ * A genuine image taken from a server the device should not have trusted. The image is genuine, so what
+ * this shows depends on the signature check: where the same trial saw the device refuse every image that
+ * was not genuinely signed, its integrity holds and the channel is a warning (S1.1-12 judges channels);
+ * where it took one, a man in the middle could install anything.
+ */
+function judgeChannelTaken(result: UpdateTrialResult, attempt: UpdateAttempt, taken: AttemptRecord): CheckOutcome {
+  const how = `the device installed ${ATTEMPT_TITLES[attempt]}: version ${describeVersions(taken)}${served(taken)}`;
+  const signature = SIGNATURE_ATTACKS.map((a) => ({ attempt: a, outcome: judgeAttack(result, a, 0) }));
+  const unsigned = signature.filter((s) => s.outcome.verdict === 'FAIL');
+  if (unsigned.length > 0) return fail(`${how}; it also installs ${unsigned.map((s) => ATTEMPT_TITLES[s.attempt]).join(', ')}, so whoever plays that server can install anything`);
+  const open = signature.filter((s) => s.outcome.verdict !== 'PASS');
+  if (open.length > 0) return inconclusive(`${how}; whether its signature check would stop a tampered image from that server is not established (${open.map((s) => `${s.attempt}: ${s.outcome.verdict}`).join(', ')})`);
+  return { ...pass(`${how}, but the image was genuinely signed and the device refused every image that was not (${SIGNATURE_ATTACKS.join(', ')}): integrity holds`), warnings: [`the device ${attempt === 'plain-http' ? 'downloads updates over plain HTTP when told to' : 'accepts an update server whose certificate it cannot trust'}; S1.1-12 judges the channel`] };
 }
 
 /** The positive control (S1.1-06, hands-on): the genuine image, served by jcstar, is installed. */

@@ -22,9 +22,7 @@ export interface UpdateTrialResult {
 type RunningVersion = Extract<VersionReading, { ok: true }>;
 
 /** Version polls while an image may be being applied. */
-const SETTLE_POLL_MS = 1000;
-/** After a final report or a refused certificate, the device gets this long to show a change anyway. */
-const GRACE_MS = 2000;
+const SETTLE_POLL_MS = 500;
 
 /**
  * The hands-on trial, run once per run by whichever update check needs it first. Every attack that reuses
@@ -64,6 +62,7 @@ async function runTrial(ctx: CheckContext): Promise<UpdateTrialResult> {
     let version: RunningVersion = first;
     for (const attempt of [...ATTACKS, 'genuine', 'rollback'] as const) {
       if (ctx.signal.aborted) break;
+      version = await rereadBefore(ctx, update.version, version, attempts.at(-1));
       const record = await runAttempt(ctx, update, delivery, attempt, variants.get(attempt) ?? null, version);
       attempts.push(record);
       if (record.after?.ok) version = record.after;
@@ -71,6 +70,7 @@ async function runTrial(ctx: CheckContext): Promise<UpdateTrialResult> {
       // states it: serving the older genuine image puts it back, where the device allows rollback at all.
       const older = variants.get('rollback');
       if (older && versionChanged(record) && ATTACKS.includes(attempt as (typeof ATTACKS)[number]) && older.version !== version.version) {
+        version = await rereadBefore(ctx, update.version, version, record);
         const restore: AttemptRecord = { ...(await runAttempt(ctx, update, delivery, 'rollback', older, version)), purpose: 'restore' };
         attempts.push(restore);
         if (restore.after?.ok) version = restore.after;
@@ -80,6 +80,18 @@ async function runTrial(ctx: CheckContext): Promise<UpdateTrialResult> {
     await delivery.close(ctx);
   }
   return { blocked: null, attempts, updatePathWorks: attempts.some(versionChanged) };
+}
+
+/**
+ * The version read again before the next attempt. The last attempt was judged on a read made as soon as
+ * the device refused; a device that installs the image after all shows it here, and that attempt's
+ * record takes the later reading, so that a late install is still a taken image.
+ */
+async function rereadBefore(ctx: CheckContext, spec: NonNullable<UpdateSettings['version']>, last: RunningVersion, previous: AttemptRecord | undefined): Promise<RunningVersion> {
+  const now = await readFirmwareVersion(ctx, spec);
+  if (!now.ok) return last;
+  if (now.version !== last.version && previous && !previous.skipped) previous.after = now;
+  return now;
 }
 
 /** What a profile lacks for the hands-on trial, or null. */
@@ -119,17 +131,17 @@ async function runAttempt(ctx: CheckContext, update: UpdateSettings, delivery: D
 }
 
 /**
- * Reads the version until it changes or the wait is over. A refusal (a failure report, a refused
- * channel) shortens the wait to a grace; a success report does not, since clients report success for
- * images they then reject: only the version read from the device counts. A device that showed nothing at
- * all has already had the whole wait.
+ * Reads the version until it changes or the wait is over. After a refusal (a failure report, a refused
+ * channel) one read settles it, and the read before the next attempt catches a late install; a success
+ * report does not end the wait, since clients report success for images they then reject: only the
+ * version read from the device counts. A device that showed nothing at all has already had the whole wait.
  */
 async function settle(ctx: CheckContext, spec: NonNullable<UpdateSettings['version']>, before: RunningVersion, delivered: Delivered, waitMs: number): Promise<VersionReading> {
   const started = Date.now();
   let reading = await readFirmwareVersion(ctx, spec);
   for (;;) {
-    const deadline = delivered.refusedNow() || !delivered.busy ? started + GRACE_MS : started + waitMs;
-    if (ctx.signal.aborted || Date.now() >= deadline || (reading.ok && reading.version !== before.version)) return reading;
+    const settled = delivered.refusedNow() || !delivered.busy || Date.now() >= started + waitMs;
+    if (ctx.signal.aborted || settled || (reading.ok && reading.version !== before.version)) return reading;
     await sleep(SETTLE_POLL_MS, undefined, { signal: ctx.signal }).catch(() => {});
     reading = await readFirmwareVersion(ctx, spec);
   }

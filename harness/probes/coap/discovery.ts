@@ -156,9 +156,14 @@ export async function probeCoapResources(net: GuardedNetwork, probe: CoapDiscove
       else if (!seen.has(key)) targets.push(url);
       seen.add(key);
     }
+    // Declared paths are fetched even when the device lists them past maxResources.
+    const queued = new Set(targets.map((t) => `${t.pathname}${t.search}`));
     for (const path of probe.paths ?? []) {
-      if (!seen.has(path)) targets.push(new URL(path, base));
-      seen.add(path);
+      if (path === DISCOVERY_PATH || queued.has(path)) continue;
+      targets.push(new URL(path, base));
+      queued.add(path);
+      const at = skipped.indexOf(path);
+      if (at !== -1) skipped.splice(at, 1);
     }
     const resources: CoapResourceReply[] = [];
     let silent = 0;

@@ -7,7 +7,7 @@ export interface VersionExtraction {
 export type Extracted = { ok: true; version: string } | { ok: false; reason: string };
 
 /** A bare answer longer than this is not a version string but a page or a dump; the profile must say where to look. */
-export const MAX_BARE_ANSWER = 200;
+const MAX_BARE_ANSWER = 200;
 /** How much of the answer a reason quotes. */
 const QUOTED = 40;
 

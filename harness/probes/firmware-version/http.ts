@@ -1,8 +1,8 @@
 import { classifyNetError } from '../../net/errors.js';
 import { parseAuthHeader, strongestDigest } from '../digest/challenge.js';
 import { digestAuthorization } from '../digest/response.js';
-import { describeRequest, describeResponse, httpExchange, originOf, type HttpRequestSpec, type HttpResponse } from '../http/exchange.js';
-import { boundedText, type ChannelRead, type ChannelTarget } from './channel.js';
+import { BODY_LIMIT, describeRequest, describeResponse, httpExchange, originOf, type HttpRequestSpec, type HttpResponse } from '../http/exchange.js';
+import { type ChannelRead, type ChannelTarget } from './channel.js';
 
 /**
  * GET `path` on a declared HTTP(S) service with its declared authentication: none, Basic, or Digest
@@ -58,7 +58,10 @@ export async function readOverHttp({ ctx, host, service, credential }: ChannelTa
       const how = auth === 'none' ? 'without credentials (the service declares none)' : 'with the declared credential';
       return read({ reason: `GET ${path} answered ${res.status}${res.statusMessage ? ` ${res.statusMessage}` : ''} ${how}` }, res.status);
     }
-    return read(boundedText(res.body), res.status);
+    // The exchange keeps BODY_LIMIT (64 KiB) of the body: a full buffer means more was sent, unless Content-Length says not.
+    const announced = Number(res.headers['content-length']);
+    const truncated = Number.isFinite(announced) ? announced > res.body.length : res.body.length >= BODY_LIMIT;
+    return read({ text: res.body.toString('utf8'), truncated }, res.status);
   } catch (err) {
     return read({ reason: `GET ${path}: ${classifyNetError(err).message}` }, null);
   }

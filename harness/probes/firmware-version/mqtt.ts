@@ -4,7 +4,7 @@ import { MqttClient } from 'mqtt';
 import { classifyNetError } from '../../net/errors.js';
 import { SUBACK_FAILURE, connackName } from '../mqtt/anonymous.js';
 import { capReceived } from '../mqtt/received-cap.js';
-import { ANSWER_LIMIT, boundedText, type ChannelRead, type ChannelTarget } from './channel.js';
+import { ANSWER_LIMIT, boundedText, urlHost, type ChannelRead, type ChannelTarget } from './channel.js';
 
 /** A retained version message is small; the cap only has to stop a broker that sends without end. */
 const RECEIVED_LIMIT = ANSWER_LIMIT + 16 * 1024;
@@ -13,12 +13,12 @@ type Failed = { ok: false; reason: string };
 
 /**
  * MQTT 3.1.1 CONNECT with the service's declared username and password (none when it declares
- * auth none), SUBSCRIBE to `topic`, and the first message published on it (the retained one comes at
+ * auth none; over TLS with the credential's client certificate when it has one), SUBSCRIBE to `topic`, and the first message published on it (the retained one comes at
  * once), each wait within the reply timeout. Never publishes.
  */
 export async function readOverMqtt({ ctx, host, service, credential }: ChannelTarget, topic: string): Promise<ChannelRead> {
   const tls = service.protocol === 'mqtts';
-  const method = `MQTT SUBSCRIBE ${topic} at ${tls ? 'mqtts' : 'mqtt'}://${host.includes(':') ? `[${host}]` : host}:${service.port}`;
+  const method = `MQTT SUBSCRIBE ${topic} at ${tls ? 'mqtts' : 'mqtt'}://${urlHost(host)}:${service.port}`;
   const timeoutMs = ctx.policy.budgets.replyTimeoutMs;
   const clientId = `jcstar-${randomBytes(4).toString('hex')}`;
   const login = service.auth === 'none' ? null : credential?.password && credential.username !== undefined ? { username: credential.username, password: credential.password } : undefined;
@@ -30,7 +30,8 @@ export async function readOverMqtt({ ctx, host, service, credential }: ChannelTa
   let stream: Duplex;
   try {
     if (login) await ctx.net.authAttempt(ctx.signal);
-    stream = await ctx.net.connectStream(host, service.port, { tls, signal: ctx.signal, timeoutMs });
+    const clientCertificate = tls && credential?.clientCertificate && credential.clientKey ? { certificate: credential.clientCertificate, key: credential.clientKey } : undefined;
+    stream = await ctx.net.connectStream(host, service.port, { tls, clientCertificate, signal: ctx.signal, timeoutMs });
   } catch (err) {
     return read({ reason: `${method}: ${classifyNetError(err).message}` });
   }

@@ -1,3 +1,4 @@
+import { classifyNetError } from '../../net/errors.js';
 import type { VersionReadSpec } from '../../profile/update-schema.js';
 import type { CheckContext } from '../../suite/context.js';
 import type { VersionReading } from '../../update/types.js';
@@ -52,7 +53,14 @@ export async function readFirmwareVersion(ctx: CheckContext, spec: VersionReadSp
     return { ok: false, reason, method, at };
   }
   const credential = service.credential ? (ctx.profile.credentials[service.credential] ?? null) : null;
-  const got = await read({ ctx, host: ctx.profile.target.address, service, credential });
+  const host = ctx.profile.target.address;
+  let got: ChannelRead;
+  try {
+    got = await read({ ctx, host, service, credential });
+  } catch (err) {
+    // The channels report their own failures; this is a wait for the rate limit cut short by the check's end.
+    got = { method: `${channel} on ${name}`, answer: { reason: classifyNetError(err).message }, sent: '', received: '' };
+  }
   const method = how ? `${got.method} ${how}` : got.method;
   const extracted = 'reason' in got.answer ? { ok: false as const, reason: got.answer.reason } : extractVersion(got.answer.text, extraction);
   const truncated = 'truncated' in got.answer && got.answer.truncated;

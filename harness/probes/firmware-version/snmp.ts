@@ -36,7 +36,7 @@ export async function readOverSnmp({ ctx, host, service, credential }: ChannelTa
       received.push(reply.received);
       const method = `SNMP${version} GET ${oid} at ${host}:${service.port}`;
       if (reply.response) return answered(method, reply.response.pdu.varbinds[0]?.value, reply.response.pdu.errorStatus);
-      if (ctx.signal.aborted || version === 'v1') return read(method, { reason: `GET ${oid} with the declared community: ${reply.detail} over SNMPv2c and SNMPv1` });
+      if (ctx.signal.aborted || version === 'v1') return read(method, { reason: `GET ${oid} with the declared community over SNMPv2c and SNMPv1: ${reply.detail}` });
     }
   }
   if (service.auth === 'usm' && credential?.snmpv3) {

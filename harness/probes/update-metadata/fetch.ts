@@ -1,4 +1,3 @@
-import { isIP } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { classifyNetError } from '../../net/errors.js';
 import { trustAnchorsOf } from '../../checks/encryption/trust-anchors.js';
@@ -18,10 +17,15 @@ export interface PublishedUpdateFetch {
   totalTimeoutMs?: number;
 }
 
+/** A URL's hostname is an IP literal when bracketed (IPv6) or dotted-quad: WHATWG URL parsing writes every IPv4 form so. */
+function isIpLiteral(hostname: string): boolean {
+  return hostname.startsWith('[') || /^\d{1,3}(\.\d{1,3}){3}$/.test(hostname);
+}
+
 function toAddress(ctx: CheckContext, hostname: string): string {
-  const bare = hostname.replace(/^\[(.*)\]$/, '$1');
   // A name other than the target's is not resolved: the scope guard admits addresses only.
-  return isIP(bare) === 0 && bare === ctx.profile.target.host ? ctx.profile.target.address : bare;
+  if (!isIpLiteral(hostname) && hostname === ctx.profile.target.host) return ctx.profile.target.address;
+  return hostname.replace(/^\[(.*)\]$/, '$1');
 }
 
 /**
@@ -55,7 +59,7 @@ export async function fetchPublishedUpdate(ctx: CheckContext, url: string, optio
     tls = await probeTls(ctx.net, {
       host,
       port,
-      serverName: isIP(parsed.hostname.replace(/^\[(.*)\]$/, '$1')) === 0 ? parsed.hostname : null,
+      serverName: isIpLiteral(parsed.hostname) ? null : parsed.hostname,
       transport: 'implicit',
       timeoutMs,
       signal: ctx.signal,
@@ -95,7 +99,7 @@ export async function fetchPublishedUpdate(ctx: CheckContext, url: string, optio
   let negotiated: PublishedUpdateObservation['negotiated'] = null;
   let result: DownloadResult;
   try {
-    const stream = await ctx.net.connectStream(host, port, { tls: scheme === 'https', ...(isIP(parsed.hostname) === 0 && scheme === 'https' ? { serverName: parsed.hostname } : {}), signal: ctx.signal, timeoutMs });
+    const stream = await ctx.net.connectStream(host, port, { tls: scheme === 'https', ...(!isIpLiteral(parsed.hostname) && scheme === 'https' ? { serverName: parsed.hostname } : {}), signal: ctx.signal, timeoutMs });
     if (scheme === 'https') stream.once('secureConnect', () => (negotiated = { protocol: (stream as TLSSocket).getProtocol(), cipher: (stream as TLSSocket).getCipher()?.name ?? null }));
     result = await downloadBounded({ stream, host, port, path, limitBytes: options.limitBytes ?? PUBLISHED_UPDATE_LIMIT, idleTimeoutMs: timeoutMs, totalTimeoutMs: options.totalTimeoutMs ?? PUBLISHED_UPDATE_TIMEOUT_MS, signal: ctx.signal });
   } catch (err) {
