@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ProfileDocument } from '../profile/schema.js';
-import { issueDeviceCertificates, writeTrustAnchorFile, type TrustAnchorFile } from './certificates.js';
+import { issueDeviceCertificates, writeTrustAnchorFile, type DeviceCertificates, type TrustAnchorFile } from './certificates.js';
 import { generatePassword, type Login } from './credentials.js';
 import { AccountLockout } from './lockout.js';
 import { startCoapServer } from './coap-server.js';
@@ -25,7 +25,8 @@ import { deviceTlsOptions } from './tls-options.js';
  * insecure: admin/admin on plain http and mqtt, root/root on ssh (legacy algorithms too), and an
  *           undeclared BusyBox shell on tcp.
  * Both run firmware 1.2.0 and poll a hawkBit update server on the next loopback address (update-setup.ts):
- * the secure build installs only a newer, vendor-signed image over verified HTTPS; the insecure one anything.
+ * the secure build installs only a newer, vendor-signed image over verified HTTPS; the insecure one any
+ * well-formed image.
  */
 
 export type SimulatorMode = 'secure' | 'insecure';
@@ -172,15 +173,25 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
     authAttempts[name] = (authAttempts[name] ?? 0) + 1;
   };
 
-  const certificates = mode === 'secure' ? await issueDeviceCertificates(host) : null;
+  // Both make RSA keys, which can take a second each: side by side, the device starts sooner.
+  const updatesStarting = startDeviceUpdates({ build: mode, host, controllerId: UNIT });
+  updatesStarting.catch(() => { /* awaited below */ });
+  let certificates: DeviceCertificates | null;
+  try {
+    certificates = mode === 'secure' ? await issueDeviceCertificates(host) : null;
+  } catch (err) {
+    await updatesStarting.then((u) => u.close(), () => undefined);
+    throw err;
+  }
+  const updates = await updatesStarting;
   const tls = certificates ? deviceTlsOptions(certificates) : undefined;
   const algorithms = mode === 'secure' ? HARDENED_SSH_ALGORITHMS : LEGACY_SSH_ALGORITHMS;
 
-  const updates = await startDeviceUpdates({ build: mode, host, controllerId: UNIT });
   const plans: ServicePlan[] = [
     {
       service: { name: 'web-admin', protocol: tls ? 'https' : 'http', transport: 'tcp', auth: 'basic', declared: true },
-      start: (port) => startHttpAdmin({
+      start: (port) =>
+        startHttpAdmin({
           host, port, login: admin, lockout, onAuthAttempt: counter('web-admin'), tls,
           firmware: () => updates.client.firmware,
           onUpdateCheck: () => void updates.client.checkNow(),

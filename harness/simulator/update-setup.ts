@@ -26,7 +26,6 @@ export interface UpdateServerAddress {
 export interface DeviceUpdates {
   client: UpdateClient;
   release: UpdateRelease;
-  server: UpdateServerAddress;
   /** The profile's `update` section; `webAdmin` is the service the version is read from and the check triggered on. */
   profileSection(webAdmin: string): NonNullable<ProfileInput['update']>;
   close(): Promise<void>;
@@ -88,7 +87,6 @@ export async function startDeviceUpdates(options: { build: UpdateBuild; host: st
   return {
     client,
     release,
-    server,
     profileSection: (webAdmin) => ({
       handsOn: true,
       version: { http: { service: webAdmin, path: FIRMWARE_PATH, jsonPointer: '/firmware' } },

@@ -100,6 +100,8 @@ for (const mode of ['secure', 'insecure'] as SimulatorMode[]) {
       expect(triggered.status).to.equal(202);
       expect(await waitFor(() => device.updates.client.firmware === '1.3.0', 3000)).to.equal(true);
       expect(await firmware()).to.deep.equal({ model: 'SIM-CAM', firmware: '1.3.0' });
+      // The device installs first and reports after.
+      expect(await waitFor(() => fake!.feedback.length > 0, 3000)).to.equal(true);
       expect(fake.feedback.map((f) => f.body.status?.result?.finished)).to.deep.equal(['success']);
       expect(new Set(fake.requests.map((r) => r.client))).to.deep.equal(new Set(['127.0.0.1']));
       // The profile keeps naming the firmware the device was tested as.
