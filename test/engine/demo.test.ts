@@ -58,7 +58,10 @@ describe('demo against the built-in simulated device', function () {
         // The login checks. The others present no credential (S1.1-01's anonymous requests, S1.1-12's HSTS read), which the device does not count.
         const checks = run.results.checks.filter((c) => /^S1\.1-0[24]\//.test(c.id) && c.id.endsWith(`/${name}`));
         const recorded = checks.flatMap((c) => c.evidence).filter((e) => e.kind === 'exchange');
-        expect(device.authAttempts[name], name).to.equal(recorded.length);
+        // The update trial reads the firmware version and triggers checks on the web UI with the declared login.
+        const port = device.services.find((s) => s.name === name)!.port;
+        const updateLogins = run.results.checks.filter((c) => /^S1\.1-0[68]\//.test(c.id)).flatMap((c) => c.evidence).filter((e) => e.kind === 'exchange' && e.target?.port === port);
+        expect(device.authAttempts[name], name).to.equal(recorded.length + updateLogins.length);
         const defaults = checks.find((c) => c.id.startsWith('S1.1-02/'))!.evidence.filter((e) => e.kind === 'exchange');
         // The negative control, the positive control before and after, and the 20 defaults.
         expect(defaults.length, name).to.be.at.most(3 + 20);
@@ -95,6 +98,23 @@ describe('demo against the built-in simulated device', function () {
       expect(ssh.verdict, ssh.reason).to.equal('PASS');
       expect(results.checks.filter((c) => c.id.startsWith('S1.1-12/plaintext/')).map((c) => c.id)).to.deep.equal(['S1.1-12/plaintext/coap']);
       expect(results.checks.find((c) => c.id === 'S1.1-12/communication-protection/declaration')!.verdict).to.equal('MANUAL');
+    });
+
+    it('PASSes S1.1-06 and S1.1-08 hands-on: the genuine image installed, every attack refused, judged by the version read', () => {
+      const { results } = run;
+      expect(results.requirements.find((r) => r.id === 'S1.1-06')!.verdict).to.equal('PASS');
+      expect(results.requirements.find((r) => r.id === 'S1.1-08')!.verdict).to.equal('PASS');
+      const control = results.checks.find((c) => c.id === 'S1.1-06/update/genuine-image')!;
+      expect(control.reason).to.match(/^the genuine image was installed: version 1\.2\.0 → 1\.3\.0 /);
+      const attacks = results.checks.filter((c) => c.id.startsWith('S1.1-08/update-attack/'));
+      expect(attacks.map((c) => [c.id.split('/').at(-1), c.verdict])).to.deep.equal(
+        ['payload-byte-flipped', 'metadata-byte-changed', 'wrong-key', 'unsigned', 'cut-download', 'untrusted-certificate', 'plain-http', 'rollback'].map((a) => [a, 'PASS']),
+      );
+      const served = control.evidence.find((e) => e.data?.requests)!;
+      const requests = served.data!.requests as Array<{ inScope: boolean; servedSha256?: string }>;
+      expect(requests.every((r) => r.inScope)).to.equal(true);
+      expect(requests.filter((r) => r.servedSha256).length).to.be.at.least(7);
+      expect(device.updates.client.firmware).to.equal('1.3.0');
     });
 
     it('reads the model from the web UI (S1.1-10), leaves the label and the storage declaration (S1.1-11) to a person', () => {
@@ -171,6 +191,22 @@ describe('demo against the built-in simulated device', function () {
         expect(ssh.warnings.join('; ')).to.contain(item);
       }
       expect(ssh.reason).not.to.contain('curve25519');
+    });
+
+    it('FAILs S1.1-08 naming each attack the device installed, with the versions before and after', () => {
+      const attacks = run.results.checks.filter((c) => c.id.startsWith('S1.1-08/update-attack/'));
+      expect(attacks.map((c) => [c.id.split('/').at(-1), c.verdict])).to.deep.equal([
+        ['payload-byte-flipped', 'FAIL'],
+        ['metadata-byte-changed', 'FAIL'],
+        ['wrong-key', 'FAIL'],
+        ['unsigned', 'FAIL'],
+        ['cut-download', 'PASS'],
+        ['untrusted-certificate', 'FAIL'],
+        ['plain-http', 'FAIL'],
+        ['rollback', 'FAIL'],
+      ]);
+      expect(attacks.find((c) => c.id.endsWith('/wrong-key'))!.reason).to.match(/^the device installed the image signed with a key jcstar made up: version 1\.1\.0 → 1\.3\.0 /);
+      expect(attacks.find((c) => c.id.endsWith('/plain-http'))!.reason).to.contain('so whoever plays that server can install anything');
     });
 
     it('FAILs the interface inventory on the undeclared BusyBox shell', () => {

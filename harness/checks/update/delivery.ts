@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { performDeviceAction } from '../../actions/device-action.js';
 import type { UpdateSettings } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
+import { madeUpCertificateFor } from '../../update/server/made-up-certificates.js';
 import { startUpdateServer, type UpdateServer } from '../../update/server/update-server.js';
 import type { DeviceFeedback, ImageVariant, ServeMode, UpdateRequestRecord } from '../../update/types.js';
 import { awaitDeviceResponse } from './device-response.js';
@@ -20,6 +21,8 @@ export interface Delivered {
   /** Whether a refusal has shown by now (a failure report may come while the version is read). */
   refusedNow(): boolean;
   trigger: string | null;
+  /** The attempt is judged: stop offering (a device still reporting on it is not cut off before). */
+  done(): void;
 }
 
 /** How images reach the device: jcstar's update server (the device pulls), or an upload as the user would. */
@@ -36,7 +39,7 @@ export async function openDelivery(ctx: CheckContext, update: UpdateSettings): P
     address: server.address,
     port: server.port,
     plainPort: server.plainPort,
-    tls: server.tls ? (server.certificate && server.key ? { certificate: readFileSync(server.certificate, 'utf8'), key: server.key.reveal() } : null) : null,
+    tls: server.tls ? (server.certificate && server.key ? { certificate: readFileSync(server.certificate, 'utf8'), key: server.key.reveal() } : await madeUpCertificateFor(server.address)) : null,
     guard: ctx.net.guard,
     protocol: mechanism.pull.protocol,
     tenant: mechanism.pull.tenant,
@@ -53,7 +56,7 @@ function serverDelivery(server: UpdateServer, update: UpdateSettings): Delivery 
     async deliver(ctx, variant, mode) {
       const since = { requests: server.requests.length, feedback: server.feedback.length };
       server.offer(variant, mode);
-      try {
+      {
         let trigger: string | null = null;
         if (update.trigger) {
           const done = await performDeviceAction(ctx, update.trigger, {});
@@ -83,9 +86,8 @@ function serverDelivery(server: UpdateServer, update: UpdateSettings): Delivery 
           busy: response.download !== null || response.final !== null,
           refusedNow,
           trigger,
+          done: () => server.withdraw(),
         };
-      } finally {
-        server.withdraw();
       }
     },
     async close(ctx) {
@@ -100,7 +102,7 @@ function uploadDelivery(upload: Extract<NonNullable<UpdateSettings['mechanism']>
     async deliver(ctx, variant, mode) {
       const answer = await uploadImage(ctx, upload, variant, mode.cutAtHalf, waitSeconds);
       const refusal = answer.status !== null && answer.status >= 400 ? `the upload was answered ${answer.detail.slice(0, 120)}` : null;
-      return { requests: [], feedback: [], contacted: answer.status !== null, fetched: answer.status !== null, refusal, busy: refusal === null, refusedNow: () => refusal !== null, trigger: null };
+      return { requests: [], feedback: [], contacted: answer.status !== null, fetched: answer.status !== null, refusal, busy: refusal === null, refusedNow: () => refusal !== null, trigger: null, done: () => {} };
     },
     async close() {},
   };

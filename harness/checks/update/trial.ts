@@ -113,7 +113,7 @@ async function runAttempt(ctx: CheckContext, update: UpdateSettings, delivery: D
   const image = { sha256: variant.sha256, version: variant.version, description: variant.description };
   ctx.evidence.record({ kind: 'note', summary: `update attempt ${attempt}: ${ATTEMPT_TITLES[attempt]}, sha256 ${variant.sha256}`, data: { attempt, image, mode } });
   const delivered = await delivery.deliver(ctx, variant, mode);
-  const after = await settle(ctx, update.version!, before, delivered, update.waitSeconds * 1000);
+  const after = await settle(ctx, update.version!, before, delivered, update.waitSeconds * 1000).finally(() => delivered.done());
   return {
     ...base,
     image,

@@ -68,7 +68,7 @@ export async function readFirmwareVersion(ctx: CheckContext, spec: VersionReadSp
   ctx.evidence.record({
     kind: 'exchange',
     summary: `Firmware version over ${channel} (${method}) → ${extracted.ok ? `"${extracted.version}"` : `not read: ${extracted.reason}`}${truncated ? ' (answer cut at 64 KiB)' : ''}`,
-    target: ctx.target,
+    target: { host, port: service.port, protocol: service.protocol, transport: service.transport },
     sent: got.sent || null,
     received: got.received || null,
     data,
