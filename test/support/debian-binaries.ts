@@ -32,6 +32,7 @@ export const DEBIAN_BINARIES = {
   'ssh-audit': 'ssh-audit',
   'ssh-keygen': 'openssh-client',
   sshd: 'openssh-server',
+  swupdate: 'swupdate',
   testssl: 'testssl.sh',
   unshare: 'util-linux',
   vsftpd: 'vsftpd',
