@@ -198,6 +198,14 @@ export async function startUpdateServer(options: UpdateServerOptions): Promise<U
     throw err;
   }
 
+  /** A kept-alive connection would go on with the channel it began on: a new channel starts on new connections. */
+  const changingChannel = <T>(change: () => T): T => {
+    const before = offers.apiChannel;
+    const result = change();
+    if (offers.apiChannel !== before) gate.destroyAll();
+    return result;
+  };
+
   const latestMatching = <T>(wait: (matches: (item: T) => boolean) => Promise<T | null>, matches: (offerId: string, imagePath: string, item: T) => boolean) => {
     const offer = offers.latest;
     if (!offer) return Promise.resolve(null);
@@ -218,10 +226,10 @@ export async function startUpdateServer(options: UpdateServerOptions): Promise<U
     urls: { api: `${genuine ? 'https' : 'http'}://${host}:${apiPort}`, ...(plainPort === undefined ? {} : { plain: `http://${host}:${plainPort}` }) },
     offer(variant, mode) {
       if (mode.plainDownloadLink && plainPort === undefined) throw new Error('a plain download link needs the server\'s plainPort');
-      return offers.offer(variant, mode).id;
+      return changingChannel(() => offers.offer(variant, mode).id);
     },
     withdraw() {
-      offers.withdraw();
+      changingChannel(() => offers.withdraw());
     },
     waitForDownload(wait) {
       return latestMatching<UpdateRequestRecord>(
