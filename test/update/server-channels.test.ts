@@ -96,8 +96,9 @@ describe('rogue update server: channels (genuine TLS, made-up TLS, plain, plain 
     try {
       const get = () => new Promise<string>((resolve) => {
         httpsGet(`${server.urls.api}/manifest.json`, { agent }, (res) => {
+          const from = res.socket.localPort;
           res.resume();
-          res.once('end', () => resolve(`${res.statusCode} from ${res.socket?.localPort}`));
+          res.once('end', () => resolve(`${res.statusCode} from ${from}`));
         }).once('error', (err: Error & { code?: string }) => resolve(err.code ?? err.message));
       });
       const first = await get();
