@@ -26,10 +26,10 @@ const mode = (channel: ServeMode['channel'], more: Partial<ServeMode> = {}): Ser
  * `-k` (the image verification certificate) is mandatory in Debian's build whatever the image.
  * TMPDIR keeps its IPC sockets (sockinstctrl, swupdateprog) apart from any other SWUpdate.
  */
-function startSuricatta(server: UpdateServer, certs: TestCertificates, dir: string): Daemon {
+function startSuricatta(server: UpdateServer, certs: TestCertificates, dir: string, options: string): Daemon {
   const config = join(dir, 'swupdate.cfg');
   writeFileSync(config, `globals: {\n  loglevel = 6;\n};\nsuricatta: {\n  tenant = "DEFAULT";\n  id = "dev1";\n  url = "${server.urls.api}";\n  cafile = "${certs.root.certFile}";\n};\n`);
-  const child = spawn('swupdate', ['-v', '-f', config, '-k', certs.root.certFile, '-u', '-p 1 -r 1 -w 1'], {
+  const child = spawn('swupdate', ['-v', '-f', config, '-k', certs.root.certFile, '-u', `-p 1 -r 1 -w 1${options}`], {
     env: { ...process.env, TMPDIR: dir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -72,10 +72,10 @@ describe('rogue update server: Debian swupdate (suricatta) as the device', funct
   });
 
   /** Runs suricatta against the current offer and returns the requests it made. */
-  async function attempt(channel: ServeMode['channel'], more: Partial<ServeMode>, until: () => Promise<unknown>): Promise<UpdateRequestRecord[]> {
+  async function attempt(channel: ServeMode['channel'], more: Partial<ServeMode>, until: () => Promise<unknown>, suricattaOptions = ''): Promise<UpdateRequestRecord[]> {
     const before = server.requests.length;
     server.offer(variant, mode(channel, more));
-    suricatta = startSuricatta(server, certs, dir);
+    suricatta = startSuricatta(server, certs, dir, suricattaOptions);
     await until();
     server.withdraw();
     await suricatta.stop();
@@ -107,6 +107,12 @@ describe('rogue update server: Debian swupdate (suricatta) as the device', funct
     // Nothing else reached HTTP; a handshake cut short when suricatta is stopped shows as a reset.
     expect(requests.filter((r) => !refusals.includes(r)).map((r) => r.tlsError)).to.satisfy((rest: string[]) => rest.every((e) => e === 'ECONNRESET: read ECONNRESET'));
     expect(await server.waitForDownload({ timeoutMs: 1 })).to.equal(null);
+  });
+
+  it('with -x (nocheckcert) it takes the made-up certificate and downloads over it', async () => {
+    let download: UpdateRequestRecord | null = null;
+    await attempt('untrusted-tls', {}, async () => (download = await server.waitForDownload({ timeoutMs: 20_000 })), ' -x');
+    expect(download, suricatta?.log()).to.deep.include({ channel: 'tls', imageBytesSent: 40_001, imageComplete: true, servedSha256: variant.sha256 });
   });
 
   it('refuses plain HTTP in place of HTTPS: it starts TLS, which the plain port records', async () => {
