@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { X509Certificate } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { connect as netConnect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Agent as HttpsAgent, get as httpsGet } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import { promisify } from 'node:util';
@@ -110,6 +112,21 @@ describe('rogue update server: channels (genuine TLS, made-up TLS, plain, plain 
     } finally {
       agent.destroy();
     }
+  });
+
+  it('a handshake the server cuts at a channel switch is not recorded as the device refusing', async () => {
+    server.offer(variant, mode('genuine-tls'));
+    const { hostname, port } = new URL(server.urls.api);
+    const socket = netConnect({ host: hostname, port: Number(port) });
+    socket.on('error', () => {});
+    // The start of a TLS record: the server begins a handshake that never completes.
+    await new Promise<void>((resolve) => socket.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00]), () => resolve()));
+    await sleep(100);
+    const before = since();
+    server.offer(variant, mode('plain'));
+    await new Promise((resolve) => socket.once('close', resolve));
+    await sleep(100);
+    expect(server.requests.slice(before)).to.deep.equal([]);
   });
 
   it('plain serves plain HTTP on the API port; a client that insists on TLS is recorded', async () => {
