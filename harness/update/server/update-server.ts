@@ -7,7 +7,7 @@ import { ConnectionGate, IDLE_MS, type PortChannel } from './connection-gate.js'
 import { answerEmpty, type Exchange } from './exchange.js';
 import { answerHawkbit } from './hawkbit-api.js';
 import { enforceHeaderDeadline } from './header-deadline.js';
-import { sendImage } from './image-response.js';
+import { answerImage } from './image-response.js';
 import { leafFingerprint, madeUpCertificateFor, untrustedLookalike } from './made-up-certificates.js';
 import { answerManifest } from './manifest-api.js';
 import { OfferBoard } from './offers.js';
@@ -113,19 +113,7 @@ export async function startUpdateServer(options: UpdateServerOptions): Promise<U
   };
 
   const answer = async (exchange: Exchange): Promise<void> => {
-    const offer = offers.current;
-    // suricatta (libcurl) asks with HEAD for the size before it downloads.
-    if (offer && exchange.pathname === offer.imagePath && exchange.request.method === 'HEAD') {
-      exchange.record.status = 200;
-      exchange.response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(offer.variant.bytes.length) });
-      exchange.response.end();
-      return;
-    }
-    if (offer && exchange.pathname === offer.imagePath && exchange.request.method === 'GET') {
-      const delivery = await sendImage(exchange.response, offer.variant.bytes, { cutAtHalf: offer.mode.cutAtHalf, contentType: 'application/octet-stream' });
-      Object.assign(exchange.record, { status: 200 }, delivery);
-      return;
-    }
+    if (await answerImage(exchange, offers.current)) return;
     const answered = options.protocol === 'hawkbit'
       ? await answerHawkbit(exchange, { tenant: options.tenant ?? 'DEFAULT', controllerId: options.controllerId, pollSeconds: options.pollSeconds ?? DEFAULT_POLL_SECONDS }, offers, (f) => log.recordFeedback(f))
       : answerManifest(exchange, options.manifestPath ?? '/manifest.json', offers);
