@@ -2,6 +2,9 @@ import { expect } from 'chai';
 import { X509Certificate } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { connect as netConnect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent as HttpsAgent, get as httpsGet } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import { promisify } from 'node:util';
 import { ScopeGuard } from '../../harness/scope/guard.js';
@@ -87,6 +90,43 @@ describe('rogue update server: channels (genuine TLS, made-up TLS, plain, plain 
     // A client that does not verify is served, over the made-up chain, with links on the same channel.
     const manifest = await fetchJson(`${server.urls.api}/manifest.json`);
     expect(manifest.json).to.deep.equal({ version: '2.0.0', url: `${server.urls.api}/images/${id}/jcstar-genuine-${id}.swu`, sha256: variant.sha256, size: 200_001 });
+  });
+
+  it('a new channel starts on new connections: a kept-alive genuine connection does not outlive the switch', async () => {
+    server.offer(variant, mode('genuine-tls'));
+    const agent = new HttpsAgent({ keepAlive: true, maxSockets: 1, ca });
+    try {
+      const get = () => new Promise<string>((resolve) => {
+        httpsGet(`${server.urls.api}/manifest.json`, { agent }, (res) => {
+          const from = res.socket.localPort;
+          res.resume();
+          res.once('end', () => resolve(`${res.statusCode} from ${from}`));
+        }).once('error', (err: Error & { code?: string }) => resolve(err.code ?? err.message));
+      });
+      const first = await get();
+      expect(first).to.match(/^200 from \d+$/);
+      expect(await get()).to.equal(first);
+      server.offer(variant, mode('untrusted-tls'));
+      expect(await get()).to.be.oneOf(['SELF_SIGNED_CERT_IN_CHAIN', 'ECONNRESET']);
+      expect(await get()).to.equal('SELF_SIGNED_CERT_IN_CHAIN');
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('a handshake the server cuts at a channel switch is not recorded as the device refusing', async () => {
+    server.offer(variant, mode('genuine-tls'));
+    const { hostname, port } = new URL(server.urls.api);
+    const socket = netConnect({ host: hostname, port: Number(port) });
+    socket.on('error', () => {});
+    // The start of a TLS record: the server begins a handshake that never completes.
+    await new Promise<void>((resolve) => socket.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00]), () => resolve()));
+    await sleep(100);
+    const before = since();
+    server.offer(variant, mode('plain'));
+    await new Promise((resolve) => socket.once('close', resolve));
+    await sleep(100);
+    expect(server.requests.slice(before)).to.deep.equal([]);
   });
 
   it('plain serves plain HTTP on the API port; a client that insists on TLS is recorded', async () => {

@@ -35,7 +35,8 @@ describe('rogue update server: hawkBit DDI', function () {
     const poll = await fetchJson(controller(), { ca, headers: { authorization: 'TargetToken s3cret-token' } });
     expect(poll).to.deep.equal({ status: 200, json: { config: { polling: { sleep: '00:00:07' } }, _links: {} } });
     const record = (await recorded(() => server.requests, 1))[0]!;
-    expect(record).to.include({ inScope: true, channel: 'tls', method: 'GET', path: '/DEFAULT/controller/v1/dev1', status: 200 });
+    expect(record).to.deep.include({ inScope: true, channel: 'tls', method: 'GET', path: '/DEFAULT/controller/v1/dev1', status: 200, client: { address: '127.0.0.1', port: record.client.port } });
+    expect(record.client.port).to.be.above(0);
     expect(record.headers!.authorization).to.equal('[redacted]');
     expect(JSON.stringify(server.requests)).not.to.include('s3cret-token');
   });

@@ -22,6 +22,7 @@ describe('rogue update server: manifest protocol', function () {
     const id = server.offer(variant, GENUINE);
     const url = `${server.urls.api}/images/${id}/jcstar-rollback-${id}.img`;
     expect(await fetchJson(`${server.urls.api}/fw/latest.json`)).to.deep.equal({ status: 200, json: { version: '1.0.0', url, sha256: variant.sha256, size: 70_000 } });
+    expect((await fetchUrl(url, { method: 'DELETE' })).status).to.equal(405);
     const head = await fetchUrl(url, { method: 'HEAD' });
     expect([head.status, head.headers['content-length'], head.body.length]).to.deep.equal([200, '70000', 0]);
     const waiting = server.waitForDownload({ timeoutMs: 5000 });

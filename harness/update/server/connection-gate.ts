@@ -24,6 +24,8 @@ export type PortChannel = { tls: SecureContext } | { tls: null };
 
 export class ConnectionGate {
   readonly #open = new Set<Socket>();
+  /** Connections the server itself closed: their unfinished handshakes are no refusal by the device. */
+  readonly #closedHere = new WeakSet<Socket>();
 
   constructor(
     readonly guard: ScopeGuard,
@@ -80,7 +82,7 @@ export class ConnectionGate {
     socket.setTimeout(0);
     let handshaking = true;
     const refused = (reason: string) => {
-      if (!handshaking) return;
+      if (!handshaking || this.#closedHere.has(socket)) return;
       handshaking = false;
       clearTimeout(handshakeTimer);
       secure.destroy();
@@ -97,9 +99,12 @@ export class ConnectionGate {
     });
   }
 
-  /** Destroys every open connection (at close). */
+  /** Destroys every open connection (at close, and when the channel changes). */
   destroyAll(): void {
-    for (const socket of this.#open) socket.destroy();
+    for (const socket of this.#open) {
+      this.#closedHere.add(socket);
+      socket.destroy();
+    }
     this.#open.clear();
   }
 }

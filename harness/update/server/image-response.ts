@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { answerEmpty, type Exchange } from './exchange.js';
+import type { Offer } from './offers.js';
 
 /** What went out of one image response, for its request record. */
 export interface ImageDelivery {
@@ -10,6 +12,7 @@ export interface ImageDelivery {
 }
 
 const CHUNK_BYTES = 64 * 1024;
+const IMAGE_TYPE = 'application/octet-stream';
 
 /**
  * Sends an image as the body of a 200 response, in chunks that wait for the client to take them. With
@@ -18,11 +21,11 @@ const CHUNK_BYTES = 64 * 1024;
  * requests are answered with the whole image (a server may ignore Range), so a resumed cut download is
  * cut again rather than completed. Resolves when the response ends or the client goes away.
  */
-export function sendImage(response: ServerResponse, image: Buffer, options: { cutAtHalf: boolean; contentType: string }): Promise<ImageDelivery> {
+function sendImage(response: ServerResponse, image: Buffer, options: { cutAtHalf: boolean }): Promise<ImageDelivery> {
   const end = options.cutAtHalf ? Math.floor(image.length / 2) : image.length;
   const hash = createHash('sha256');
   let sent = 0;
-  response.writeHead(200, { 'content-type': options.contentType, 'content-length': String(image.length) });
+  response.writeHead(200, { 'content-type': IMAGE_TYPE, 'content-length': String(image.length) });
   return new Promise((resolve) => {
     let settled = false;
     const settle = () => {
@@ -53,4 +56,24 @@ export function sendImage(response: ServerResponse, image: Buffer, options: { cu
     response.once('close', settle);
     writeMore();
   });
+}
+
+
+/** Answers HEAD and GET for the offered image (suricatta's libcurl asks HEAD for the size first); false for any other request. */
+export async function answerImage(exchange: Exchange, offer: Offer | null): Promise<boolean> {
+  if (!offer || exchange.pathname !== offer.imagePath) return false;
+  const method = exchange.request.method;
+  if (method === 'HEAD') {
+    exchange.record.status = 200;
+    exchange.response.writeHead(200, { 'content-type': IMAGE_TYPE, 'content-length': String(offer.variant.bytes.length) });
+    exchange.response.end();
+    return true;
+  }
+  if (method !== 'GET') {
+    answerEmpty(exchange, 405);
+    return true;
+  }
+  const delivery = await sendImage(exchange.response, offer.variant.bytes, { cutAtHalf: offer.mode.cutAtHalf });
+  Object.assign(exchange.record, { status: 200 }, delivery);
+  return true;
 }

@@ -7,7 +7,7 @@ import { ConnectionGate, IDLE_MS, type PortChannel } from './connection-gate.js'
 import { answerEmpty, type Exchange } from './exchange.js';
 import { answerHawkbit } from './hawkbit-api.js';
 import { enforceHeaderDeadline } from './header-deadline.js';
-import { sendImage } from './image-response.js';
+import { answerImage } from './image-response.js';
 import { leafFingerprint, madeUpCertificateFor, untrustedLookalike } from './made-up-certificates.js';
 import { answerManifest } from './manifest-api.js';
 import { OfferBoard } from './offers.js';
@@ -113,19 +113,7 @@ export async function startUpdateServer(options: UpdateServerOptions): Promise<U
   };
 
   const answer = async (exchange: Exchange): Promise<void> => {
-    const offer = offers.current;
-    // suricatta (libcurl) asks with HEAD for the size before it downloads.
-    if (offer && exchange.pathname === offer.imagePath && exchange.request.method === 'HEAD') {
-      exchange.record.status = 200;
-      exchange.response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(offer.variant.bytes.length) });
-      exchange.response.end();
-      return;
-    }
-    if (offer && exchange.pathname === offer.imagePath && exchange.request.method === 'GET') {
-      const delivery = await sendImage(exchange.response, offer.variant.bytes, { cutAtHalf: offer.mode.cutAtHalf, contentType: 'application/octet-stream' });
-      Object.assign(exchange.record, { status: 200 }, delivery);
-      return;
-    }
+    if (await answerImage(exchange, offers.current)) return;
     const answered = options.protocol === 'hawkbit'
       ? await answerHawkbit(exchange, { tenant: options.tenant ?? 'DEFAULT', controllerId: options.controllerId, pollSeconds: options.pollSeconds ?? DEFAULT_POLL_SECONDS }, offers, (f) => log.recordFeedback(f))
       : answerManifest(exchange, options.manifestPath ?? '/manifest.json', offers);
@@ -198,6 +186,14 @@ export async function startUpdateServer(options: UpdateServerOptions): Promise<U
     throw err;
   }
 
+  /** A kept-alive connection would go on with the channel it began on: a new channel starts on new connections. */
+  const changingChannel = <T>(change: () => T): T => {
+    const before = offers.apiChannel;
+    const result = change();
+    if (offers.apiChannel !== before) gate.destroyAll();
+    return result;
+  };
+
   const latestMatching = <T>(wait: (matches: (item: T) => boolean) => Promise<T | null>, matches: (offerId: string, imagePath: string, item: T) => boolean) => {
     const offer = offers.latest;
     if (!offer) return Promise.resolve(null);
@@ -218,10 +214,10 @@ export async function startUpdateServer(options: UpdateServerOptions): Promise<U
     urls: { api: `${genuine ? 'https' : 'http'}://${host}:${apiPort}`, ...(plainPort === undefined ? {} : { plain: `http://${host}:${plainPort}` }) },
     offer(variant, mode) {
       if (mode.plainDownloadLink && plainPort === undefined) throw new Error('a plain download link needs the server\'s plainPort');
-      return offers.offer(variant, mode).id;
+      return changingChannel(() => offers.offer(variant, mode).id);
     },
     withdraw() {
-      offers.withdraw();
+      changingChannel(() => offers.withdraw());
     },
     waitForDownload(wait) {
       return latestMatching<UpdateRequestRecord>(
