@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { testCertificates, type TestCertificates } from '../support/certificates.js';
 import { requireBinaries } from '../support/daemons.js';
 import { tempDir } from '../support/run-profile.js';
-import { startDdiServer, type DdiFeedback, type DdiServer } from '../support/swupdate/ddi-server.js';
+import { startDdiServer, type DdiFeedback, type DdiOfferOptions, type DdiServer } from '../support/swupdate/ddi-server.js';
 import { requireInsecureSwupdate, startSwupdateDevice, type SwupdateDevice, type SwupdateDeviceOptions } from '../support/swupdate/device.js';
 import { buildSwu, firmwarePayload, makeSigner, packSwu, signSwDescription, swDescription, type SwuSigner } from '../support/swupdate/images.js';
 
@@ -57,8 +57,8 @@ async function readVersion(device: SwupdateDevice): Promise<string | null> {
 }
 
 /** Offers `image` and waits (bounded) for the device's closed feedback on it, then for any reboot to finish. */
-async function attempt(server: DdiServer, device: SwupdateDevice, image: Buffer, version: string): Promise<{ closed: DdiFeedback; version: string | null }> {
-  const actionId = server.offer(image, version);
+async function attempt(server: DdiServer, device: SwupdateDevice, image: Buffer, version: string, options: DdiOfferOptions = {}): Promise<{ closed: DdiFeedback; version: string | null }> {
+  const actionId = server.offer(image, version, options);
   const deadline = Date.now() + ATTEMPT_MS;
   let closed: DdiFeedback | undefined;
   while (!closed && Date.now() < deadline) {
@@ -125,6 +125,31 @@ describe('swupdate reference device: suricatta against a hawkBit server', functi
       });
     }
 
+    it('refuses a download cut off half way (after one retry): failure feedback, still 1.3.0', async () => {
+      const result = await attempt(server!, device!, images(device!, keys).genuine('1.4.0'), '1.4.0', { cutAtHalf: true });
+      expect(result.closed.finished).to.equal('failure');
+      expect(result.version).to.equal('1.3.0');
+      expect(device!.reboots()).to.equal(1);
+    });
+
+    it('follows a plain-HTTP download link from its TLS server: the genuine image is fetched in clear and installed', async () => {
+      const api = await startDdiServer(HOST, tlsOf('leaf'));
+      const plain = await startDdiServer(HOST);
+      const victim = await startSwupdateDevice(deviceOptions('secure', api.url));
+      try {
+        const image = images(victim, keys).genuine('1.3.0');
+        const inClear = plain.offer(image, '1.3.0');
+        const result = await attempt(api, victim, image, '1.3.0', { downloadHref: `${plain.url}${plain.artifactPath('fixture-secure', inClear)}` });
+        expect(result.closed.finished).to.equal('success');
+        expect(result.version).to.equal('1.3.0');
+        expect([plain.downloads(), api.downloads()]).to.deep.equal([1, 0]);
+      } finally {
+        await victim.close();
+        await plain.close();
+        await api.close();
+      }
+    });
+
     it('never downloads from a server whose certificate does not chain to its CA (man in the middle)', async () => {
       const rogue = await startDdiServer(HOST, tlsOf('selfSigned'));
       const victim = await startSwupdateDevice(deviceOptions('secure', rogue.url));
@@ -173,6 +198,12 @@ describe('swupdate reference device: suricatta against a hawkBit server', functi
 
     it('still refuses a flipped payload byte (the sha256 in sw-description), still 1.1.0', async () => {
       const result = await attempt(server!, device!, images(device!, keys).payloadFlipped('1.7.0'), '1.7.0');
+      expect(result.closed.finished).to.equal('failure');
+      expect(result.version).to.equal('1.1.0');
+    });
+
+    it('refuses a download cut off half way, still 1.1.0', async () => {
+      const result = await attempt(server!, device!, images(device!, keys).genuine('1.8.0'), '1.8.0', { cutAtHalf: true });
       expect(result.closed.finished).to.equal('failure');
       expect(result.version).to.equal('1.1.0');
     });

@@ -16,10 +16,18 @@ export interface DdiFeedback {
   details: string[];
 }
 
+/** How an offered image is served: a download link elsewhere (e.g. plain HTTP), or cut off half way. */
+export interface DdiOfferOptions {
+  downloadHref?: string;
+  cutAtHalf?: boolean;
+}
+
 export interface DdiServer {
   url: string;
   /** Offers `image` as the next action; returns its id. */
-  offer(image: Buffer, version: string): string;
+  offer(image: Buffer, version: string, options?: DdiOfferOptions): string;
+  /** The path under `url` where action `id`'s image is served, for another server's downloadHref. */
+  artifactPath(controllerId: string, id: string, tenant?: string): string;
   feedback(): DdiFeedback[];
   downloads(): number;
   close(): Promise<void>;
@@ -28,13 +36,13 @@ export interface DdiServer {
 const BODY_LIMIT = 1 << 20;
 
 export async function startDdiServer(host: string, tls?: { key: string; cert: string }): Promise<DdiServer> {
-  let offered: { id: string; image: Buffer; version: string } | undefined;
+  let offered: { id: string; image: Buffer; version: string; options: DdiOfferOptions } | undefined;
   let next = 1;
   let downloads = 0;
   const feedback: DdiFeedback[] = [];
   let base = '';
 
-  const deployment = (id: string, image: Buffer, version: string) => ({
+  const deployment = (id: string, image: Buffer, version: string, options: DdiOfferOptions) => ({
     id,
     deployment: {
       download: 'forced',
@@ -49,7 +57,7 @@ export async function startDdiServer(host: string, tls?: { key: string; cert: st
               filename: `firmware-${version}.swu`,
               hashes: { sha1: hash('sha1', image), md5: hash('md5', image), sha256: hash('sha256', image) },
               size: image.length,
-              _links: { download: { href: `${base}/artifacts/${id}` } },
+              _links: { download: { href: options.downloadHref ?? `${base}/artifacts/${id}` } },
             },
           ],
         },
@@ -69,7 +77,7 @@ export async function startDdiServer(host: string, tls?: { key: string; cert: st
       return json({ config: { polling: { sleep: '00:00:01' } }, _links: links });
     }
     const action = /^\/deploymentBase\/(\d+)(\/feedback)?$/.exec(rest);
-    if (action && offered && action[1] === offered.id && !action[2]) return json(deployment(offered.id, offered.image, offered.version));
+    if (action && offered && action[1] === offered.id && !action[2]) return json(deployment(offered.id, offered.image, offered.version, offered.options));
     if (action && action[2] && req.method === 'POST') {
       const status = (JSON.parse(body) as { status?: { execution?: string; result?: { finished?: string }; details?: string[] } }).status ?? {};
       feedback.push({ actionId: action[1]!, execution: status.execution ?? '', finished: status.result?.finished ?? '', details: status.details ?? [] });
@@ -80,6 +88,11 @@ export async function startDdiServer(host: string, tls?: { key: string; cert: st
     const artifact = /^\/artifacts\/(\d+)$/.exec(rest);
     if (artifact && offered && artifact[1] === offered.id) {
       if (req.method === 'GET') downloads++;
+      if (offered.options.cutAtHalf && req.method === 'GET') {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': offered.image.length });
+        res.write(offered.image.subarray(0, offered.image.length >> 1), () => res.destroy());
+        return;
+      }
       return res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': offered.image.length }).end(req.method === 'HEAD' ? undefined : offered.image);
     }
     if (rest === '/configData') return json({});
@@ -107,11 +120,12 @@ export async function startDdiServer(host: string, tls?: { key: string; cert: st
   const { port } = server.address() as AddressInfo;
   return {
     url: `${tls ? 'https' : 'http'}://${host}:${port}`,
-    offer: (image, version) => {
+    offer: (image, version, options = {}) => {
       const id = String(next++);
-      offered = { id, image, version };
+      offered = { id, image, version, options };
       return id;
     },
+    artifactPath: (controllerId, id, tenant = 'DEFAULT') => `/${tenant}/controller/v1/${controllerId}/artifacts/${id}`,
     feedback: () => [...feedback],
     downloads: () => downloads,
     close: () =>
