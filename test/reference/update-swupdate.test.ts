@@ -6,6 +6,8 @@ import { requireBinaries } from '../support/daemons.js';
 import { tempDir } from '../support/run-profile.js';
 import { startDdiServer, type DdiFeedback, type DdiOfferOptions, type DdiServer } from '../support/swupdate/ddi-server.js';
 import { requireInsecureSwupdate, startSwupdateDevice, type SwupdateDevice, type SwupdateDeviceOptions } from '../support/swupdate/device.js';
+import { UpdateSpec } from '../../harness/profile/update-schema.js';
+import { swupdateProfileSections } from '../support/swupdate/profile.js';
 import { buildSwu, firmwarePayload, makeSigner, packSwu, signSwDescription, swDescription, type SwuSigner } from '../support/swupdate/images.js';
 
 /**
@@ -148,6 +150,18 @@ describe('swupdate reference device: suricatta against a hawkBit server', functi
         await plain.close();
         await api.close();
       }
+    });
+
+    it('gives the profile sections a user would write: the schema accepts them, and the images install', async () => {
+      const dir = tempDir('jcstar-swu-profile-');
+      const [host, port] = [HOST, Number(new URL(server!.url).port)];
+      const sections = swupdateProfileSections(device!, { dir, vendor: keys.vendor, controllerId: 'fixture-secure', server: { address: host, port, certificateFile: keys.certs.leaf.chainFile, keyRef: '${env:UPDATE_SERVER_KEY}' }, genuineVersion: '1.5.0', olderVersion: '1.0.0' });
+      expect(UpdateSpec.parse(sections.update)).to.deep.equal(sections.update);
+      expect(sections.service).to.deep.equal({ name: 'web', protocol: 'http', port: device!.address.port, auth: 'none' });
+      const result = await attempt(server!, device!, readFileSync(sections.update.images!.genuine.file), '1.5.0');
+      expect([result.closed.finished, result.version]).to.deep.equal(['success', '1.5.0']);
+      const older = await attempt(server!, device!, readFileSync(sections.update.images!.older!.file), '1.0.0');
+      expect([older.closed.finished, older.version]).to.deep.equal(['failure', '1.5.0']);
     });
 
     it('never downloads from a server whose certificate does not chain to its CA (man in the middle)', async () => {
