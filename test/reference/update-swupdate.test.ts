@@ -2,10 +2,9 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { expect } from 'chai';
 import { testCertificates, type TestCertificates } from '../support/certificates.js';
-import { requireBinaries } from '../support/daemons.js';
 import { tempDir } from '../support/run-profile.js';
 import { startDdiServer, type DdiFeedback, type DdiOfferOptions, type DdiServer } from '../support/swupdate/ddi-server.js';
-import { requireInsecureSwupdate, startSwupdateDevice, type SwupdateDevice, type SwupdateDeviceOptions } from '../support/swupdate/device.js';
+import { requireSwupdateDevice, startSwupdateDevice, type SwupdateDevice, type SwupdateDeviceOptions } from '../support/swupdate/device.js';
 import { UpdateSpec } from '../../harness/profile/update-schema.js';
 import { swupdateProfileSections } from '../support/swupdate/profile.js';
 import { buildSwu, firmwarePayload, makeSigner, packSwu, signSwDescription, swDescription, type SwuSigner } from '../support/swupdate/images.js';
@@ -76,7 +75,7 @@ describe('swupdate reference device: suricatta against a hawkBit server', functi
   let keys: Keys;
 
   before(async function () {
-    requireBinaries(this, { swupdate: 'swupdate', busybox: 'busybox-static', cpio: 'cpio', openssl: 'openssl' });
+    requireSwupdateDevice(this, 'secure');
     const dir = tempDir('jcstar-swu-keys-');
     keys = { certs: await testCertificates(), vendor: makeSigner(dir, 'vendor'), madeUp: makeSigner(dir, 'made-up') };
   });
@@ -185,7 +184,7 @@ describe('swupdate reference device: suricatta against a hawkBit server', functi
     let device: SwupdateDevice | undefined;
 
     before(async function () {
-      requireInsecureSwupdate(this);
+      requireSwupdateDevice(this, 'insecure');
       server = await startDdiServer(HOST);
       device = await startSwupdateDevice(deviceOptions('insecure', server.url));
     });

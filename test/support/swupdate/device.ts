@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { packageRoot } from '../../../harness/paths.js';
-import { listenPort, startDaemon, superviseDaemon, type Daemon } from '../daemons.js';
+import { listenPort, requireBinaries, startDaemon, superviseDaemon, type Daemon } from '../daemons.js';
 import { tempDir } from '../run-profile.js';
 import { FIXTURE_HARDWARE, firmwarePayload } from './images.js';
 
@@ -65,8 +65,14 @@ export function insecureSwupdatePath(): string {
   return process.env.JCSTAR_SWUPDATE_NOSIGNING ?? join(packageRoot, '.cache', 'swupdate-nosigning', 'swupdate');
 }
 
+/** Skips (or, under CI, fails) unless this mode's device and its images can be made here. */
+export function requireSwupdateDevice(ctx: Mocha.Context, mode: SwupdateMode): void {
+  requireBinaries(ctx, { swupdate: 'swupdate', busybox: 'busybox-static', cpio: 'cpio', openssl: 'openssl' });
+  if (mode === 'insecure') requireInsecureSwupdate(ctx);
+}
+
 /** Skips (or, under CI, fails) unless the insecure swupdate has been built. */
-export function requireInsecureSwupdate(ctx: Mocha.Context): void {
+function requireInsecureSwupdate(ctx: Mocha.Context): void {
   if (existsSync(insecureSwupdatePath())) return;
   const what = `the insecure swupdate (${insecureSwupdatePath()})`;
   if (process.env.CI) throw new Error(`${what} missing under CI; .ci/run must build it`);
