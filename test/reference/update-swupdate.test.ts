@@ -5,6 +5,7 @@ import { expect } from 'chai';
 import { UpdateSpec } from '../../harness/profile/update-schema.js';
 import { ScopeGuard } from '../../harness/scope/guard.js';
 import { startUpdateServer, type UpdateServer } from '../../harness/update/server/update-server.js';
+import { makeAttackVariants } from '../../harness/update/variants.js';
 import type { DeviceFeedback, ImageVariant, ServeMode, UpdateAttempt } from '../../harness/update/types.js';
 import { testCertificates, type TestCertificates } from '../support/certificates.js';
 import { tempDir } from '../support/run-profile.js';
@@ -242,6 +243,55 @@ describe('swupdate reference device: suricatta against jcstar\'s hawkBit server'
         await victim.close();
         await rogue.close();
       }
+    });
+  });
+
+  describe("jcstar's own attack variants (harness/update/variants.ts) of a genuine fixture image", () => {
+    let server: UpdateServer | undefined;
+    before(async () => {
+      server = await serve(true);
+    });
+    after(async () => {
+      await server?.close();
+    });
+
+    /** Each variant on a fresh device at 1.2.0, so that a taken image shows as a changed version. */
+    async function tryVariant(mode: SwupdateDeviceOptions['mode'], attempt: UpdateAttempt): Promise<{ finished: string; version: string | null }> {
+      const device = await startSwupdateDevice({ ...deviceOptions(mode, server!), controllerId: `variants-${mode}-${attempt}` });
+      try {
+        const genuine = buildSwu('1.3.0', device.firmwarePath, keys.vendor);
+        const variants = makeAttackVariants({ format: 'swu', genuine, genuineVersion: '1.3.0', signingKeyPem: readFileSync(keys.vendor.certFile, 'utf8') });
+        const result = await attempt_(server!, device, variants.find((v) => v.attempt === attempt)!);
+        return { finished: result.final.finished ?? '', version: result.version };
+      } catch (err) {
+        throw new Error(`${attempt}: ${(err as Error).message}`);
+      } finally {
+        await device.close();
+      }
+    }
+    const attempt_ = attempt;
+
+    it('the secure device refuses all four', async () => {
+      const outcomes = [];
+      for (const name of ['payload-byte-flipped', 'metadata-byte-changed', 'wrong-key', 'unsigned'] as const) outcomes.push([name, await tryVariant('secure', name)]);
+      expect(outcomes, JSON.stringify(server!.feedback)).to.deep.equal([
+        ['payload-byte-flipped', { finished: 'failure', version: '1.2.0' }],
+        ['metadata-byte-changed', { finished: 'failure', version: '1.2.0' }],
+        ['wrong-key', { finished: 'failure', version: '1.2.0' }],
+        ['unsigned', { finished: 'failure', version: '1.2.0' }],
+      ]);
+    });
+
+    it('the insecure device takes all but the flipped payload byte', async function () {
+      requireSwupdateDevice(this, 'insecure');
+      const outcomes = [];
+      for (const name of ['payload-byte-flipped', 'metadata-byte-changed', 'wrong-key', 'unsigned'] as const) outcomes.push([name, await tryVariant('insecure', name)]);
+      expect(outcomes).to.deep.equal([
+        ['payload-byte-flipped', { finished: 'failure', version: '1.2.0' }],
+        ['metadata-byte-changed', { finished: 'success', version: '1.3.0' }],
+        ['wrong-key', { finished: 'success', version: '1.3.0' }],
+        ['unsigned', { finished: 'success', version: '1.3.0' }],
+      ]);
     });
   });
 });

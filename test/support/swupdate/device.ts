@@ -20,6 +20,8 @@ import { FIXTURE_HARDWARE, firmwarePayload } from './images.js';
  *
  * After an install, the device "reboots" as a real one would: swupdate is restarted with -N at the new
  * version and `-c 2`, which makes suricatta report the action finished with success to the server.
+ * suricatta 2022.12 sometimes says "Update successful" for an image its installer has just refused; then the
+ * device reboots into the old firmware and reports failure (`-c 3`), as a bootloader fallback would.
  */
 
 export type SwupdateMode = 'secure' | 'insecure';
@@ -53,7 +55,7 @@ export interface SwupdateDevice {
   firmwarePath: string;
   /** The first line of the installed firmware file, as /version shows it. */
   installedVersion(): string | null;
-  /** How many times the device restarted swupdate after an install. */
+  /** How many times the device rebooted into an image its installer installed. */
   reboots(): number;
   /** swupdate's output since the device started (bounded), for failure messages. */
   log(): string;
@@ -82,6 +84,8 @@ function requireInsecureSwupdate(ctx: Mocha.Context): void {
 
 const VERSION_LINE = /^version=([0-9][0-9A-Za-z.+~-]*)$/m;
 const INSTALLED = 'Update successful, executing post-update actions';
+/** What the installer (SWUpdate's main process) logs once it has written an image. */
+const INSTALLER_SUCCEEDED = 'SWUPDATE successful';
 /**
  * suricatta's `-c 2` report loops every 10 s until it can also store the state, and the "none" bootloader's
  * store sometimes fails right after start; the next round would report success for whatever action the server
@@ -105,7 +109,7 @@ export async function startSwupdateDevice(options: SwupdateDeviceOptions): Promi
   const client = new SuricattaProcess(options, config, run, firmwarePath);
   try {
     web = await startDaemon('busybox', ['httpd', '-f', '-p', `${host}:${port}`, '-h', www], host, port, { netns: options.netns });
-    await client.start(false);
+    await client.start(null);
   } catch (err) {
     await client.stop();
     await web?.stop();
@@ -160,6 +164,8 @@ function writeConfig(dir: string, options: SwupdateDeviceOptions): string {
   return file;
 }
 
+type Report = '2' | '3' | null;
+
 /** The swupdate process, restarted after every install as a device reboots into its new firmware. */
 class SuricattaProcess {
   reboots = 0;
@@ -175,22 +181,23 @@ class SuricattaProcess {
     private readonly firmwarePath: string,
   ) {}
 
-  /** swupdate's command line; `confirm` reports the installed action's success, as after a reboot. */
-  private argv(confirm: boolean): string[] {
+  /** swupdate's command line; `report` is the state suricatta reports after a reboot: 2 success, 3 failure. */
+  private argv(report: Report): string[] {
     const hardware = `${FIXTURE_HARDWARE.board}:${FIXTURE_HARDWARE.revision}`;
-    const suricatta = [...(confirm ? ['-c', '2'] : []), ...(this.options.mode === 'insecure' ? ['-x'] : [])].join(' ');
+    const suricatta = [...(report ? ['-c', report] : []), ...(this.options.mode === 'insecure' ? ['-x'] : [])].join(' ');
     const args = ['-f', this.config, '-H', hardware, '-l', '4', '-u', suricatta];
     if (this.options.mode === 'insecure') return args;
     const running = installedVersion(this.firmwarePath) ?? this.options.runningVersion;
     return [...args, '-k', join(this.config, '..', 'signing.pem'), '-N', running];
   }
 
-  async start(confirm: boolean): Promise<void> {
+  async start(report: Report): Promise<void> {
     // Each device has its own IPC sockets (SWUpdate puts them in $TMPDIR) and a fresh "persistent" state.
     for (const socket of ['sockinstctrl', 'swupdateprog']) rmSync(join(this.runDir, socket), { force: true });
     const program = this.options.mode === 'secure' ? 'swupdate' : insecureSwupdatePath();
     const env = { ...process.env, TMPDIR: this.runDir };
-    const argv = this.argv(confirm);
+    const argv = this.argv(report);
+    let installed = false;
     const child: ChildProcess = this.options.netns
       ? spawn('ip', ['netns', 'exec', this.options.netns, program, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env })
       : spawn(program, argv, { stdio: ['ignore', 'pipe', 'pipe'], env });
@@ -199,7 +206,8 @@ class SuricattaProcess {
     const watch = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString()).slice(-LOG_LIMIT);
       const text = chunk.toString();
-      const restart = text.includes(INSTALLED) ? 'installed' : confirm && text.includes(REPORT_RETRY) ? 'reported' : null;
+      installed ||= text.includes(INSTALLER_SUCCEEDED);
+      const restart = text.includes(INSTALLED) ? (installed ? 'installed' : 'refused') : report && text.includes(REPORT_RETRY) ? 'reported' : null;
       if (restart && !this.rebooting && !this.stopped) {
         this.rebooting = this.restart(restart).catch((err: Error) => void (this.output += `\n# restart failed: ${err.message}\n`));
       }
@@ -217,14 +225,14 @@ class SuricattaProcess {
     throw new Error(`swupdate did not start within 5 s: ${daemon.log()}`);
   }
 
-  /** After an install, a reboot that reports it; after that report, a start that reports nothing. */
-  private async restart(after: 'installed' | 'reported'): Promise<void> {
+  /** After an install (or a refusal suricatta took for one), a reboot that reports it; after that report, a start that reports nothing. */
+  private async restart(after: 'installed' | 'refused' | 'reported'): Promise<void> {
     // Let suricatta finish the request it is in (its "installed" feedback) before the power goes.
     await sleep(300);
     await this.daemon?.stop();
     if (!this.stopped) {
       if (after === 'installed') this.reboots++;
-      await this.start(after === 'installed');
+      await this.start(after === 'installed' ? '2' : after === 'refused' ? '3' : null);
     }
     this.rebooting = undefined;
   }
