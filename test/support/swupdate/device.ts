@@ -87,9 +87,9 @@ const INSTALLED = 'Update successful, executing post-update actions';
 /** What the installer (SWUpdate's main process) logs once it has written an image. */
 const INSTALLER_SUCCEEDED = 'SWUPDATE successful';
 /**
- * suricatta's `-c 2` report loops every 10 s until it can also store the state, and the "none" bootloader's
- * store sometimes fails right after start; the next round would report success for whatever action the server
- * offers by then. The report has gone out: start again without -c, as the next boot would.
+ * suricatta repeats a `-c` report every 10 s until it can also store the state (server_handle_initial_state);
+ * a repeat would go to whatever action the server offers by then. The report has gone out: start again
+ * without -c, as the next boot would.
  */
 const REPORT_RETRY = 'until retrying';
 const LOG_LIMIT = 256 * 1024;
