@@ -2,7 +2,7 @@ import { requireBusyboxApplets } from '../busybox-telnetd.js';
 import { requireBinaries, requireRoot } from '../daemons.js';
 import type { DebianBinary } from '../debian-binaries.js';
 
-type Device = 'hardened' | 'weak' | 'camera';
+type Device = 'hardened' | 'weak' | 'camera' | 'updater';
 
 /** The Debian programs each device starts, besides nginx and the namespace tools every one of them needs. */
 const DAEMONS: Record<Device, Partial<Record<DebianBinary, string>>> = {
@@ -17,6 +17,8 @@ const DAEMONS: Record<Device, Partial<Record<DebianBinary, string>>> = {
   },
   weak: { sshd: 'openssh-server', 'ssh-keygen': 'openssh-client', mosquitto: 'mosquitto', snmpd: 'snmpd', 'coap-server-notls': 'libcoap3-bin' },
   camera: { dropbear: 'dropbear-bin', dropbearkey: 'dropbear-bin', vsftpd: 'vsftpd', 'coap-server-notls': 'libcoap3-bin' },
+  // swupdate and its image tools: requireSwupdateDevice.
+  updater: {},
 };
 
 /** What a reference device needs: root (network namespaces, daemons on their real ports) and the Debian daemons. */
