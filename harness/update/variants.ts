@@ -28,13 +28,13 @@ function variant(attempt: UpdateAttempt, format: ImageFormat, bytes: Buffer, ver
 }
 
 /**
- * The byte of a version string to change so that it still parses and states another version: its last
- * digit +1 mod 10, or else its last letter moved on by one.
+ * The byte of a version string to change so that it still parses and states a newer version (anti-rollback
+ * must not be what refuses it): the last digit below 9 moved up by one, or else the last letter moved on.
  */
 function versionChange(version: string): { index: number; from: string; to: string } {
   for (let i = version.length - 1; i >= 0; i -= 1) {
     const c = version[i];
-    if (c >= '0' && c <= '9') return { index: i, from: c, to: String((Number(c) + 1) % 10) };
+    if (c >= '0' && c <= '8') return { index: i, from: c, to: String(Number(c) + 1) };
   }
   for (let i = version.length - 1; i >= 0; i -= 1) {
     const c = version[i];

@@ -20,6 +20,7 @@ function attempt(name: UpdateAttempt, fields: Partial<AttemptRecord>): AttemptRe
     feedback: [],
     fetched: true,
     refusedChannel: null,
+    deliveryFailure: null,
     contacted: true,
     trigger: null,
     healthy: true,
@@ -29,7 +30,7 @@ function attempt(name: UpdateAttempt, fields: Partial<AttemptRecord>): AttemptRe
 }
 
 const control = attempt('genuine', { after: v('1.3.0') });
-const trial = (...attempts: AttemptRecord[]): UpdateTrialResult => ({ blocked: null, attempts, updatePathWorks: attempts.some((a) => a.before?.ok && a.after?.ok && a.before.version !== a.after.version) });
+const trial = (...attempts: AttemptRecord[]): UpdateTrialResult => ({ blocked: null, attempts, updatePathWorks: attempts.some((a) => a.after?.ok && a.before?.ok && a.after.version !== a.before.version && a.after.version === a.image?.version), versionReadLogsIn: true });
 
 describe('update trial verdicts (S1.1-06, S1.1-08)', () => {
   it('PASSes an attack the device fetched and did not install, once the genuine image was shown to install', () => {
@@ -81,8 +82,19 @@ describe('update trial verdicts (S1.1-06, S1.1-08)', () => {
     expect(judgeAttack(trial(gap, control), 'plain-http', 120).verdict).to.equal('INCONCLUSIVE');
   });
 
+  it('is INCONCLUSIVE, not FAIL, when the version changed to something the image does not state (an A/B fallback, a late install)', () => {
+    const out = judgeAttack(trial(attempt('wrong-key', { after: v('1.0.9') }), control), 'wrong-key', 120);
+    expect(out.verdict).to.equal('INCONCLUSIVE');
+    expect(out.reason).to.match(/^after the image signed with a key jcstar made up the device runs 1\.0\.9, not the 1\.3\.0 the image states/);
+  });
+
+  it('is INCONCLUSIVE when the image could not be put before the device (an upload answered 503)', () => {
+    const out = judgeAttack(trial(attempt('unsigned', { deliveryFailure: 'the upload was answered HTTP 503 busy, which does not say the image was refused' }), control), 'unsigned', 120);
+    expect(out).to.deep.equal({ verdict: 'INCONCLUSIVE', reason: 'the upload was answered HTTP 503 busy, which does not say the image was refused' });
+  });
+
   it('is INCONCLUSIVE everywhere when the trial was blocked', () => {
-    const blocked: UpdateTrialResult = { blocked: 'the running firmware version cannot be read (401)', attempts: [], updatePathWorks: false };
+    const blocked: UpdateTrialResult = { blocked: 'the running firmware version cannot be read (401)', attempts: [], updatePathWorks: false, versionReadLogsIn: false };
     expect(judgeAttack(blocked, 'unsigned', 120)).to.deep.equal({ verdict: 'INCONCLUSIVE', reason: 'the running firmware version cannot be read (401)' });
     expect(judgeGenuineUpdate(blocked, 120).verdict).to.equal('INCONCLUSIVE');
   });
@@ -99,20 +111,20 @@ describe('update trial verdicts (S1.1-06, S1.1-08)', () => {
     const plainTaken = attempt('plain-http', { after: v('1.3.0'), mode: { channel: 'genuine-tls', cutAtHalf: false, plainDownloadLink: true } });
 
     it('PASSes with a warning when the same trial saw every unsigned or re-signed image refused', () => {
-      const out = judgeAttack(trial(refused('metadata-byte-changed'), refused('wrong-key'), refused('unsigned'), plainTaken), 'plain-http', 120);
+      const out = judgeAttack(trial(refused('payload-byte-flipped'), refused('metadata-byte-changed'), refused('wrong-key'), refused('unsigned'), refused('cut-download'), plainTaken), 'plain-http', 120);
       expect(out.verdict).to.equal('PASS');
       expect(out.reason).to.contain('integrity holds');
       expect(out.warnings).to.deep.equal(['the device downloads updates over plain HTTP when told to; S1.1-12 judges the channel']);
     });
 
     it('FAILs when the device also installs an image that is not genuinely signed', () => {
-      const out = judgeAttack(trial(refused('metadata-byte-changed'), attempt('wrong-key', { after: v('1.3.0') }), refused('unsigned'), plainTaken), 'plain-http', 120);
+      const out = judgeAttack(trial(refused('payload-byte-flipped'), refused('metadata-byte-changed'), attempt('wrong-key', { after: v('1.3.0') }), refused('unsigned'), refused('cut-download'), plainTaken), 'plain-http', 120);
       expect(out.verdict).to.equal('FAIL');
       expect(out.reason).to.contain('it also installs the image signed with a key jcstar made up, so whoever plays that server can install anything');
     });
 
     it('is INCONCLUSIVE when the signature attacks did not establish a refusal', () => {
-      const out = judgeAttack(trial(refused('metadata-byte-changed'), attempt('wrong-key', { contacted: false, fetched: false }), refused('unsigned'), plainTaken), 'plain-http', 120);
+      const out = judgeAttack(trial(refused('payload-byte-flipped'), refused('metadata-byte-changed'), attempt('wrong-key', { contacted: false, fetched: false }), refused('unsigned'), refused('cut-download'), plainTaken), 'plain-http', 120);
       expect(out.verdict).to.equal('INCONCLUSIVE');
       expect(out.reason).to.contain('wrong-key: INCONCLUSIVE');
     });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { MAX_RECORDS, RequestLog, redactedHeaders } from '../../harness/update/server/request-log.js';
+import { MAX_OUT_OF_SCOPE_RECORDS, MAX_RECORDS, RequestLog, redactedHeaders } from '../../harness/update/server/request-log.js';
 import type { UpdateRequestRecord } from '../../harness/update/types.js';
 
 const record = (port: number): UpdateRequestRecord => ({ at: '2026-12-03T12:00:00.000Z', client: { address: '127.0.0.2', port }, inScope: true, channel: 'plain', method: 'GET', path: '/', status: 200 });
@@ -32,5 +32,19 @@ describe('rogue update server: request log', () => {
       'x-multi': 'a, b',
       'x-long': 'y'.repeat(256),
     });
+  });
+
+  it('keeps a flood from outside the scope to its own bound, so that the device\'s requests are still kept', () => {
+    const log = new RequestLog();
+    for (let port = 1; port <= MAX_OUT_OF_SCOPE_RECORDS + 50; port++) log.record({ ...record(port), inScope: false, client: { address: '127.0.0.9', port } });
+    log.record(record(1));
+    expect([log.requests.length, log.requestsDropped, log.requests.at(-1)!.inScope]).to.deep.equal([MAX_OUT_OF_SCOPE_RECORDS + 1, 50, true]);
+  });
+
+  it('redacts token-like headers and credential-like query values a device client sends', () => {
+    expect(redactedHeaders({ 'x-auth-token': 'abc', 'x-api-key': 'k', accept: '*/*' })).to.deep.equal({ 'x-auth-token': '[redacted]', 'x-api-key': '[redacted]', accept: '*/*' });
+    const log = new RequestLog();
+    log.record({ ...record(1), path: '/images/3/fw.swu?token=s3cret&part=1&X-Amz-Signature=abcd' });
+    expect(log.requests[0]!.path).to.equal('/images/3/fw.swu?token=[redacted]&part=1&X-Amz-Signature=[redacted]');
   });
 });

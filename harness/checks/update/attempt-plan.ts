@@ -16,8 +16,8 @@ export const ATTACKS = [
   'plain-http',
 ] as const satisfies readonly UpdateAttempt[];
 
-/** The attacks whose image only a signature check can refuse. */
-export const SIGNATURE_ATTACKS = ['metadata-byte-changed', 'wrong-key', 'unsigned'] as const satisfies readonly UpdateAttempt[];
+/** The attacks on the image itself: a device must refuse every one for a genuine image over an untrusted channel to be harmless. */
+export const INTEGRITY_ATTACKS = ['payload-byte-flipped', 'metadata-byte-changed', 'wrong-key', 'unsigned', 'cut-download'] as const satisfies readonly UpdateAttempt[];
 
 /** The attacks on the channel alone: the image is genuine, the server is not (or not authenticated). */
 export const CHANNEL_ATTACKS = ['untrusted-certificate', 'plain-http'] as const satisfies readonly UpdateAttempt[];

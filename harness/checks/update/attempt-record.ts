@@ -17,6 +17,8 @@ export interface AttemptRecord {
   /** The device fetched the image (whole or cut), or refused the channel (a TLS failure from its address). */
   fetched: boolean;
   refusedChannel: string | null;
+  /** The image could not be put before the device (an upload answered 503); the attempt decides nothing. */
+  deliveryFailure: string | null;
   contacted: boolean;
   trigger: string | null;
   /** The declared login still works after the attempt (judged from the authenticated version read). */
@@ -26,6 +28,11 @@ export interface AttemptRecord {
 
 export function versionChanged(record: AttemptRecord): boolean {
   return record.before?.ok === true && record.after?.ok === true && record.before.version !== record.after.version;
+}
+
+/** The device now runs the version the served image states: it installed that image. */
+export function installed(record: AttemptRecord): boolean {
+  return versionChanged(record) && record.after?.ok === true && record.image !== null && record.after.version === record.image.version;
 }
 
 export function describeVersions(record: AttemptRecord): string {

@@ -5,7 +5,7 @@ import type { CheckContext } from '../../suite/context.js';
 import { madeUpCertificateFor } from '../../update/server/made-up-certificates.js';
 import { startUpdateServer, type UpdateServer } from '../../update/server/update-server.js';
 import type { DeviceFeedback, ImageVariant, ServeMode, UpdateRequestRecord } from '../../update/types.js';
-import { awaitDeviceResponse } from './device-response.js';
+import { awaitDeviceResponse, traceOffer } from './device-response.js';
 import { uploadImage } from './upload.js';
 
 /** What the device did with one image jcstar put in its way. */
@@ -18,6 +18,8 @@ export interface Delivered {
   refusal: string | null;
   /** It is busy with the image (downloaded it, or reported on it): the version gets the whole wait to change. */
   busy: boolean;
+  /** The image could not be put before the device at all (an upload answered 503, a connection failure). */
+  deliveryFailure: string | null;
   /** Whether a refusal has shown by now (a failure report may come while the version is read). */
   refusedNow(): boolean;
   trigger: string | null;
@@ -52,57 +54,62 @@ export async function openDelivery(ctx: CheckContext, update: UpdateSettings): P
 }
 
 function serverDelivery(server: UpdateServer, update: UpdateSettings): Delivery {
+  const manifestPath = update.mechanism && 'pull' in update.mechanism && update.mechanism.pull.protocol === 'manifest' ? (update.mechanism.pull.manifestPath ?? '/manifest.json') : null;
   return {
     async deliver(ctx, variant, mode) {
-      const since = { requests: server.requests.length, feedback: server.feedback.length };
-      server.offer(variant, mode);
-      {
-        let trigger: string | null = null;
-        if (update.trigger) {
-          const done = await performDeviceAction(ctx, update.trigger, {});
-          trigger = `${done.action}: ${done.ok ? 'done' : 'failed'} (${done.detail})`;
-        }
-        const response = await awaitDeviceResponse(server, since, update.waitSeconds * 1000, ctx.signal);
-        const mine = () => server.requests.slice(since.requests).filter((r) => r.inScope);
-        const fetched = () => mine().some((r) => r.servedSha256 !== undefined && (r.imageBytesSent ?? 0) > 0);
-        const plainLinkIgnored = () => (mode.plainDownloadLink && mine().length > 0 && !fetched() ? 'it never fetched the plain-HTTP download link it was given' : null);
-        const refusedNow = () => response.refusal !== null || server.feedback.slice(since.feedback).some((f) => f.finished === 'failure');
-        return {
-          get requests() {
-            return server.requests.slice(since.requests);
-          },
-          get feedback() {
-            return server.feedback.slice(since.feedback);
-          },
-          get contacted() {
-            return mine().length > 0;
-          },
-          get fetched() {
-            return fetched();
-          },
-          get refusal() {
-            return response.refusal ?? plainLinkIgnored();
-          },
-          busy: response.download !== null || response.final !== null,
-          refusedNow,
-          trigger,
-          done: () => server.withdraw(),
-        };
+      const since = server.requests.length;
+      const sinceFeedback = server.feedback.length;
+      const offerId = server.offer(variant, mode);
+      const trace = traceOffer(server, { offerId, device: ctx.profile.target.address, since, sinceFeedback, mode, manifestPath });
+      let trigger: string | null = null;
+      if (update.trigger) {
+        const done = await performDeviceAction(ctx, update.trigger, {});
+        trigger = `${done.action}: ${done.ok ? 'done' : 'failed'} (${done.detail})`;
       }
+      await awaitDeviceResponse(trace, update.waitSeconds * 1000, ctx.signal);
+      const busy = trace.download() !== null || trace.final() !== null;
+      const refusal = () => trace.certificateRefusal() ?? (mode.plainDownloadLink && trace.tookUp() && !trace.download() ? 'it took up the offer and never fetched the plain-HTTP download link it was given' : null);
+      return {
+        get requests() {
+          return trace.requests();
+        },
+        get feedback() {
+          return trace.feedback();
+        },
+        get contacted() {
+          return trace.requests().length > 0;
+        },
+        get fetched() {
+          return trace.download() !== null;
+        },
+        get refusal() {
+          return refusal();
+        },
+        deliveryFailure: null,
+        busy,
+        refusedNow: () => trace.certificateRefusal() !== null || trace.final()?.finished === 'failure',
+        trigger,
+        done: () => server.withdraw(),
+      };
     },
     async close(ctx) {
-      ctx.evidence.record({ kind: 'observation', summary: `the update server saw ${server.requests.length} request(s) and ${server.feedback.length} feedback report(s)`, data: { requests: server.requests, feedback: server.feedback } });
       await server.close();
+      ctx.evidence.record({ kind: 'observation', summary: `the update server saw ${server.requests.length} request(s) and ${server.feedback.length} feedback report(s)${server.dropped.requests + server.dropped.connections > 0 ? `; beyond its bounds it dropped ${server.dropped.requests} record(s) and ${server.dropped.connections} connection(s)` : ''}`, data: { requests: server.requests, feedback: server.feedback, dropped: server.dropped } });
     },
   };
 }
+
+/** Upload answers that reject the image itself; any other error (401, 429, 5xx…) leaves the attempt undecided. */
+const REJECTS_IMAGE = new Set([400, 406, 409, 412, 413, 415, 422]);
 
 function uploadDelivery(upload: Extract<NonNullable<UpdateSettings['mechanism']>, { upload: unknown }>['upload'], waitSeconds: number): Delivery {
   return {
     async deliver(ctx, variant, mode) {
       const answer = await uploadImage(ctx, upload, variant, mode.cutAtHalf, waitSeconds);
-      const refusal = answer.status !== null && answer.status >= 400 ? `the upload was answered ${answer.detail.slice(0, 120)}` : null;
-      return { requests: [], feedback: [], contacted: answer.status !== null, fetched: answer.status !== null, refusal, busy: refusal === null, refusedNow: () => refusal !== null, trigger: null, done: () => {} };
+      const status = answer.status;
+      const refusal = status !== null && REJECTS_IMAGE.has(status) ? `the upload was answered ${answer.detail.slice(0, 120)}` : null;
+      const deliveryFailure = status === null ? `the upload failed: ${answer.detail}` : status >= 400 && !REJECTS_IMAGE.has(status) ? `the upload was answered ${answer.detail.slice(0, 120)}, which does not say the image was refused` : null;
+      return { requests: [], feedback: [], contacted: status !== null, fetched: status !== null, refusal, deliveryFailure, busy: refusal === null && deliveryFailure === null, refusedNow: () => refusal !== null || deliveryFailure !== null, trigger: null, done: () => {} };
     },
     async close() {},
   };

@@ -17,9 +17,12 @@ export function handsOnNotRun(profile: DeviceProfile): CheckOutcome {
 
 /**
  * Budget of a check that may run the whole trial: every attempt, and a restore after each attack, each
- * waiting at most twice the declared wait (for the download, then for the version to settle).
+ * waiting at most three times the declared wait (for a readable version, the download, the version to
+ * settle), plus its trigger (a lab-host command may take its whole timeout) and a margin for the reads.
  */
 export function trialBudgetMs(profile: DeviceProfile): number {
+  const update = profile.update;
   const attempts = ATTACKS.length * 2 + 2;
-  return attempts * (2 * (profile.update?.waitSeconds ?? 120) + 30) * 1000;
+  const trigger = update?.trigger && 'hook' in update.trigger ? (profile.hooks?.commands[update.trigger.hook]?.timeoutSeconds ?? 60) : 60;
+  return attempts * (3 * (update?.waitSeconds ?? 120) + trigger + 30) * 1000;
 }

@@ -1,7 +1,7 @@
 import { fail, inconclusive, notApplicable, pass, type CheckOutcome } from '../../verdicts/outcome.js';
 import type { UpdateAttempt } from '../../update/types.js';
-import { ATTEMPT_TITLES, CHANNEL_ATTACKS, SIGNATURE_ATTACKS } from './attempt-plan.js';
-import { describeVersions, versionChanged, type AttemptRecord } from './attempt-record.js';
+import { ATTEMPT_TITLES, CHANNEL_ATTACKS, INTEGRITY_ATTACKS } from './attempt-plan.js';
+import { describeVersions, installed, versionChanged, type AttemptRecord } from './attempt-record.js';
 import type { UpdateTrialResult } from './trial.js';
 
 function feedbackText(record: AttemptRecord): string {
@@ -25,7 +25,7 @@ function silence(waitSeconds: number): string {
 export function judgeAttack(result: UpdateTrialResult, attempt: UpdateAttempt, waitSeconds: number): CheckOutcome {
   if (result.blocked) return inconclusive(result.blocked);
   const records = result.attempts.filter((a) => a.attempt === attempt);
-  const taken = records.find(versionChanged);
+  const taken = records.find(installed);
   if (taken && (CHANNEL_ATTACKS as readonly UpdateAttempt[]).includes(attempt)) return judgeChannelTaken(result, attempt, taken);
   if (taken) {
     const why = taken.purpose === 'restore' ? ' when jcstar served it to undo an attack the device had taken' : '';
@@ -34,6 +34,10 @@ export function judgeAttack(result: UpdateTrialResult, attempt: UpdateAttempt, w
   const record = records.find((r) => r.purpose === 'test');
   if (!record) return inconclusive(`${ATTEMPT_TITLES[attempt]} was not served: the trial ended first`);
   if (record.skipped) return record.skipped.notApplicable ? notApplicable(record.skipped.reason) : inconclusive(record.skipped.reason);
+  if (versionChanged(record)) {
+    return inconclusive(`after ${ATTEMPT_TITLES[attempt]} the device runs ${record.after?.ok ? record.after.version : '?'}, not the ${record.image?.version} the image states (version ${describeVersions(record)}): what it installed, if anything, is not established`);
+  }
+  if (record.deliveryFailure) return inconclusive(record.deliveryFailure);
   if (!record.contacted) return inconclusive(`${silence(waitSeconds)} while ${ATTEMPT_TITLES[attempt]} was offered${record.trigger ? ` (${record.trigger})` : ''}`);
   if (!record.fetched && !record.refusedChannel) return inconclusive(`the device asked the update server but did not download ${ATTEMPT_TITLES[attempt]} in ${waitSeconds} s`);
   if (!record.after?.ok) return inconclusive(`after ${ATTEMPT_TITLES[attempt]} the version could not be read (${record.after?.reason ?? 'not read'}): whether the device kept its firmware and still works is not established`);
@@ -41,7 +45,8 @@ export function judgeAttack(result: UpdateTrialResult, attempt: UpdateAttempt, w
     return inconclusive(`the device did not install ${ATTEMPT_TITLES[attempt]}, but it installed no image in the whole trial, not even the genuine one: its refusal proves nothing`);
   }
   const how = record.refusedChannel ? `refused the connection (${record.refusedChannel})` : `fetched it and did not install it`;
-  return pass(`the device ${how}: it still runs ${record.after.version} and answers with the declared login${served(record)}${feedbackText(record)}; the same trial installed an image, so the refusal counts`);
+  const works = result.versionReadLogsIn ? 'and its version read still logs in with the declared credential' : 'and still answers its version read (which needs no login, so the login was not tried)';
+  return pass(`the device ${how}: it still runs ${record.after.version} ${works}${served(record)}${feedbackText(record)}; the same trial installed an image, so the refusal counts`);
 }
 
 /**
@@ -52,20 +57,20 @@ export function judgeAttack(result: UpdateTrialResult, attempt: UpdateAttempt, w
  */
 function judgeChannelTaken(result: UpdateTrialResult, attempt: UpdateAttempt, taken: AttemptRecord): CheckOutcome {
   const how = `the device installed ${ATTEMPT_TITLES[attempt]}: version ${describeVersions(taken)}${served(taken)}`;
-  const signature = SIGNATURE_ATTACKS.map((a) => ({ attempt: a, outcome: judgeAttack(result, a, 0) }));
+  const signature = INTEGRITY_ATTACKS.map((a) => ({ attempt: a, outcome: judgeAttack(result, a, 0) }));
   const unsigned = signature.filter((s) => s.outcome.verdict === 'FAIL');
   if (unsigned.length > 0) return fail(`${how}; it also installs ${unsigned.map((s) => ATTEMPT_TITLES[s.attempt]).join(', ')}, so whoever plays that server can install anything`);
   const open = signature.filter((s) => s.outcome.verdict !== 'PASS');
   if (open.length > 0) return inconclusive(`${how}; whether its signature check would stop a tampered image from that server is not established (${open.map((s) => `${s.attempt}: ${s.outcome.verdict}`).join(', ')})`);
-  return { ...pass(`${how}, but the image was genuinely signed and the device refused every image that was not (${SIGNATURE_ATTACKS.join(', ')}): integrity holds`), warnings: [`the device ${attempt === 'plain-http' ? 'downloads updates over plain HTTP when told to' : 'accepts an update server whose certificate it cannot trust'}; S1.1-12 judges the channel`] };
+  return { ...pass(`${how}, but the image was genuinely signed and the device refused every image that was not (${INTEGRITY_ATTACKS.join(', ')}): integrity holds`), warnings: [`the device ${attempt === 'plain-http' ? 'downloads updates over plain HTTP when told to' : 'accepts an update server whose certificate it cannot trust'}; S1.1-12 judges the channel`] };
 }
 
 /** The positive control (S1.1-06, hands-on): the genuine image, served by jcstar, is installed. */
 export function judgeGenuineUpdate(result: UpdateTrialResult, waitSeconds: number): CheckOutcome {
   if (result.blocked) return inconclusive(result.blocked);
   const record = result.attempts.find((a) => a.attempt === 'genuine');
-  if (record && versionChanged(record)) return pass(`the genuine image was installed: version ${describeVersions(record)}${served(record)}${feedbackText(record)}`);
-  const other = result.attempts.find(versionChanged);
+  if (record && installed(record)) return pass(`the genuine image was installed: version ${describeVersions(record)}${served(record)}${feedbackText(record)}`);
+  const other = result.attempts.find(installed);
   if (other) return pass(`the device installed an update from jcstar's server (${ATTEMPT_TITLES[other.attempt]}: version ${describeVersions(other)}), so its software can be updated; the genuine image itself was then no change`);
   if (!record) return inconclusive('the genuine image was not served: the trial ended first');
   if (record.skipped) return inconclusive(record.skipped.reason);

@@ -8,15 +8,17 @@ import { verifyImage } from '../../update/verify-image.js';
 import type { ImageVariant, UpdateAttempt, VersionReading } from '../../update/types.js';
 import { ATTACKS, ATTEMPT_TITLES, serveModeFor } from './attempt-plan.js';
 import { openDelivery, type Delivered, type Delivery } from './delivery.js';
-import { versionChanged, type AttemptRecord } from './attempt-record.js';
+import { installed, type AttemptRecord } from './attempt-record.js';
 
 /** Everything the hands-on update trial established, shared by the S1.1-06 and S1.1-08 checks of one run. */
 export interface UpdateTrialResult {
   /** Why no attempt could be judged (profile gap, genuine image does not verify, version unreadable); else null. */
   blocked: string | null;
   attempts: AttemptRecord[];
-  /** Some attempt changed the running version: the device's update path works, so its refusals mean something. */
+  /** Some attempt installed its image: the device's update path works, so its refusals mean something. */
   updatePathWorks: boolean;
+  /** The version is read with the declared login, so a read after an attempt also shows the login still works. */
+  versionReadLogsIn: boolean;
 }
 
 type RunningVersion = Extract<VersionReading, { ok: true }>;
@@ -34,7 +36,7 @@ export class UpdateTrial {
   #result: Promise<UpdateTrialResult> | null = null;
 
   obtain(ctx: CheckContext): Promise<UpdateTrialResult> {
-    this.#result ??= runTrial(ctx).catch((err: unknown) => ({ blocked: `the update trial failed: ${(err as Error).message}`, attempts: [], updatePathWorks: false }));
+    this.#result ??= runTrial(ctx).catch((err: unknown) => ({ blocked: `the update trial failed: ${(err as Error).message}`, attempts: [], updatePathWorks: false, versionReadLogsIn: false }));
     return this.#result;
   }
 }
@@ -42,12 +44,12 @@ export class UpdateTrial {
 async function runTrial(ctx: CheckContext): Promise<UpdateTrialResult> {
   const update = ctx.profile.update;
   const missing = handsOnGap(update);
-  if (missing || !update?.images || !update.version) return { blocked: missing ?? 'incomplete update section', attempts: [], updatePathWorks: false };
+  if (missing || !update?.images || !update.version) return { blocked: missing ?? 'incomplete update section', attempts: [], updatePathWorks: false, versionReadLogsIn: false };
   const { images } = update;
   const genuine = readFileSync(images.genuine.file);
   const checked = verifyImage(images.format, genuine, images.signingKey);
   ctx.evidence.record({ kind: 'observation', summary: `the profile's genuine image ${checked.ok ? 'verifies' : 'does not verify'} with the declared signing key`, data: { file: images.genuine.file, format: images.format, verification: checked } });
-  if (!checked.ok) return { blocked: `the profile's genuine image does not verify with update.images.signingKey (${checked.reason}); fix the profile before any attack can be judged`, attempts: [], updatePathWorks: false };
+  if (!checked.ok) return { blocked: `the profile's genuine image does not verify with update.images.signingKey (${checked.reason}); fix the profile before any attack can be judged`, attempts: [], updatePathWorks: false, versionReadLogsIn: false };
 
   const variants = new Map<UpdateAttempt, ImageVariant>();
   for (const v of makeAttackVariants({ format: images.format, genuine, genuineVersion: images.genuine.version, signingKeyPem: readFileSync(images.signingKey, 'utf8') })) variants.set(v.attempt, v);
@@ -58,19 +60,29 @@ async function runTrial(ctx: CheckContext): Promise<UpdateTrialResult> {
   const attempts: AttemptRecord[] = [];
   try {
     const first = await readFirmwareVersion(ctx, update.version);
-    if (!first.ok) return { blocked: `the running firmware version cannot be read (${first.reason}): without it no update can be judged`, attempts, updatePathWorks: false };
+    if (!first.ok) return { blocked: `the running firmware version cannot be read (${first.reason}): without it no update can be judged`, attempts, updatePathWorks: false, versionReadLogsIn: false };
     let version: RunningVersion = first;
+    const waitMs = update.waitSeconds * 1000;
     for (const attempt of [...ATTACKS, 'genuine', 'rollback'] as const) {
       if (ctx.signal.aborted) break;
-      version = await rereadBefore(ctx, update.version, version, attempts.at(-1));
-      const record = await runAttempt(ctx, update, delivery, attempt, variants.get(attempt) ?? null, version);
+      const now = await rereadBefore(ctx, update.version, version, attempts.at(-1), waitMs);
+      if (!now.ok) {
+        attempts.push(notMade(attempt, version, `the firmware version could not be read before this attempt (${now.reason}): the device may still be rebooting, so nothing more was served`));
+        continue;
+      }
+      version = now;
+      // The rollback test serves the older image to a device on the genuine version: to one on any other
+      // version the older image could be an upgrade.
+      const record =
+        attempt === 'rollback' && variants.has('rollback') && version.version !== images.genuine.version
+          ? notMade(attempt, version, `the rollback test serves ${images.older?.version ?? 'an older image'} to a device on the genuine ${images.genuine.version}, but it runs ${version.version}`)
+          : await runAttempt(ctx, update, delivery, attempt, variants.get(attempt) ?? null, version);
       attempts.push(record);
       if (record.after?.ok) version = record.after;
       // A device that took an attack now runs the image's version, and would hide the next attack that
       // states it: serving the older genuine image puts it back, where the device allows rollback at all.
       const older = variants.get('rollback');
-      if (older && versionChanged(record) && ATTACKS.includes(attempt as (typeof ATTACKS)[number]) && older.version !== version.version) {
-        version = await rereadBefore(ctx, update.version, version, record);
+      if (older && installed(record) && ATTACKS.includes(attempt as (typeof ATTACKS)[number]) && older.version !== version.version) {
         const restore: AttemptRecord = { ...(await runAttempt(ctx, update, delivery, 'rollback', older, version)), purpose: 'restore' };
         attempts.push(restore);
         if (restore.after?.ok) version = restore.after;
@@ -79,19 +91,34 @@ async function runTrial(ctx: CheckContext): Promise<UpdateTrialResult> {
   } finally {
     await delivery.close(ctx);
   }
-  return { blocked: null, attempts, updatePathWorks: attempts.some(versionChanged) };
+  return { blocked: null, attempts, updatePathWorks: attempts.some(installed), versionReadLogsIn: versionReadLogsIn(ctx, update.version) };
 }
 
 /**
  * The version read again before the next attempt. The last attempt was judged on a read made as soon as
  * the device refused; a device that installs the image after all shows it here, and that attempt's
- * record takes the later reading, so that a late install is still a taken image.
+ * record takes the later reading, so that a late install is still a taken image. A device that cannot
+ * be read (rebooting) gets the declared wait to come back.
  */
-async function rereadBefore(ctx: CheckContext, spec: NonNullable<UpdateSettings['version']>, last: RunningVersion, previous: AttemptRecord | undefined): Promise<RunningVersion> {
-  const now = await readFirmwareVersion(ctx, spec);
-  if (!now.ok) return last;
-  if (now.version !== last.version && previous && !previous.skipped) previous.after = now;
+async function rereadBefore(ctx: CheckContext, spec: NonNullable<UpdateSettings['version']>, last: RunningVersion, previous: AttemptRecord | undefined, waitMs: number): Promise<VersionReading> {
+  const deadline = Date.now() + waitMs;
+  let now = await readFirmwareVersion(ctx, spec);
+  while (!now.ok && !ctx.signal.aborted && Date.now() < deadline) {
+    await sleep(SETTLE_POLL_MS * 2, undefined, { signal: ctx.signal }).catch(() => {});
+    now = await readFirmwareVersion(ctx, spec);
+  }
+  if (now.ok && now.version !== last.version && previous && !previous.skipped) previous.after = now;
   return now;
+}
+
+function versionReadLogsIn(ctx: CheckContext, spec: NonNullable<UpdateSettings['version']>): boolean {
+  const name = Object.values(spec)[0]?.service;
+  const service = ctx.profile.services.find((s) => s.name === name);
+  return service !== undefined && service.auth !== 'none' && service.credential !== undefined;
+}
+
+function notMade(attempt: UpdateAttempt, before: RunningVersion, reason: string): AttemptRecord {
+  return { attempt, purpose: 'test', skipped: { reason, notApplicable: false }, image: null, mode: null, before, after: null, requests: [], feedback: [], fetched: false, refusedChannel: null, deliveryFailure: null, contacted: false, trigger: null, healthy: null, durationMs: 0 };
 }
 
 /** What a profile lacks for the hands-on trial, or null. */
@@ -102,7 +129,7 @@ export function handsOnGap(update: UpdateSettings | null): string | null {
 
 async function runAttempt(ctx: CheckContext, update: UpdateSettings, delivery: Delivery, attempt: UpdateAttempt, variant: ImageVariant | null, before: RunningVersion): Promise<AttemptRecord> {
   const started = Date.now();
-  const base: AttemptRecord = { attempt, purpose: 'test', skipped: null, image: null, mode: null, before, after: null, requests: [], feedback: [], fetched: false, refusedChannel: null, contacted: false, trigger: null, healthy: null, durationMs: 0 };
+  const base: AttemptRecord = { ...notMade(attempt, before, ''), skipped: null };
   const mode = serveModeFor(attempt, update);
   if ('notApplicable' in mode) return { ...base, skipped: { reason: mode.notApplicable, notApplicable: true } };
   if ('needs' in mode) return { ...base, skipped: { reason: mode.needs, notApplicable: false } };
@@ -123,6 +150,7 @@ async function runAttempt(ctx: CheckContext, update: UpdateSettings, delivery: D
     feedback: delivered.feedback,
     fetched: delivered.fetched,
     refusedChannel: delivered.refusal,
+    deliveryFailure: delivered.deliveryFailure,
     contacted: delivered.contacted,
     trigger: delivered.trigger,
     healthy: after.ok,

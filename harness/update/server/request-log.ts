@@ -8,10 +8,16 @@ import type { DeviceFeedback, UpdateRequestRecord } from '../types.js';
  * headers are redacted here, at the point of recording.
  */
 
-export const MAX_RECORDS = 1000;
+/** In-scope requests kept: a device polling every second for a whole trial stays well inside it. */
+export const MAX_RECORDS = 10_000;
+/** Refused connections from outside the scope have a bound of their own, so that a flood cannot crowd out the device. */
+export const MAX_OUT_OF_SCOPE_RECORDS = 200;
 const MAX_HEADER_VALUE = 256;
-/** Header names whose values are credentials: hawkBit sends `Authorization: TargetToken …`. */
-const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'targettoken', 'gatewaytoken']);
+/** Header names whose values are credentials: hawkBit sends `Authorization: TargetToken …`; other clients send API keys and tokens. */
+const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'targettoken', 'gatewaytoken']);
+const SECRET_HEADER_NAME = /token|api-?key|secret|passw|signature|session|auth/i;
+/** Query parameters that carry credentials (signed URLs, token auth). */
+const SECRET_QUERY = /([?&](?:[^=&]*(?:token|key|sig|signature|secret|passw|auth|session|credential)[^=&]*)=)[^&]*/gi;
 const REDACTED = '[redacted]';
 
 export function redactedHeaders(headers: IncomingHttpHeaders): Record<string, string> {
@@ -19,9 +25,14 @@ export function redactedHeaders(headers: IncomingHttpHeaders): Record<string, st
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     const text = Array.isArray(value) ? value.join(', ') : value;
-    out[name] = SECRET_HEADERS.has(name) ? REDACTED : text.slice(0, MAX_HEADER_VALUE);
+    out[name] = SECRET_HEADERS.has(name) || SECRET_HEADER_NAME.test(name) ? REDACTED : text.slice(0, MAX_HEADER_VALUE);
   }
   return out;
+}
+
+/** A request path with the values of credential-like query parameters redacted. */
+export function redactedPath(path: string): string {
+  return path.replace(SECRET_QUERY, `$1${REDACTED}`);
 }
 
 type Waiter<T> = { matches(item: T): boolean; settle(item: T | null): void };
@@ -31,10 +42,15 @@ class BoundedList<T> {
   readonly items: T[] = [];
   dropped = 0;
   readonly #waiters = new Set<Waiter<T>>();
+  #outOfScope = 0;
 
-  add(item: T): void {
-    if (this.items.length < MAX_RECORDS) this.items.push(item);
-    else this.dropped++;
+  /** `outOfScope` items count against their own, smaller bound. */
+  add(item: T, outOfScope = false): void {
+    if (outOfScope && this.#outOfScope >= MAX_OUT_OF_SCOPE_RECORDS) this.dropped++;
+    else if (this.items.length < MAX_RECORDS) {
+      this.items.push(item);
+      if (outOfScope) this.#outOfScope++;
+    } else this.dropped++;
     for (const waiter of this.#waiters) if (waiter.matches(item)) waiter.settle(item);
   }
 
@@ -82,7 +98,7 @@ export class RequestLog {
   }
 
   record(request: UpdateRequestRecord): void {
-    this.#requests.add(request);
+    this.#requests.add(request.path === undefined ? request : { ...request, path: redactedPath(request.path) }, !request.inScope);
   }
 
   recordFeedback(feedback: DeviceFeedback): void {
