@@ -12,7 +12,7 @@ function attempt(name: UpdateAttempt, fields: Partial<AttemptRecord>): AttemptRe
     attempt: name,
     purpose: 'test',
     skipped: null,
-    image: { sha256: 'ab'.repeat(32), version: '1.3.0', description: `${name} image` },
+    image: { sha256: 'ab'.repeat(32), version: '1.3.0', description: `${name} image`, installsAs: ['1.3.0'] },
     mode: { channel: 'genuine-tls', cutAtHalf: false, plainDownloadLink: false },
     before: v('1.2.0'),
     after: v('1.2.0'),
@@ -46,7 +46,7 @@ describe('update trial verdicts (S1.1-06, S1.1-08)', () => {
   });
 
   it('FAILs rollback when the older image was taken while restoring the device after an attack', () => {
-    const restore = attempt('rollback', { purpose: 'restore', before: v('1.3.0'), after: v('1.1.0'), image: { sha256: 'cd'.repeat(32), version: '1.1.0', description: 'older image' } });
+    const restore = attempt('rollback', { purpose: 'restore', before: v('1.3.0'), after: v('1.1.0'), image: { sha256: 'cd'.repeat(32), version: '1.1.0', description: 'older image', installsAs: ['1.1.0'] } });
     const out = judgeAttack(trial(attempt('unsigned', { after: v('1.3.0') }), restore), 'rollback', 120);
     expect(out.verdict).to.equal('FAIL');
     expect(out.reason).to.contain('when jcstar served it to undo an attack').and.contain('1.3.0 → 1.1.0');
@@ -85,7 +85,7 @@ describe('update trial verdicts (S1.1-06, S1.1-08)', () => {
   it('is INCONCLUSIVE, not FAIL, when the version changed to something the image does not state (an A/B fallback, a late install)', () => {
     const out = judgeAttack(trial(attempt('wrong-key', { after: v('1.0.9') }), control), 'wrong-key', 120);
     expect(out.verdict).to.equal('INCONCLUSIVE');
-    expect(out.reason).to.match(/^after the image signed with a key jcstar made up the device runs 1\.0\.9, not the 1\.3\.0 the image states/);
+    expect(out.reason).to.match(/^after the image signed with a key jcstar made up the device runs 1\.0\.9, not 1\.3\.0, what the image would install as/);
   });
 
   it('is INCONCLUSIVE when the image could not be put before the device (an upload answered 503)', () => {

@@ -7,7 +7,8 @@ export interface AttemptRecord {
   purpose: 'test' | 'restore';
   /** Why the attempt was not made; notApplicable carries the justification. Null when it was made. */
   skipped: { reason: string; notApplicable: boolean } | null;
-  image: Pick<ImageVariant, 'sha256' | 'version' | 'description'> | null;
+  /** `installsAs`: the versions the device may report once it runs the image (see trial.ts). */
+  image: (Pick<ImageVariant, 'sha256' | 'version' | 'description'> & { installsAs: string[] }) | null;
   mode: ServeMode | null;
   before: VersionReading | null;
   after: VersionReading | null;
@@ -32,7 +33,7 @@ export function versionChanged(record: AttemptRecord): boolean {
 
 /** The device now runs the version the served image states: it installed that image. */
 export function installed(record: AttemptRecord): boolean {
-  return versionChanged(record) && record.after?.ok === true && record.image !== null && record.after.version === record.image.version;
+  return versionChanged(record) && record.after?.ok === true && record.image !== null && record.image.installsAs.includes(record.after.version);
 }
 
 export function describeVersions(record: AttemptRecord): string {

@@ -35,7 +35,7 @@ export function judgeAttack(result: UpdateTrialResult, attempt: UpdateAttempt, w
   if (!record) return inconclusive(`${ATTEMPT_TITLES[attempt]} was not served: the trial ended first`);
   if (record.skipped) return record.skipped.notApplicable ? notApplicable(record.skipped.reason) : inconclusive(record.skipped.reason);
   if (versionChanged(record)) {
-    return inconclusive(`after ${ATTEMPT_TITLES[attempt]} the device runs ${record.after?.ok ? record.after.version : '?'}, not the ${record.image?.version} the image states (version ${describeVersions(record)}): what it installed, if anything, is not established`);
+    return inconclusive(`after ${ATTEMPT_TITLES[attempt]} the device runs ${record.after?.ok ? record.after.version : '?'}, not ${record.image?.installsAs.join(' or ')}, what the image would install as (version ${describeVersions(record)}): what it installed, if anything, is not established`);
   }
   if (record.deliveryFailure) return inconclusive(record.deliveryFailure);
   if (!record.contacted) return inconclusive(`${silence(waitSeconds)} while ${ATTEMPT_TITLES[attempt]} was offered${record.trigger ? ` (${record.trigger})` : ''}`);

@@ -134,10 +134,13 @@ async function runAttempt(ctx: CheckContext, update: UpdateSettings, delivery: D
   if ('notApplicable' in mode) return { ...base, skipped: { reason: mode.notApplicable, notApplicable: true } };
   if ('needs' in mode) return { ...base, skipped: { reason: mode.needs, notApplicable: false } };
   if (!variant) return { ...base, skipped: { reason: attempt === 'rollback' ? 'the rollback test needs an older, genuinely signed image: give update.images.older' : `no ${attempt} image could be made`, notApplicable: false } };
-  if (variant.version === before.version) {
+  // A device reports the version its metadata states, or the one its installed firmware carries: an image
+  // whose metadata alone was changed installs the genuine firmware under either.
+  const installsAs = attempt === 'metadata-byte-changed' ? [variant.version, update.images!.genuine.version] : [variant.version];
+  if (installsAs.includes(before.version)) {
     return { ...base, skipped: { reason: `the device already runs ${before.version}, the version ${ATTEMPT_TITLES[attempt]} states: taking it could not be seen`, notApplicable: false } };
   }
-  const image = { sha256: variant.sha256, version: variant.version, description: variant.description };
+  const image = { sha256: variant.sha256, version: variant.version, description: variant.description, installsAs };
   ctx.evidence.record({ kind: 'note', summary: `update attempt ${attempt}: ${ATTEMPT_TITLES[attempt]}, sha256 ${variant.sha256}`, data: { attempt, image, mode } });
   const delivered = await delivery.deliver(ctx, variant, mode);
   const after = await settle(ctx, update.version!, before, delivered, update.waitSeconds * 1000).finally(() => delivered.done());
