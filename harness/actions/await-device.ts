@@ -58,7 +58,8 @@ export async function awaitOutage(ctx: CheckContext, probe: LoginProbe, credenti
     attempts++;
     const at = new Date().toISOString();
     last = await labelledLogin(ctx, probe, `${label} (attempt ${attempts})`, credential);
-    if (!answered(last)) return { seen: true, firstFailedAt: at, login: last, attempts };
+    // A lockout is an answer: only a login that gets no answer (refused, timed out, reset) shows the device down.
+    if (last.outcome === 'error') return { seen: true, firstFailedAt: at, login: last, attempts };
     const left = deadline - Date.now();
     if (left <= 0) break;
     await sleep(Math.min(DOWN_POLL_SECONDS * 1000, left), undefined, { signal: ctx.signal }).catch(() => undefined);
