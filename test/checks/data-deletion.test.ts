@@ -123,6 +123,17 @@ describe('S1.1-15 data deletion (hands-on, lab hooks)', function () {
     expect(device!.password()).to.equal(LAB_PASSWORD);
   });
 
+  it('PASSes a reset without a reboot, never seen down, when the marker is gone and the temporary credential refused anyway', async () => {
+    await start({ resetReboots: false });
+    const outcome = await run({ ...RESET, recoverySeconds: 2 });
+    const c = check(outcome, HANDS_ON_ID);
+    expect(c.verdict, c.reason).to.equal('PASS');
+    expect(c.reason).to.match(
+      /^web: after the reset \(evidence #\d+\) the device answered throughout \(a reset without a reboot\); the user data marker seen before it \(#\d+\) is gone \(#\d+\) and the temporary credential for "admin" set before it is refused \(#\d+\), and the unit is back at first use/,
+    );
+    expect(c.evidence.find((e) => e.summary.startsWith('factory reset: '))!.data).to.deep.include({ seenDown: false });
+  });
+
   it('without services[].credentialChange, judges the marker only and says what the credential part needs', async () => {
     await start({ factoryPassword: 'label' });
     const profile = restartableProfile(device!, RESET, LABEL_PASSWORD);

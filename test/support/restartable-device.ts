@@ -25,7 +25,8 @@ import { serveHttp, sendJson } from '../../harness/simulator/http-server.js';
  * - `factoryPassword: 'label'` is back at the password it was provisioned with after a reset (a unique
  *   label password), not at first use;
  * - `goesDownAfterMs` answers a power-cycle or factory-reset command at once and acts on it that much
- *   later, as a device that reboots after answering the request.
+ *   later, as a device that reboots after answering the request;
+ * - `resetReboots: false` resets without rebooting: the admin answers throughout.
  */
 
 export interface RestartableDeviceOptions {
@@ -37,6 +38,8 @@ export interface RestartableDeviceOptions {
   reset: 'erases' | 'keeps-user-data' | 'keeps-credential';
   factoryPassword?: 'none' | 'label';
   goesDownAfterMs?: number;
+  /** false: a factory reset erases without rebooting (its admin never goes away). */
+  resetReboots?: boolean;
   comesBack?: boolean;
   bootMs?: number;
   /** The version the device reports after a power cycle: one that falls back to its factory firmware. */
@@ -135,10 +138,10 @@ export async function startRestartableDevice(options: RestartableDeviceOptions):
     bootLater();
   };
   const factoryReset = async () => {
-    await down();
+    if (options.resetReboots !== false) await down();
     if (options.reset !== 'keeps-credential') password = options.factoryPassword === 'label' ? options.password : null;
     if (options.reset !== 'keeps-user-data') notes = [];
-    bootLater();
+    if (options.resetReboots !== false) bootLater();
   };
   /** At once, or `goesDownAfterMs` after the command was answered. */
   const act = async (effect: () => Promise<void>) => {
