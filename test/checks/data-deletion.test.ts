@@ -101,6 +101,14 @@ describe('S1.1-15 data deletion (hands-on, lab hooks)', function () {
     expect(c.reason).to.match(/^web: the declared factory reset left the temporary credential for "admin" set before the reset, which still logs in \(evidence #\d+\)$/);
     expectDownPeriod(c.evidence);
     expect(device!.password()).to.equal(LAB_PASSWORD);
+    const [temporary, restored] = device!.passwordsSet();
+    expect(restored).to.equal(LAB_PASSWORD);
+    expect(temporary).to.have.length.of.at.least(16);
+    for (const file of filesUnder(outcome.runDir)) {
+      const text = readFileSync(file, 'latin1');
+      expect(text.includes(temporary!), file).to.equal(false);
+      expect(text.includes(LAB_PASSWORD), file).to.equal(false);
+    }
   });
 
   it('PASSes a reset that takes the device down only after answering: the logins wait for the outage', async () => {

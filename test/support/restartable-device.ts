@@ -53,6 +53,8 @@ export interface RestartableDevice {
   /** The password /admin takes now; null at first use. */
   password(): string | null;
   notes(): string[];
+  /** Every password set through /api/password, in order: what must never reach a run's files. */
+  passwordsSet(): string[];
   /** Commands the lab ran, in order. */
   commands(): string[];
   close(): Promise<void>;
@@ -77,6 +79,7 @@ export async function startRestartableDevice(options: RestartableDeviceOptions):
   let notes: string[] = [];
   let version = options.version;
   const ran: string[] = [];
+  const passwordsSet: string[] = [];
   const timers = new Set<NodeJS.Timeout>();
 
   const authenticated = (req: IncomingMessage): boolean => {
@@ -107,6 +110,7 @@ export async function startRestartableDevice(options: RestartableDeviceOptions):
       const next = form.get('newPassword') ?? '';
       if (next.length < MIN_PASSWORD_LENGTH) return sendJson(res, 400, { error: `new password must be at least ${MIN_PASSWORD_LENGTH} characters` });
       password = next;
+      passwordsSet.push(next);
       return sendJson(res, 200, { status: 'password changed' });
     }
     sendJson(res, 404, { error: 'not found' });
@@ -208,6 +212,7 @@ export async function startRestartableDevice(options: RestartableDeviceOptions):
     controlPort,
     password: () => password,
     notes: () => [...notes],
+    passwordsSet: () => [...passwordsSet],
     commands: () => [...ran],
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
