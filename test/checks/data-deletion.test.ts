@@ -78,7 +78,7 @@ describe('S1.1-15 data deletion (hands-on, lab hooks)', function () {
     const outcome = await run({ ...RESET, factoryReset: { hook: 'dump-user-data' }, recoverySeconds: 2 });
     const c = check(outcome, HANDS_ON_ID);
     expect(c.verdict).to.equal('INCONCLUSIVE');
-    expect(c.reason).to.match(/^web: the device answered throughout; whether the reset ran is not established \(hook dump-user-data exited with status 0, evidence #\d+; \d logins answered over \d s, hooks\.recoverySeconds 2\)$/);
+    expect(c.reason).to.match(/^web: the device answered throughout; whether the reset ran is not established \(hook dump-user-data exited with status 0, evidence #\d+; \d logins answered over \d s, hooks\.recoverySeconds 2\); the declared credential was put back \(#\d+\)$/);
     expect(c.evidence.find((e) => e.summary.startsWith('factory reset: '))!.data).to.deep.include({ seenDown: false });
     expect(device!.password()).to.equal(LAB_PASSWORD);
   });
@@ -98,7 +98,7 @@ describe('S1.1-15 data deletion (hands-on, lab hooks)', function () {
     const outcome = await run(RESET, LABEL_PASSWORD);
     const c = check(outcome, HANDS_ON_ID);
     expect(c.verdict).to.equal('FAIL');
-    expect(c.reason).to.match(/^web: the declared factory reset left the temporary credential for "admin" set before the reset, which still logs in \(evidence #\d+\)$/);
+    expect(c.reason).to.match(/^web: the declared factory reset left the temporary credential for "admin" set before the reset, which still logs in \(evidence #\d+\); the declared credential was put back \(#\d+\)$/);
     expectDownPeriod(c.evidence);
     expect(device!.password()).to.equal(LAB_PASSWORD);
     const [temporary, restored] = device!.passwordsSet();
@@ -127,7 +127,7 @@ describe('S1.1-15 data deletion (hands-on, lab hooks)', function () {
     const outcome = await run({ ...RESET, recoverySeconds: 2 });
     const c = check(outcome, HANDS_ON_ID);
     expect(c.verdict).to.equal('INCONCLUSIVE');
-    expect(c.reason).to.match(/^web: the device answered throughout; whether the reset ran is not established \(hook factory-reset exited with status 0, evidence #\d+; \d logins answered over \d s, hooks\.recoverySeconds 2\)$/);
+    expect(c.reason).to.match(/^web: the device answered throughout; whether the reset ran is not established \(hook factory-reset exited with status 0, evidence #\d+; \d logins answered over \d s, hooks\.recoverySeconds 2\); the declared credential was put back \(#\d+\)$/);
     expect(device!.password()).to.equal(LAB_PASSWORD);
   });
 

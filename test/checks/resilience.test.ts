@@ -92,7 +92,7 @@ describe('S1.1-14 resilience (hands-on, lab hooks)', function () {
     const outcome = await run({ handsOn: true, powerCycle: { hook: 'dump-user-data' }, recoverySeconds: 2 });
     const c = check(outcome, 'S1.1-14/power-cycle/web');
     expect(c.verdict).to.equal('INCONCLUSIVE');
-    expect(c.reason).to.match(/^web: the device never went down after hook dump-user-data \(evidence #\d+\): the outage was not observed \(\d logins answered over \d s, hooks\.recoverySeconds 2\)$/);
+    expect(c.reason).to.match(/^web: the device never went down after hook dump-user-data \(evidence #\d+\): the outage was not observed \(\d logins answered over \d s, hooks\.recoverySeconds 2\); the original value was restored \(#\d+\)$/);
     expect(c.evidence.find((e) => e.summary.startsWith('power-cycle: the device answered every login'))!.data).to.deep.include({ seenDown: false });
     expect(device!.password()).to.equal(LAB_PASSWORD);
   });

@@ -29,10 +29,13 @@ export interface DeletionTest {
   restore: Restore;
 }
 
-/** What the verdict adds when the temporary credential could not be taken off the unit. */
+/** What the verdict adds about putting the declared credential back: where it was, or loudly that it failed. */
 export function loudRestore(restore: Restore): string {
+  if (!restore.needed) return '';
   const problem = restoreFailure(restore);
-  return problem ? `. RESTORE FAILED: ${problem}; the unit may now hold the temporary password, which jcstar never records: the lab must reset the unit` : '';
+  return problem
+    ? `. RESTORE FAILED: ${problem}; the unit may now hold the temporary password, which jcstar never records: the lab must reset the unit`
+    : `; the declared credential was put back (#${restore.procedure.evidenceSeq})`;
 }
 
 /**

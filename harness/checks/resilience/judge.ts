@@ -44,7 +44,8 @@ export function judgeResilience(test: ResilienceTest): CheckOutcome {
   if (disruption.outage && !disruption.outage.seen) {
     const { attempts, waitedMs } = disruption.outage;
     const actions = disruption.actions.map((a) => `${a.action} (evidence #${a.evidenceSeq})`).join(' and ');
-    return inconclusive(`${service}: the device never went down after ${actions}: the outage was not observed (${attempts} logins answered over ${Math.round(waitedMs / 1000)} s, hooks.recoverySeconds ${test.recoverySeconds})${loud}`);
+    const restored = test.restore.needed && !restoreProblem ? `; the original value was restored (#${test.restore.procedure.evidenceSeq})` : '';
+    return inconclusive(`${service}: the device never went down after ${actions}: the outage was not observed (${attempts} logins answered over ${Math.round(waitedMs / 1000)} s, hooks.recoverySeconds ${test.recoverySeconds})${restored}${loud}`);
   }
   if (!recovery.back) {
     const last = recovery.last ? `; last login: ${recovery.last.detail}, evidence #${recovery.last.evidenceSeq}` : '';

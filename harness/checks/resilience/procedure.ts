@@ -56,18 +56,18 @@ export async function checkResilience(ctx: CheckContext, service: Service, disru
     const restore = restoreNeeded(oldStill, newAfterChange) ? await restoreOriginal(scrubbed, service, probe, { username, oldPassword: temporary, newPassword: original }) : { needed: false as const };
     return judgeResilience({ ...base, disruption: { disruption, actions: [], ok: false, outage: null }, recovery: NOT_AWAITED, oldAfter: null, versionAfter: null, restore });
   }
-  const outage = await disrupt(scrubbed, hooks, disruption, { probe, credential: { username, password: temporary } });
-  if (outage.outage && !outage.outage.seen) {
+  const disrupted = await disrupt(scrubbed, hooks, disruption, { probe, credential: { username, password: temporary } });
+  if (disrupted.outage && !disrupted.outage.seen) {
     // The device answered throughout: it still holds the temporary value, which must not stay.
-    recordDownPeriod(scrubbed, disruption, outage.outage, null);
+    recordDownPeriod(scrubbed, disruption, disrupted.outage, null);
     const oldStill = await labelledLogin(scrubbed, probe, 'declared credential after an outage that was not seen', { username, password: original });
-    const restore = restoreNeeded(oldStill, outage.outage.last ?? newAfterChange) ? await restoreOriginal(scrubbed, service, probe, { username, oldPassword: temporary, newPassword: original }) : { needed: false as const };
-    return judgeResilience({ ...base, disruption: outage, recovery: NOT_AWAITED, oldAfter: null, versionAfter: null, restore });
+    const restore = restoreNeeded(oldStill, disrupted.outage.last ?? newAfterChange) ? await restoreOriginal(scrubbed, service, probe, { username, oldPassword: temporary, newPassword: original }) : { needed: false as const };
+    return judgeResilience({ ...base, disruption: disrupted, recovery: NOT_AWAITED, oldAfter: null, versionAfter: null, restore });
   }
   const recovery = await awaitDevice(scrubbed, probe, { username, password: temporary }, hooks.recoverySeconds, 'changed value after the outage');
-  if (outage.outage) recordDownPeriod(scrubbed, disruption, outage.outage, recovery);
+  if (disrupted.outage) recordDownPeriod(scrubbed, disruption, disrupted.outage, recovery);
   if (!recovery.back) {
-    return judgeResilience({ ...base, disruption: outage, recovery, oldAfter: null, versionAfter: null, restore: { needed: false } });
+    return judgeResilience({ ...base, disruption: disrupted, recovery, oldAfter: null, versionAfter: null, restore: { needed: false } });
   }
   const oldAfter = await labelledLogin(scrubbed, probe, 'old value after the outage', { username, password: original });
   const restore = restoreNeeded(oldAfter, recovery.login)
@@ -75,7 +75,7 @@ export async function checkResilience(ctx: CheckContext, service: Service, disru
     : { needed: false as const };
   // Read with the declared credential, so after the restore; a restore changes no firmware.
   const versionAfter = await versionOf(scrubbed, 'after');
-  return judgeResilience({ ...base, disruption: outage, recovery, oldAfter, versionAfter, restore });
+  return judgeResilience({ ...base, disruption: disrupted, recovery, oldAfter, versionAfter, restore });
 }
 
 const NOT_AWAITED: DeviceReturn = { back: false, last: null, waitedMs: 0, attempts: 0 };
