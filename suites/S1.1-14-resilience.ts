@@ -58,7 +58,7 @@ function missingForHandsOn(profile: DeviceProfile, untested: Disruption[], hands
   return `${untested.map((d) => d.replace('-', ' ')).join(' and ')} not tested on the device: ${needs.join('; ')}`;
 }
 
-/** The wait for the device dominates; every other step is bounded by its own timeout. */
+/** The waits for the device dominate; every other step is bounded by its own timeout. */
 function worstCaseMs(profile: DeviceProfile, disruption: Disruption): number {
   const hooks = profile.hooks!;
   const { replyTimeoutMs, connectTimeoutMs } = profile.policy.budgets;
@@ -67,6 +67,7 @@ function worstCaseMs(profile: DeviceProfile, disruption: Disruption): number {
   const outage = disruption === 'power-cycle'
     ? actionWorstCaseMs(ctx, hooks.powerCycle)
     : actionWorstCaseMs(ctx, hooks.networkOutage?.down) + actionWorstCaseMs(ctx, hooks.networkOutage?.up) + (hooks.networkOutage?.seconds ?? 0) * 1000;
-  const wait = hooks.recoverySeconds * 1000 + exchange;
+  // Up to recoverySeconds to see it go down, then up to recoverySeconds to see it back.
+  const wait = 2 * (hooks.recoverySeconds * 1000 + exchange);
   return profile.policy.budgets.checkMs + LOGINS * exchange + EXCHANGES * 2 * exchange + outage + wait + profile.policy.holdOff.maxWaitMs;
 }

@@ -1,8 +1,10 @@
 /**
  * S1.1-15 利用者データの削除 — user data can be deleted before the device is disposed of or transferred
  * (EN 303 645 5.11-1). Hands-on (`--hands-on reset`), jcstar runs TS 103 701 5.11-1 with the lab's hooks:
- * create user data holding a fresh marker, run the declared factory reset, and see the marker gone and
- * the declared credential refused. Whether the declared method covers all user data is for a person.
+ * create user data holding a fresh marker, change the credential to a temporary one (the declared one
+ * may be a label password a reset rightly restores), run the declared factory reset, see the device go
+ * down and come back, and see the marker gone and the temporary credential refused. Whether the declared
+ * method covers all user data is for a person.
  */
 import { recordDeclaration } from '../harness/checks/declarations.js';
 import { checkDataDeletion } from '../harness/checks/data-deletion/procedure.js';
@@ -14,8 +16,11 @@ import { requirementSuite, serviceTarget } from '../harness/suite/define.js';
 import { inconclusive, manual } from '../harness/verdicts/outcome.js';
 
 const REQUIREMENT = 'S1.1-15';
-/** Logins outside the wait, requests to the device, and the first-use requests after it. */
-const EXCHANGES = 8;
+/**
+ * Logins outside the waits, requests to the device, the first-use requests after it, and the change to
+ * the temporary credential and its restore (each procedure counted twice: it may take twice a reply).
+ */
+const EXCHANGES = 16;
 
 export default requirementSuite(REQUIREMENT, (suite) => {
   const { profile } = suite;
@@ -67,6 +72,7 @@ function worstCaseMs(profile: DeviceProfile): number {
   const ctx = { profile };
   const { replyTimeoutMs, connectTimeoutMs } = profile.policy.budgets;
   const actions: Array<DeviceActionSpec | undefined> = [hooks.userData?.create, hooks.userData?.read, hooks.userData?.read, hooks.factoryReset];
-  const wait = hooks.recoverySeconds * 1000 + replyTimeoutMs + connectTimeoutMs;
+  // Up to recoverySeconds to see it go down, then up to recoverySeconds to see it back.
+  const wait = 2 * (hooks.recoverySeconds * 1000 + replyTimeoutMs + connectTimeoutMs);
   return profile.policy.budgets.checkMs + EXCHANGES * (replyTimeoutMs + connectTimeoutMs) + actions.reduce((sum, a) => sum + actionWorstCaseMs(ctx, a), 0) + wait + profile.policy.holdOff.maxWaitMs;
 }

@@ -15,6 +15,8 @@ const RESET = {
   userData: { create: { http: { service: 'web', method: 'POST', path: '/api/notes', contentType: 'application/json', body: '{"note": "{{marker}}"}' } }, read: { hook: 'dump-user-data' } },
 };
 const DECLARED = { declarations: { userDataDeletion: { method: 'Settings > Factory reset' }, defaultPasswordScheme: { scheme: 'user-set-at-first-use' } } };
+/** A unit whose factory password is its unique label password: a reset rightly brings it back. */
+const LABEL_PASSWORD = { declarations: { userDataDeletion: { method: 'Settings > Factory reset' } } };
 const HANDS_ON_ID = 'S1.1-15/data-deletion/web';
 const DECLARATION_ID = 'S1.1-15/user-data-deletion/declaration';
 
@@ -22,6 +24,13 @@ const check = (outcome: RunOutcome, id: string) => {
   const found = outcome.results.checks.find((c) => c.id === id);
   if (!found) throw new Error(`no check ${id} in ${outcome.results.checks.map((c) => c.id).join(', ')}`);
   return found;
+};
+
+/** The outage was seen: the first unanswered login, then the first answered one. */
+const expectDownPeriod = (evidence: RunOutcome['results']['checks'][number]['evidence']) => {
+  const down = evidence.find((e) => e.summary.startsWith('factory reset: the device was down from'))!;
+  expect(down.data!.seenDown).to.equal(true);
+  expect(Date.parse(down.data!.firstAnsweredAt as string)).to.be.greaterThan(Date.parse(down.data!.firstFailedAt as string));
 };
 
 describe('S1.1-15 data deletion (hands-on, lab hooks)', function () {
@@ -42,7 +51,10 @@ describe('S1.1-15 data deletion (hands-on, lab hooks)', function () {
     const outcome = await run(RESET);
     const c = check(outcome, HANDS_ON_ID);
     expect(c.verdict, c.reason).to.equal('PASS');
-    expect(c.reason).to.match(/^web: after the reset \(evidence #\d+\) the user data marker seen before it \(#\d+\) is gone \(#\d+\) and the credential "admin" is refused \(#\d+\), and the unit is back at first use \(\/admin: HTTP 403 without WWW-Authenticate\); the unit was reset: set it up again/);
+    expect(c.reason).to.match(
+      /^web: after the reset \(evidence #\d+\) the device went down \(evidence #\d+\) and came back; the user data marker seen before it \(#\d+\) is gone \(#\d+\) and the temporary credential for "admin" set before it is refused \(#\d+\), and the unit is back at first use \(\/admin: HTTP 403 without WWW-Authenticate\); the unit was reset: set it up again/,
+    );
+    expectDownPeriod(c.evidence);
     const marker = c.evidence.find((e) => e.summary.startsWith('user data marker for this test'))!.data!.marker as string;
     expect(marker).to.match(/^jcstar-[0-9a-f]{24}$/);
     expect(c.evidence.find((e) => e.summary.startsWith('user data marker after the reset'))!.data).to.deep.equal({ marker, readOk: true, present: false });
@@ -61,12 +73,85 @@ describe('S1.1-15 data deletion (hands-on, lab hooks)', function () {
     expect(outcome.results.requirements.find((r) => r.id === 'S1.1-15')!.verdict).to.equal('FAIL');
   });
 
-  it('FAILs a "reset" that changes nothing, naming the marker and the credential that survived', async () => {
+  it('is INCONCLUSIVE, the original credential restored, when the "reset" never takes the device down and changes nothing', async () => {
     await start({ reset: 'keeps-user-data' });
-    const outcome = await run({ ...RESET, factoryReset: { hook: 'dump-user-data' } });
+    const outcome = await run({ ...RESET, factoryReset: { hook: 'dump-user-data' }, recoverySeconds: 2 });
+    const c = check(outcome, HANDS_ON_ID);
+    expect(c.verdict).to.equal('INCONCLUSIVE');
+    expect(c.reason).to.match(/^web: the device answered throughout; whether the reset ran is not established \(hook dump-user-data exited with status 0, evidence #\d+; \d logins answered over \d s, hooks\.recoverySeconds 2\); the declared credential was put back \(#\d+\)$/);
+    expect(c.evidence.find((e) => e.summary.startsWith('factory reset: '))!.data).to.deep.include({ seenDown: false });
+    expect(device!.password()).to.equal(LAB_PASSWORD);
+  });
+
+  it('PASSes a reset that brings back the unique label password: the temporary credential set before it is refused', async () => {
+    await start({ factoryPassword: 'label' });
+    const outcome = await run(RESET, LABEL_PASSWORD);
+    const c = check(outcome, HANDS_ON_ID);
+    expect(c.verdict, c.reason).to.equal('PASS');
+    expect(c.reason).to.match(/^web: after the reset \(evidence #\d+\) the device went down \(evidence #\d+\) and came back; the user data marker seen before it \(#\d+\) is gone \(#\d+\) and the temporary credential for "admin" set before it is refused \(#\d+\); the unit was reset/);
+    expect(device!.password()).to.equal(LAB_PASSWORD);
+    for (const file of filesUnder(outcome.runDir)) expect(readFileSync(file, 'latin1').includes(LAB_PASSWORD), file).to.equal(false);
+  });
+
+  it('FAILs a reset that keeps the credential set before it, then puts the declared one back', async () => {
+    await start({ reset: 'keeps-credential' });
+    const outcome = await run(RESET, LABEL_PASSWORD);
     const c = check(outcome, HANDS_ON_ID);
     expect(c.verdict).to.equal('FAIL');
-    expect(c.reason).to.match(/^web: the declared factory reset left the user data marker \(read: hook dump-user-data, evidence #\d+\) and the credential "admin" set before the reset, which still logs in \(evidence #\d+\)$/);
+    expect(c.reason).to.match(/^web: the declared factory reset left the temporary credential for "admin" set before the reset, which still logs in \(evidence #\d+\); the declared credential was put back \(#\d+\)$/);
+    expectDownPeriod(c.evidence);
+    expect(device!.password()).to.equal(LAB_PASSWORD);
+    const [temporary, restored] = device!.passwordsSet();
+    expect(restored).to.equal(LAB_PASSWORD);
+    expect(temporary).to.have.length.of.at.least(16);
+    for (const file of filesUnder(outcome.runDir)) {
+      const text = readFileSync(file, 'latin1');
+      expect(text.includes(temporary!), file).to.equal(false);
+      expect(text.includes(LAB_PASSWORD), file).to.equal(false);
+    }
+  });
+
+  it('PASSes a reset that takes the device down only after answering: the logins wait for the outage', async () => {
+    await start({ goesDownAfterMs: 1500, bootMs: 2500 });
+    const outcome = await run(RESET);
+    const c = check(outcome, HANDS_ON_ID);
+    expect(c.verdict, c.reason).to.equal('PASS');
+    const waits = c.evidence.filter((e) => e.summary.startsWith('waiting for the device to go down after the reset'));
+    expect(waits[0]!.data!.outcome).to.equal('accepted');
+    expect(waits.at(-1)!.data!.outcome).to.equal('error');
+    expectDownPeriod(c.evidence);
+  });
+
+  it('is INCONCLUSIVE, the original credential restored, when the device goes down only after hooks.recoverySeconds', async () => {
+    await start({ goesDownAfterMs: 30_000 });
+    const outcome = await run({ ...RESET, recoverySeconds: 2 });
+    const c = check(outcome, HANDS_ON_ID);
+    expect(c.verdict).to.equal('INCONCLUSIVE');
+    expect(c.reason).to.match(/^web: the device answered throughout; whether the reset ran is not established \(hook factory-reset exited with status 0, evidence #\d+; \d logins answered over \d s, hooks\.recoverySeconds 2\); the declared credential was put back \(#\d+\)$/);
+    expect(device!.password()).to.equal(LAB_PASSWORD);
+  });
+
+  it('PASSes a reset without a reboot, never seen down, when the marker is gone and the temporary credential refused anyway', async () => {
+    await start({ resetReboots: false });
+    const outcome = await run({ ...RESET, recoverySeconds: 2 });
+    const c = check(outcome, HANDS_ON_ID);
+    expect(c.verdict, c.reason).to.equal('PASS');
+    expect(c.reason).to.match(
+      /^web: after the reset \(evidence #\d+\) the device answered throughout \(a reset without a reboot\); the user data marker seen before it \(#\d+\) is gone \(#\d+\) and the temporary credential for "admin" set before it is refused \(#\d+\), and the unit is back at first use/,
+    );
+    expect(c.evidence.find((e) => e.summary.startsWith('factory reset: '))!.data).to.deep.include({ seenDown: false });
+  });
+
+  it('without services[].credentialChange, judges the marker only and says what the credential part needs', async () => {
+    await start({ factoryPassword: 'label' });
+    const profile = restartableProfile(device!, RESET, LABEL_PASSWORD);
+    delete (profile.services as Array<Record<string, unknown>>)[0]!.credentialChange;
+    const outcome = await runProfile(profile, { env: LAB_ENV, suites: [dataDeletion] });
+    const c = check(outcome, HANDS_ON_ID);
+    expect(c.verdict, c.reason).to.equal('PASS');
+    expect(c.reason).to.match(
+      /^web: after the reset \(evidence #\d+\) the device went down \(evidence #\d+\) and came back; the user data marker seen before it \(#\d+\) is gone \(#\d+\); the credential part was not tested: it needs services\[\]\.credentialChange on web, since the declared credential may rightly work again after a reset; the unit was reset/,
+    );
   });
 
   it('is INCONCLUSIVE when the device does not answer after the reset', async () => {
@@ -77,7 +162,7 @@ describe('S1.1-15 data deletion (hands-on, lab hooks)', function () {
     expect(c.reason).to.match(/^web: the device did not answer a login within 2 s after the reset \(hook factory-reset exited with status 0, evidence #\d+\) \(last login: .*\), so what survived it cannot be seen$/);
   });
 
-  it('redacts a secret the reset hook prints', async () => {
+  it('redacts the temporary password the reset hook prints', async () => {
     await start({});
     const profile = restartableProfile(device!, RESET, DECLARED);
     const [node, script, port] = controlArgv(device!.controlPort, 'x');
@@ -89,7 +174,7 @@ describe('S1.1-15 data deletion (hands-on, lab hooks)', function () {
     const c = check(outcome, HANDS_ON_ID);
     expect(c.verdict, c.reason).to.equal('PASS');
     const hook = c.evidence.find((e) => e.summary.startsWith('hook factory-reset'))!;
-    expect(hook.received).to.equal('stdout:\nok admin password is [REDACTED:credentials.admin.password]\nok factory reset\n\nstderr:\n');
+    expect(hook.received).to.equal('stdout:\nok admin password is [REDACTED:temporary-password]\nok factory reset\n\nstderr:\n');
     for (const file of filesUnder(outcome.runDir)) expect(readFileSync(file, 'latin1').includes(LAB_PASSWORD), file).to.equal(false);
   });
 

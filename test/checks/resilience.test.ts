@@ -63,6 +63,40 @@ describe('S1.1-14 resilience (hands-on, lab hooks)', function () {
     expect(device!.password()).to.equal(LAB_PASSWORD);
   });
 
+  it('FAILs a device that reboots only after answering the power command and comes back at its old credential', async () => {
+    await start({ restart: 'loses-state', goesDownAfterMs: 1500, bootMs: 2500 });
+    const outcome = await run({ handsOn: true, powerCycle: { hook: 'power-cycle' } });
+    const c = check(outcome, 'S1.1-14/power-cycle/web');
+    expect(c.verdict).to.equal('FAIL');
+    expect(c.reason).to.match(/^web: the credential changed before the power cycle is refused after it \(device came back after \d+ s, evidence #\d+\); the old value logs in again \(evidence #\d+\): the device went back to it$/);
+    const waits = c.evidence.filter((e) => e.summary.startsWith('waiting for the device to go down after the power cycle'));
+    expect(waits[0]!.data!.outcome).to.equal('accepted');
+    expect(waits.at(-1)!.data!.outcome).to.equal('error');
+    const down = c.evidence.find((e) => e.summary.startsWith('power-cycle: the device was down from'))!;
+    expect(down.data!.seenDown).to.equal(true);
+    expect(Date.parse(down.data!.firstAnsweredAt as string)).to.be.greaterThan(Date.parse(down.data!.firstFailedAt as string));
+    expect(device!.password()).to.equal(LAB_PASSWORD);
+  });
+
+  it('PASSes a device that reboots only after answering the power command and keeps the changed credential', async () => {
+    await start({ goesDownAfterMs: 1500, bootMs: 2500 });
+    const outcome = await run({ handsOn: true, powerCycle: { hook: 'power-cycle' } });
+    const c = check(outcome, 'S1.1-14/power-cycle/web');
+    expect(c.verdict, c.reason).to.equal('PASS');
+    expect(c.evidence.find((e) => e.summary.startsWith('power-cycle: the device was down from'))!.data!.seenDown).to.equal(true);
+    expect(device!.password()).to.equal(LAB_PASSWORD);
+  });
+
+  it('is INCONCLUSIVE, the original credential restored, when the device is never seen down after the power command', async () => {
+    await start({});
+    const outcome = await run({ handsOn: true, powerCycle: { hook: 'dump-user-data' }, recoverySeconds: 2 });
+    const c = check(outcome, 'S1.1-14/power-cycle/web');
+    expect(c.verdict).to.equal('INCONCLUSIVE');
+    expect(c.reason).to.match(/^web: the device never went down after hook dump-user-data \(evidence #\d+\): the outage was not observed \(\d logins answered over \d s, hooks\.recoverySeconds 2\); the original value was restored \(#\d+\)$/);
+    expect(c.evidence.find((e) => e.summary.startsWith('power-cycle: the device answered every login'))!.data).to.deep.include({ seenDown: false });
+    expect(device!.password()).to.equal(LAB_PASSWORD);
+  });
+
   it('FAILs a device that runs another firmware version after a power cycle, naming both', async () => {
     await start({ versionAfterPowerCycle: '2.0.0' });
     const outcome = await run({ handsOn: true, powerCycle: { hook: 'power-cycle' } });

@@ -20,7 +20,13 @@ import { serveHttp, sendJson } from '../../harness/simulator/http-server.js';
  *   the password it was provisioned with;
  * - `versionAfterPowerCycle` reports another firmware version after a power cycle (an update not kept);
  * - `reset: 'erases'` deletes the notes and the password (first use: every request is refused with 403
- *   until a password is set); `'keeps-user-data'` does the same but keeps the notes.
+ *   until a password is set); `'keeps-user-data'` does the same but keeps the notes; `'keeps-credential'`
+ *   deletes the notes but keeps whatever password was set;
+ * - `factoryPassword: 'label'` is back at the password it was provisioned with after a reset (a unique
+ *   label password), not at first use;
+ * - `goesDownAfterMs` answers a power-cycle or factory-reset command at once and acts on it that much
+ *   later, as a device that reboots after answering the request;
+ * - `resetReboots: false` resets without rebooting: the admin answers throughout.
  */
 
 export interface RestartableDeviceOptions {
@@ -29,7 +35,11 @@ export interface RestartableDeviceOptions {
   password: string;
   version: string;
   restart: 'keeps-state' | 'loses-state';
-  reset: 'erases' | 'keeps-user-data';
+  reset: 'erases' | 'keeps-user-data' | 'keeps-credential';
+  factoryPassword?: 'none' | 'label';
+  goesDownAfterMs?: number;
+  /** false: a factory reset erases without rebooting (its admin never goes away). */
+  resetReboots?: boolean;
   comesBack?: boolean;
   bootMs?: number;
   /** The version the device reports after a power cycle: one that falls back to its factory firmware. */
@@ -43,6 +53,8 @@ export interface RestartableDevice {
   /** The password /admin takes now; null at first use. */
   password(): string | null;
   notes(): string[];
+  /** Every password set through /api/password, in order: what must never reach a run's files. */
+  passwordsSet(): string[];
   /** Commands the lab ran, in order. */
   commands(): string[];
   close(): Promise<void>;
@@ -67,6 +79,7 @@ export async function startRestartableDevice(options: RestartableDeviceOptions):
   let notes: string[] = [];
   let version = options.version;
   const ran: string[] = [];
+  const passwordsSet: string[] = [];
   const timers = new Set<NodeJS.Timeout>();
 
   const authenticated = (req: IncomingMessage): boolean => {
@@ -97,6 +110,7 @@ export async function startRestartableDevice(options: RestartableDeviceOptions):
       const next = form.get('newPassword') ?? '';
       if (next.length < MIN_PASSWORD_LENGTH) return sendJson(res, 400, { error: `new password must be at least ${MIN_PASSWORD_LENGTH} characters` });
       password = next;
+      passwordsSet.push(next);
       return sendJson(res, 200, { status: 'password changed' });
     }
     sendJson(res, 404, { error: 'not found' });
@@ -121,14 +135,33 @@ export async function startRestartableDevice(options: RestartableDeviceOptions):
     timers.add(timer);
   };
 
+  const powerCycle = async () => {
+    await down();
+    if (options.restart === 'loses-state' && password !== null) password = options.password;
+    version = options.versionAfterPowerCycle ?? version;
+    bootLater();
+  };
+  const factoryReset = async () => {
+    if (options.resetReboots !== false) await down();
+    if (options.reset !== 'keeps-credential') password = options.factoryPassword === 'label' ? options.password : null;
+    if (options.reset !== 'keeps-user-data') notes = [];
+    if (options.resetReboots !== false) bootLater();
+  };
+  /** At once, or `goesDownAfterMs` after the command was answered. */
+  const act = async (effect: () => Promise<void>) => {
+    if (options.goesDownAfterMs === undefined) return effect();
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      void effect();
+    }, options.goesDownAfterMs);
+    timers.add(timer);
+  };
+
   const control = async (command: string): Promise<string | null> => {
     ran.push(command);
     switch (command) {
       case 'power-cycle':
-        await down();
-        if (options.restart === 'loses-state' && password !== null) password = options.password;
-        version = options.versionAfterPowerCycle ?? version;
-        bootLater();
+        await act(powerCycle);
         return 'ok power cycled';
       case 'network-down':
         await down();
@@ -137,10 +170,7 @@ export async function startRestartableDevice(options: RestartableDeviceOptions):
         await up();
         return 'ok link up';
       case 'factory-reset':
-        await down();
-        password = null;
-        if (options.reset === 'erases') notes = [];
-        bootLater();
+        await act(factoryReset);
         return 'ok factory reset';
       case 'dump-user-data':
         return `ok ${JSON.stringify({ notes })}`;
@@ -182,6 +212,7 @@ export async function startRestartableDevice(options: RestartableDeviceOptions):
     controlPort,
     password: () => password,
     notes: () => [...notes],
+    passwordsSet: () => [...passwordsSet],
     commands: () => [...ran],
     close: async () => {
       for (const timer of timers) clearTimeout(timer);

@@ -1,5 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { awaitOutage, type OutageSeen } from '../../actions/await-device.js';
 import { performDeviceAction, type ActionObservation } from '../../actions/device-action.js';
+import type { TrialCredential } from '../../probes/auth-observation.js';
+import type { LoginProbe } from '../../probes/login.js';
 import type { DeviceActionSpec, HooksSpec } from '../../profile/update-schema.js';
 import type { CheckContext } from '../../suite/context.js';
 
@@ -11,6 +14,14 @@ export interface DisruptionResult {
   disruption: Disruption;
   actions: ActionObservation[];
   ok: boolean;
+  /** Whether the device was seen down after the action; null when the action did not run as declared. */
+  outage: OutageSeen | null;
+}
+
+/** The login that watches the device go down. */
+export interface OutageWatch {
+  probe: LoginProbe;
+  credential: TrialCredential;
 }
 
 /** Whether the profile declares how to cause this disruption. */
@@ -19,22 +30,29 @@ export function declaredDisruption(hooks: HooksSpec | null, disruption: Disrupti
 }
 
 /**
- * Power off and on, or network down, the declared time, and up. The network is brought back up even
- * when taking it down failed: the lab must never be left without it.
+ * Power off and on, or network down, the declared time, and up; after the action, the device must be
+ * seen down (within hooks.recoverySeconds), since the command may return before it goes. The network
+ * is brought back up even when taking it down failed: the lab must never be left without it.
  */
-export async function disrupt(ctx: CheckContext, hooks: HooksSpec, disruption: Disruption): Promise<DisruptionResult> {
+export async function disrupt(ctx: CheckContext, hooks: HooksSpec, disruption: Disruption, watch: OutageWatch): Promise<DisruptionResult> {
+  const seeDown = (label: string) => awaitOutage(ctx, watch.probe, watch.credential, hooks.recoverySeconds, label);
   if (disruption === 'power-cycle') {
     const cycle = await performDeviceAction(ctx, hooks.powerCycle!);
-    return { disruption, actions: [cycle], ok: cycle.ok };
+    const outage = cycle.ok ? await seeDown('waiting for the device to go down after the power cycle') : null;
+    return { disruption, actions: [cycle], ok: cycle.ok, outage };
   }
-  const outage = hooks.networkOutage!;
-  const down = await performDeviceAction(ctx, outage.down);
+  const declared = hooks.networkOutage!;
+  const down = await performDeviceAction(ctx, declared.down);
+  let outage: OutageSeen | null = null;
   if (down.ok) {
-    ctx.evidence.record({ kind: 'note', summary: `network down for ${outage.seconds} s` });
-    await sleep(outage.seconds * 1000, undefined, { signal: ctx.signal }).catch(() => undefined);
+    outage = await seeDown('waiting for the device to go off the network');
+    if (outage.seen) {
+      ctx.evidence.record({ kind: 'note', summary: `network down for ${declared.seconds} s` });
+      await sleep(declared.seconds * 1000, undefined, { signal: ctx.signal }).catch(() => undefined);
+    }
   }
-  const up = await performDeviceAction(ctx, outage.up);
-  return { disruption, actions: [down, up], ok: down.ok && up.ok };
+  const up = await performDeviceAction(ctx, declared.up);
+  return { disruption, actions: [down, up], ok: down.ok && up.ok, outage };
 }
 
 /** The time a declared action may take at most. */

@@ -41,6 +41,12 @@ export function judgeResilience(test: ResilienceTest): CheckOutcome {
   if (failedAction) {
     return inconclusive(`${service}: ${what} did not happen as declared: ${failedAction.action} ${failedAction.detail} (evidence #${failedAction.evidenceSeq})${loud}`);
   }
+  if (disruption.outage && !disruption.outage.seen) {
+    const { attempts, waitedMs } = disruption.outage;
+    const actions = disruption.actions.map((a) => `${a.action} (evidence #${a.evidenceSeq})`).join(' and ');
+    const restored = test.restore.needed && !restoreProblem ? `; the original value was restored (#${test.restore.procedure.evidenceSeq})` : '';
+    return inconclusive(`${service}: the device never went down after ${actions}: the outage was not observed (${attempts} logins answered over ${Math.round(waitedMs / 1000)} s, hooks.recoverySeconds ${test.recoverySeconds})${restored}${loud}`);
+  }
   if (!recovery.back) {
     const last = recovery.last ? `; last login: ${recovery.last.detail}, evidence #${recovery.last.evidenceSeq}` : '';
     return fail(`${service}: the device did not come back within ${test.recoverySeconds} s after ${what} (hooks.recoverySeconds; ${recovery.attempts} logins over ${Math.round(recovery.waitedMs / 1000)} s${last}). The unit may hold the temporary password jcstar set before the outage, which it never records: the lab must reset the unit`);

@@ -1,19 +1,20 @@
-import { awaitDevice } from '../../actions/await-device.js';
+import { awaitDevice, recordDownPeriod, type DeviceReturn } from '../../actions/await-device.js';
 import { labelledLogin } from '../../actions/labelled-login.js';
-import { isLoginProbe, loginProbeFor, type LoginProbe } from '../../probes/login.js';
+import { isLoginProbe, loginProbeFor } from '../../probes/login.js';
 import { readFirmwareVersion } from '../../probes/firmware-version/read.js';
 import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import type { VersionReading } from '../../update/types.js';
 import { inconclusive, type CheckOutcome } from '../../verdicts/outcome.js';
 import { isHeldOff, PacedLogin } from '../hold-off/paced.js';
-import { restoreNeeded, type Restore } from '../credential-change/judge.js';
+import { restoreNeeded } from '../credential-change/judge.js';
 import { runProcedure } from '../credential-change/procedure.js';
 import { withScrubbedEvidence } from '../credential-change/scrubbed-evidence.js';
 import { safeForShell, type TemplateValues } from '../credential-change/template.js';
 import { temporaryPassword } from '../credential-change/temporary-password.js';
 import { disrupt, type Disruption } from './disruption.js';
 import { judgeResilience } from './judge.js';
+import { restoreOriginal } from './restore.js';
 
 /**
  * TS 103 701 5.9-2: change the service's credential with S1.1-03's procedure, cut the power or the
@@ -53,12 +54,20 @@ export async function checkResilience(ctx: CheckContext, service: Service, disru
   if (!changed.ok || newAfterChange.outcome !== 'accepted') {
     const oldStill = await labelledLogin(scrubbed, probe, 'declared credential after a change that did not take', { username, password: original });
     const restore = restoreNeeded(oldStill, newAfterChange) ? await restoreOriginal(scrubbed, service, probe, { username, oldPassword: temporary, newPassword: original }) : { needed: false as const };
-    return judgeResilience({ ...base, disruption: { disruption, actions: [], ok: false }, recovery: { back: false, last: null, waitedMs: 0, attempts: 0 }, oldAfter: null, versionAfter: null, restore });
+    return judgeResilience({ ...base, disruption: { disruption, actions: [], ok: false, outage: null }, recovery: NOT_AWAITED, oldAfter: null, versionAfter: null, restore });
   }
-  const outage = await disrupt(scrubbed, hooks, disruption);
+  const disrupted = await disrupt(scrubbed, hooks, disruption, { probe, credential: { username, password: temporary } });
+  if (disrupted.outage && !disrupted.outage.seen) {
+    // The device answered throughout: it still holds the temporary value, which must not stay.
+    recordDownPeriod(scrubbed, disruption, disrupted.outage, null);
+    const oldStill = await labelledLogin(scrubbed, probe, 'declared credential after an outage that was not seen', { username, password: original });
+    const restore = restoreNeeded(oldStill, disrupted.outage.last ?? newAfterChange) ? await restoreOriginal(scrubbed, service, probe, { username, oldPassword: temporary, newPassword: original }) : { needed: false as const };
+    return judgeResilience({ ...base, disruption: disrupted, recovery: NOT_AWAITED, oldAfter: null, versionAfter: null, restore });
+  }
   const recovery = await awaitDevice(scrubbed, probe, { username, password: temporary }, hooks.recoverySeconds, 'changed value after the outage');
+  if (disrupted.outage) recordDownPeriod(scrubbed, disruption, disrupted.outage, recovery);
   if (!recovery.back) {
-    return judgeResilience({ ...base, disruption: outage, recovery, oldAfter: null, versionAfter: null, restore: { needed: false } });
+    return judgeResilience({ ...base, disruption: disrupted, recovery, oldAfter: null, versionAfter: null, restore: { needed: false } });
   }
   const oldAfter = await labelledLogin(scrubbed, probe, 'old value after the outage', { username, password: original });
   const restore = restoreNeeded(oldAfter, recovery.login)
@@ -66,8 +75,10 @@ export async function checkResilience(ctx: CheckContext, service: Service, disru
     : { needed: false as const };
   // Read with the declared credential, so after the restore; a restore changes no firmware.
   const versionAfter = await versionOf(scrubbed, 'after');
-  return judgeResilience({ ...base, disruption: outage, recovery, oldAfter, versionAfter, restore });
+  return judgeResilience({ ...base, disruption: disrupted, recovery, oldAfter, versionAfter, restore });
 }
+
+const NOT_AWAITED: DeviceReturn = { back: false, last: null, waitedMs: 0, attempts: 0 };
 
 async function versionOf(ctx: CheckContext, when: 'before' | 'after'): Promise<VersionReading> {
   const spec = ctx.profile.update?.version;
@@ -80,11 +91,4 @@ async function versionOf(ctx: CheckContext, when: 'before' | 'after'): Promise<V
     data: { when, ...reading },
   });
   return reading;
-}
-
-async function restoreOriginal(ctx: CheckContext, service: Service, probe: LoginProbe, values: TemplateValues): Promise<Restore> {
-  const procedure = await runProcedure(ctx, service, service.credentialChange!, values, 'restore');
-  const oldBack = await labelledLogin(ctx, probe, 'original value after the restore', { username: values.username, password: values.newPassword });
-  const temporaryGone = await labelledLogin(ctx, probe, 'temporary value after the restore', { username: values.username, password: values.oldPassword });
-  return { needed: true, procedure, oldBack, temporaryGone };
 }
