@@ -94,6 +94,7 @@ export const UpdateSpec = z.strictObject({
     .describe("jcstar's update server, which the lab makes the device use"),
   trigger: DeviceActionSpec.optional().describe('How to make the device check for an update now, when it does not poll often'),
   waitSeconds: z.number().int().positive().max(3600).default(120).describe('How long to wait for the device to fetch and apply each image'),
+  settleSeconds: z.number().int().nonnegative().max(600).default(3).describe('How long the version is still watched after the device refused an image: clients report a refusal and install anyway'),
   images: z
     .strictObject({
       format: z.enum(IMAGE_FORMATS).describe('swu: SWUpdate CPIO with a CMS-signed sw-description; jcstar-image: see docs/update-images.md'),

@@ -102,6 +102,8 @@ export async function startDeviceUpdates(options: { build: UpdateBuild; host: st
       },
       trigger: { http: { service: webAdmin, method: 'POST', path: UPDATE_CHECK_PATH } },
       waitSeconds: 10,
+      // The simulated client decides and installs before it reports, so a refusal needs no watching after it.
+      settleSeconds: 0,
       images: {
         format: 'jcstar-image',
         genuine: { ...release.genuine },

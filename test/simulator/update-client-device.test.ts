@@ -53,6 +53,7 @@ for (const mode of ['secure', 'insecure'] as SimulatorMode[]) {
         },
         trigger: { http: { service: 'web-admin', method: 'POST', path: '/api/update/check' } },
         waitSeconds: 10,
+        settleSeconds: 0,
         images: {
           format: 'jcstar-image',
           genuine: { file: `${dir}/sim-cam-1.3.0.img`, version: '1.3.0' },

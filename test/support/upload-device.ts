@@ -83,6 +83,7 @@ export async function startUploadDevice(build: 'careful' | 'careless'): Promise<
         version: { http: { service: 'web', path: '/api/firmware', jsonPointer: '/firmware' } },
         mechanism: { upload: { service: 'web', method: 'POST', path: '/upload' } },
         waitSeconds: 2,
+        settleSeconds: 1,
         images: { format: 'jcstar-image', genuine: { file: join(dir, 'fw-1.3.0.img'), version: '1.3.0' }, older: { file: join(dir, 'fw-1.1.0.img'), version: '1.1.0' }, signingKey: join(dir, 'vendor.pem') },
       },
     },

@@ -58,7 +58,10 @@ describe('swupdate check mode on jcstar-made images', function () {
 
   for (const format of ['crc', 'newc'] as const) {
     it(`accepts the genuine signed image (cpio ${format}) and installs nothing`, async () => {
-      const run = await check(`genuine-${format}`, genuine('1.2.0', format));
+      // swupdate 2022.12 now and then ends a check before its verdict (its helper process exits first): a
+      // second run shows whether the image or that race stopped it.
+      let run = await check(`genuine-${format}`, genuine('1.2.0', format));
+      if (!run.log.includes('SWUPDATE successful !') && !/ERROR/.test(run.log)) run = await check(`genuine-${format}-again`, genuine('1.2.0', format));
       expect(run.log).to.include('Verified OK');
       expect(run.log).to.include('SWUPDATE successful !');
       expect(run.log).to.not.include('Image invalid or corrupted');

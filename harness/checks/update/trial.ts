@@ -143,7 +143,7 @@ async function runAttempt(ctx: CheckContext, update: UpdateSettings, delivery: D
   const image = { sha256: variant.sha256, version: variant.version, description: variant.description, installsAs };
   ctx.evidence.record({ kind: 'note', summary: `update attempt ${attempt}: ${ATTEMPT_TITLES[attempt]}, sha256 ${variant.sha256}`, data: { attempt, image, mode } });
   const delivered = await delivery.deliver(ctx, variant, mode);
-  const after = await settle(ctx, update.version!, before, delivered, update.waitSeconds * 1000).finally(() => delivered.done());
+  const after = await settle(ctx, update, before, delivered).finally(() => delivered.done());
   return {
     ...base,
     image,
@@ -163,17 +163,20 @@ async function runAttempt(ctx: CheckContext, update: UpdateSettings, delivery: D
 
 /**
  * Reads the version until it changes or the wait is over. After a refusal (a failure report, a refused
- * channel) one read settles it, and the read before the next attempt catches a late install; a success
- * report does not end the wait, since clients report success for images they then reject: only the
- * version read from the device counts. A device that showed nothing at all has already had the whole wait.
+ * channel) it is still watched for `settleSeconds`, since clients report a refusal and install anyway; a
+ * success report does not end the wait, since clients report success for images they then reject: only
+ * the version read from the device counts. A device that showed nothing at all has already had the whole wait.
  */
-async function settle(ctx: CheckContext, spec: NonNullable<UpdateSettings['version']>, before: RunningVersion, delivered: Delivered, waitMs: number): Promise<VersionReading> {
+async function settle(ctx: CheckContext, update: UpdateSettings, before: RunningVersion, delivered: Delivered): Promise<VersionReading> {
   const started = Date.now();
-  let reading = await readFirmwareVersion(ctx, spec);
+  let refusedAt: number | null = null;
+  let reading = await readFirmwareVersion(ctx, update.version!);
+  if (!delivered.busy && !delivered.refusedNow()) return reading;
   for (;;) {
-    const settled = delivered.refusedNow() || !delivered.busy || Date.now() >= started + waitMs;
-    if (ctx.signal.aborted || settled || (reading.ok && reading.version !== before.version)) return reading;
+    if (refusedAt === null && delivered.refusedNow()) refusedAt = Date.now();
+    const deadline = refusedAt !== null ? refusedAt + update.settleSeconds * 1000 : started + update.waitSeconds * 1000;
+    if (ctx.signal.aborted || Date.now() >= deadline || (reading.ok && reading.version !== before.version)) return reading;
     await sleep(SETTLE_POLL_MS, undefined, { signal: ctx.signal }).catch(() => {});
-    reading = await readFirmwareVersion(ctx, spec);
+    reading = await readFirmwareVersion(ctx, update.version!);
   }
 }

@@ -48,6 +48,7 @@ export function swupdateProfileSections(device: SwupdateDevice, options: Swupdat
         redirect: 'device-setting',
       },
       waitSeconds: 30,
+      settleSeconds: 3,
       images: {
         format: 'swu',
         genuine: { file: genuine, version: options.genuineVersion },
