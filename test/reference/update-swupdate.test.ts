@@ -70,17 +70,28 @@ async function readVersion(device: SwupdateDevice): Promise<string | null> {
   return /^version=([0-9.]+)/m.exec(await answer.text())?.[1] ?? null;
 }
 
+/** How long the version is still watched after the final report: suricatta may report before its installer is done. */
+const SETTLE_MS = 5000;
+
 /**
- * Offers `image`, waits (bounded) for the device's final report on it, withdraws it, and reads the version.
- * One offer, until the device's final report. The version read afterwards decides: suricatta 2022.12 now and
- * then reports the opposite of what its installer did (see test/support/swupdate/README.md).
+ * Offers `image`, waits (bounded) for the device's final report on it, withdraws it, and reads the version
+ * until it states the image's version (and the device has rebooted into it) or SETTLE_MS have passed. The
+ * version decides, as in jcstar's trial: suricatta 2022.12 now and then reports the opposite of what its
+ * installer did, or reports before it is done (see test/support/swupdate/README.md).
  */
 async function attempt(server: UpdateServer, device: SwupdateDevice, image: ImageVariant, mode: Partial<ServeMode> = {}): Promise<{ final: DeviceFeedback; version: string | null }> {
+  const reboots = device.reboots();
   server.offer(image, { ...SERVED, ...mode });
   const final = await server.waitForFinalFeedback({ timeoutMs: ATTEMPT_MS });
   server.withdraw();
   if (!final) throw new Error(`no final feedback within ${ATTEMPT_MS} ms:\n${device.log().slice(-4000)}`);
-  return { final, version: await readVersion(device) };
+  const deadline = Date.now() + SETTLE_MS;
+  let version = await readVersion(device);
+  while (Date.now() < deadline && !(version === image.version && device.reboots() > reboots)) {
+    await sleep(250);
+    version = await readVersion(device);
+  }
+  return { final, version };
 }
 
 /** The images served over the attempt's downloads, as the server recorded them. */
@@ -218,7 +229,7 @@ describe('swupdate reference device: suricatta against jcstar\'s hawkBit server'
       ['the older image (rollback)', (i) => i.rollback('1.1.0'), '1.1.0'],
     ];
     takes.forEach(([name, make, installed], n) => {
-      it(`takes ${name}: success feedback, /version ${installed}`, async () => {
+      it(`takes ${name}: /version ${installed}`, async () => {
         const result = await attempt(server!, device!, make(images(device!, keys)));
         expect([result.version, device!.reboots()], `feedback: ${result.final.finished}`).to.deep.equal([installed, n + 1]);
       });
