@@ -59,14 +59,21 @@ function serverDelivery(server: UpdateServer, update: UpdateSettings): Delivery 
     async deliver(ctx, variant, mode) {
       const since = server.requests.length;
       const sinceFeedback = server.feedback.length;
-      const offerId = server.offer(variant, mode);
-      const trace = traceOffer(server, { offerId, device: ctx.profile.target.address, since, sinceFeedback, mode, manifestPath });
+      const offered = () => traceOffer(server, { offerId: server.offer(variant, mode), device: ctx.profile.target.address, since, sinceFeedback, mode, manifestPath });
+      let trace = offered();
       let trigger: string | null = null;
       if (update.trigger) {
         const done = await performDeviceAction(ctx, update.trigger, {});
         trigger = `${done.action}: ${done.ok ? 'done' : 'failed'} (${done.detail})`;
       }
       await awaitDeviceResponse(trace, update.waitSeconds * 1000, ctx.signal);
+      // A final report on an offer the device never took up is its report on an earlier one: suricatta, back
+      // from an install, reports its state on whatever action is offered then. The image is offered once more.
+      if (trace.final() && !trace.tookUp() && !trace.download()) {
+        ctx.evidence.record({ kind: 'note', summary: `the device reported "${trace.final()!.finished}" on an offer it never took up (a report on an earlier action); the image is offered again` });
+        trace = offered();
+        await awaitDeviceResponse(trace, update.waitSeconds * 1000, ctx.signal);
+      }
       const busy = trace.download() !== null || trace.final() !== null;
       const refusal = () => trace.certificateRefusal() ?? (mode.plainDownloadLink && trace.tookUp() && !trace.download() ? 'it took up the offer and never fetched the plain-HTTP download link it was given' : null);
       return {
