@@ -1,3 +1,4 @@
+import { basicAuthorization } from '../probes/http/basic-auth.js';
 import { Redactor } from '../evidence/redactor.js';
 import { classifyNetError } from '../net/errors.js';
 import { describeRequest, describeResponse, httpExchange, maskRawCookies, type HttpRequestSpec } from '../probes/http/exchange.js';
@@ -36,7 +37,7 @@ export async function runHttpAction(ctx: CheckContext, spec: HttpAction, fill: A
     path: fillMarker(spec.path, fill, encodeURIComponent),
     headers: {
       ...(body === undefined ? {} : { 'Content-Type': contentType }),
-      ...(basic ? { Authorization: `Basic ${Buffer.from(`${credential.username}:${credential.password!.reveal()}`).toString('base64')}` } : {}),
+      ...(basic ? { Authorization: basicAuthorization(credential.username!, credential.password!) } : {}),
     },
     ...(body === undefined ? {} : { body }),
     signal: ctx.signal,

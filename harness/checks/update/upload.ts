@@ -1,3 +1,4 @@
+import { basicAuthorization } from '../../probes/http/basic-auth.js';
 import { randomBytes } from 'node:crypto';
 import { classifyNetError } from '../../net/errors.js';
 import { httpExchange } from '../../probes/http/exchange.js';
@@ -42,7 +43,7 @@ export async function uploadImage(ctx: CheckContext, upload: Upload, variant: Im
       path: upload.path,
       headers: {
         'Content-Type': upload.field ? `multipart/form-data; boundary=${boundary}` : 'application/octet-stream',
-        ...(basic ? { Authorization: `Basic ${Buffer.from(`${credential!.username}:${credential!.password!.reveal()}`).toString('base64')}` } : {}),
+        ...(basic ? { Authorization: basicAuthorization(credential!.username!, credential!.password!) } : {}),
       },
       body,
       signal: ctx.signal,

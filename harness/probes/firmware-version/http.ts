@@ -1,3 +1,4 @@
+import { basicAuthorization } from '../http/basic-auth.js';
 import { classifyNetError } from '../../net/errors.js';
 import { parseAuthHeader, strongestDigest } from '../digest/challenge.js';
 import { digestAuthorization } from '../digest/response.js';
@@ -42,7 +43,7 @@ export async function readOverHttp({ ctx, host, service, credential }: ChannelTa
     let res: HttpResponse;
     if (auth === 'basic') {
       await ctx.net.authAttempt(ctx.signal);
-      res = await get({ header: `Basic ${Buffer.from(`${username}:${password!.reveal()}`).toString('base64')}`, shown: `Basic base64(${username}:${password})` });
+      res = await get({ header: basicAuthorization(username!, password!), shown: `Basic base64(${username}:${password})` });
     } else {
       res = await get();
       if (auth === 'digest' && res.status === 401) {

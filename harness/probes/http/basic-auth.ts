@@ -1,3 +1,4 @@
+import type { Secret } from '../../secrets/secret.js';
 import type { GuardedNetwork } from '../../net/network.js';
 import { classifyNetError } from '../../net/errors.js';
 import { elapsed, type AuthObservation, type TrialCredential } from '../auth-observation.js';
@@ -13,6 +14,11 @@ export interface HttpBasicProbe {
   timeoutMs: number;
 }
 
+/** The Authorization header value of HTTP Basic (RFC 7617); the password is revealed only into it. */
+export function basicAuthorization(username: string, password: Secret): string {
+  return `Basic ${Buffer.from(`${username}:${password.reveal()}`).toString('base64')}`;
+}
+
 /** One GET with HTTP Basic credentials. 2xx is accepted, 401/403 rejected, 423/429 locked, anything else an error. */
 export async function probeHttpBasic(net: GuardedNetwork, probe: HttpBasicProbe): Promise<AuthObservation> {
   const started = process.hrtime.bigint();
@@ -20,7 +26,7 @@ export async function probeHttpBasic(net: GuardedNetwork, probe: HttpBasicProbe)
   const { username, password } = probe.credential;
   const sent = `GET ${path} HTTP/1.1\r\nHost: ${host}:${port}\r\nAuthorization: Basic base64(${username}:${password})\r\n`;
   try {
-    const authorization = `Basic ${Buffer.from(`${username}:${password.reveal()}`).toString('base64')}`;
+    const authorization = basicAuthorization(username, password);
     const res = await httpExchange(net, { host, port, tls, path, signal, timeoutMs, method: 'GET', headers: { Authorization: authorization } });
     const status = res.status;
     const lockoutSignal = holdOffSignal(res);
