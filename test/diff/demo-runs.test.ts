@@ -98,7 +98,7 @@ describe('jcstar diff and the readiness section on the demo devices, before and 
     const remedies = [...section.matchAll(/<td class="remedy">([^<]*)<\/td>/g)].map((m) => m[1]);
     expect(remedies.slice(0, 3)).to.deep.equal([
       'turn off the factory Telnet on 2323/tcp',
-      'require authentication on undeclared-telnet-2323 (2323/tcp)',
+      'turn off the undeclared telnet on 2323/tcp, or require authentication on it and declare it',
       'remove the universal default password from ssh: unique per device, or set by the user at first use',
     ]);
     expect(remedies).to.have.length(12);

@@ -48,3 +48,13 @@ describe('remedies catalogue', () => {
     expect(remedy).to.deep.equal({ severity: 'critical', remedy: 'turn off the factory FTP on 21/tcp' });
   });
 });
+
+describe('remedies for services the inventory found undeclared', () => {
+  it('says to turn the service off before anything else', () => {
+    const remedies = loadRemedies();
+    const at = (kind: string) =>
+      remedyFor(remedies, { kind, item: 'undeclared-ftp-21 (21/tcp ftp)', subject: 'undeclared-ftp-21', requirement: 'S1.1-02', port: '21', transport: 'tcp', service: 'ftp' });
+    expect(at('unauthenticated-access')).to.deep.equal({ severity: 'critical', remedy: 'turn off the undeclared ftp on 21/tcp, or require authentication on it and declare it' });
+    expect(at('default-credentials')).to.deep.equal({ severity: 'critical', remedy: 'turn off the undeclared ftp on 21/tcp, or remove its universal default password' });
+  });
+});
