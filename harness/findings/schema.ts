@@ -37,5 +37,4 @@ export const ReviewItem = z
   .describe('A requirement a person must still review (MANUAL), or that jcstar could not decide (INCONCLUSIVE, ERROR)');
 
 export type Finding = z.infer<typeof Finding>;
-export type FindingEvidence = z.infer<typeof FindingEvidence>;
 export type ReviewItem = z.infer<typeof ReviewItem>;

@@ -49,6 +49,18 @@ describe('deriveFindings', () => {
     ]);
   });
 
+  it('lists a requirement in ERROR to review too: a harness fault decides nothing about the device', () => {
+    const clean = cameraRun('clean');
+    const faulty = structuredClone(clean);
+    faulty.requirements[2] = { ...faulty.requirements[2], verdict: 'ERROR', reason: 'harness error: update hook exited with code 127' };
+    faulty.checks.find((c) => c.id === 'S1.1-07/update-procedure/declaration')!.verdict = 'ERROR';
+    expect(deriveFindings(faulty)).to.deep.equal({
+      ready: false,
+      findings: [],
+      review: [{ requirement: 'S1.1-07', title: 'requirement S1.1-07', verdict: 'ERROR', reason: 'harness error: update hook exited with code 127', checks: ['S1.1-07/update-procedure/declaration'] }],
+    });
+  });
+
   it('keeps crypto warnings out of the findings: a PASS with warnings has nothing to fix', () => {
     const { findings } = deriveFindings(cameraRun('after'));
     expect(findings.map((f) => f.checkId)).to.deep.equal(['S1.1-12/crypto/ssh']);
