@@ -4,6 +4,7 @@ import { RunFolderError } from '../engine/run-folder.js';
 import { ResumeError } from '../engine/scan-resume.js';
 import { TOOL_VERSION } from '../version.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDiff } from './commands/diff.js';
 import { registerReport } from './commands/report.js';
 import { registerRequirements } from './commands/requirements.js';
 import { registerRun } from './commands/run.js';
@@ -33,6 +34,7 @@ registerRequirements(program);
 registerReport(program);
 registerSchema(program);
 registerSimulate(program);
+registerDiff(program);
 for (const command of program.commands) command.exitOverride();
 
 try {

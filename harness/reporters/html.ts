@@ -1,5 +1,7 @@
 import type { Artifact, CheckResult, Declaration, EvidenceItem, RequirementResult, Results, Target } from '../results/schema.js';
 import { isEvidenceTable, type EvidenceTable } from '../evidence/table.js';
+import { deriveFindings, type LabelReadiness } from '../findings/derive.js';
+import type { Finding, ReviewItem, Severity } from '../findings/schema.js';
 import { VERDICTS, type Verdict } from '../verdicts/verdict.js';
 import { renderAttemptChart } from './attempt-chart.js';
 import { VERDICT_STYLE, WARNING_STYLE } from './verdict-style.js';
@@ -86,6 +88,44 @@ ${banner}
 </header>`;
 }
 
+const severityBadge = (s: Severity) => html`<span class="badge sev-${s}">${s}</span>`;
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+function findingRow(f: Finding): Markup {
+  const records = f.evidence.seqs.map((seq) => html` <a href="#${anchor('ev', String(seq))}">#${seq}</a>`);
+  return html`<tr>
+<td>${severityBadge(f.severity)}</td>
+<td><a href="#${anchor('req', f.requirement)}">${f.requirement}</a></td>
+<td>${f.item}<br><span class="muted">${f.checkTitle}</span></td>
+<td class="remedy">${f.remedy}</td>
+<td><a href="#${anchor('check', f.checkId)}">${f.checkId}</a>${records.length ? html`<br>evidence${records}` : null}
+${f.evidence.artifacts.map((path) => html`<br><a href="${artifactHref(path)}">${path}</a>`)}</td>
+</tr>`;
+}
+
+function reviewRow(q: ReviewItem): Markup {
+  return html`<li><a href="#${anchor('req', q.requirement)}">${q.requirement}</a> ${badge(q.verdict)} ${q.title}: <span class="muted">${q.reason}</span></li>`;
+}
+
+/** For a person in a hurry: can this device apply for the label now, and if not, what to fix first. */
+function readiness(r: Results, label: LabelReadiness): Markup {
+  const { findings, review } = label;
+  const headline = label.ready
+    ? html`<p class="readiness ready"><strong>Ready to apply</strong>: no FAIL and nothing to review.</p>`
+    : html`<p class="readiness not-ready"><strong>${plural(findings.length, 'finding', 'findings')} to fix, ${plural(review.length, 'item', 'items')} to review</strong>${
+        r.run.status === 'complete' ? '' : html`; the run is ${r.run.status}, so these are not all`
+      }.</p>`;
+  return html`<section id="readiness"><h2>Label readiness</h2>
+${headline}
+${findings.length
+    ? html`<table class="findings"><caption>Findings to fix, most severe first</caption>
+<thead><tr><th scope="col">Severity</th><th scope="col">Requirement</th><th scope="col">Offending item</th><th scope="col">Remedy</th><th scope="col">Evidence</th></tr></thead>
+<tbody>${findings.map(findingRow)}</tbody></table>`
+    : null}
+${review.length ? html`<h3>To review</h3><ul class="review">${review.map(reviewRow)}</ul>` : null}
+</section>`;
+}
+
 function summary(r: Results): Markup {
   const row = (label: string, counts: Record<Verdict, number>) =>
     html`<tr><th scope="row">${label}</th>${VERDICTS.map((v) => html`<td>${counts[v] ?? 0}</td>`)}</tr>`;
@@ -128,7 +168,7 @@ function artifactItem(a: Artifact): Markup {
 }
 
 function evidenceItem(e: EvidenceItem): Markup {
-  return html`<li>
+  return html`<li id="${anchor('ev', String(e.seq))}">
 <p><time datetime="${e.at}">${e.at}</time> <span class="tag">${e.kind}</span> ${e.summary}${e.target ? html` <span class="muted">→ ${target(e.target)}</span>` : null}</p>
 ${e.sent === null ? null : html`<p class="label">Sent</p><pre>${visible(e.sent)}</pre>`}
 ${e.received === null ? null : html`<p class="label">Received</p><pre>${visible(e.received)}</pre>`}
@@ -247,6 +287,11 @@ dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; }
 dl.declarations > dt { font-weight: 600; margin-top: .75rem; font-family: ui-monospace, monospace; }
 .badge { display: inline-block; padding: 0 .4rem; border: 1px solid currentColor; border-radius: .25rem; font: 600 .75rem ui-monospace, monospace; white-space: nowrap; }
 ${VERDICTS.map((v) => `.v-${v} { color: ${VERDICT_STYLE[v].css.fg}; background: ${VERDICT_STYLE[v].css.bg}; }`).join('\n')}
+.sev-critical { color: #fff; background: #8a1111; } .sev-high { color: #8a1111; background: #fadada; }
+.sev-medium { color: #6b4e00; background: #fff1c2; } .sev-low { color: #444; background: #e6e6e6; }
+.readiness { font-size: 1.2rem; padding: .6rem .8rem; border: 3px solid; } .readiness.ready { color: #0b5d1e; background: #d9f2df; }
+.readiness.not-ready { color: #8a1111; background: #fadada; }
+table.findings caption { text-align: left; font-weight: 600; } td.remedy { font-weight: 600; }
 .badge.warning { color: ${WARNING_STYLE.fg}; background: ${WARNING_STYLE.bg}; }
 ul.warnings { margin: 0; padding-left: 1.1rem; color: ${WARNING_STYLE.fg}; background: ${WARNING_STYLE.bg}; }
 .banner { border: 3px solid #8a1111; background: #fadada; color: #8a1111; padding: .6rem .8rem; font-size: 1.1rem; }
@@ -268,7 +313,7 @@ footer { margin-top: 2rem; font-size: .9rem; }
   .check, tr, pre { break-inside: avoid; }
   h2, h3 { break-after: avoid; }
   a { color: inherit; }
-  .badge, .banner { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+  .badge, .banner, .readiness { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
 }`;
 
 // Printing a closed <details> drops its contents, so open them all first; without scripts, failures are open anyway.
@@ -288,6 +333,7 @@ export function renderHtml(results: Results): string {
 <body>
 ${header(results)}
 <main>
+${readiness(results, deriveFindings(results))}
 ${summary(results)}
 ${requirements(results)}
 ${interfaces(results)}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CryptoRules } from '../crypto/schema.js';
+import { RunDiff } from '../diff/schema.js';
 import { ProfileDocument } from '../profile/schema.js';
 import { Results } from '../results/schema.js';
 
@@ -22,10 +23,16 @@ export const SCHEMAS = {
     title: 'jcstar crypto rule set',
     ...z.toJSONSchema(CryptoRules, { io: 'input', target: 'draft-2020-12' }),
   }),
+  diff: () => ({
+    $id: `${BASE}:diff`,
+    title: 'jcstar diff --json',
+    ...z.toJSONSchema(RunDiff, { io: 'output', target: 'draft-2020-12' }),
+  }),
 } as const;
 
 export const SCHEMA_FILES: Record<keyof typeof SCHEMAS, string> = {
   profile: 'profile.schema.json',
   results: 'results.schema.json',
   'crypto-rules': 'crypto-rules.schema.json',
+  diff: 'diff.schema.json',
 };

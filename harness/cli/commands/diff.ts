@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import { compareRuns } from '../../diff/compare.js';
+import { readRunResults } from '../../diff/read-run.js';
+import { renderDiff } from '../../diff/render.js';
+import { useColor } from '../color.js';
+import { EXIT } from '../exit-codes.js';
+
+export function registerDiff(program: Command): void {
+  program
+    .command('diff')
+    .description('compare two runs (before and after a firmware fix): requirement and check verdict changes, findings fixed, new and unchanged')
+    .argument('<run-a>', 'the earlier run folder (reads its results.json only)')
+    .argument('<run-b>', 'the later run folder')
+    .option('--json', 'print the comparison as JSON (schemas/diff.schema.json) on stdout')
+    .option('--no-color', 'no ANSI colours')
+    .addHelpText('after', '\nExit codes: 0 no regression · 1 run-b has a new FAIL or a new finding · 2 usage (a folder or its results.json missing or invalid).')
+    .action((a: string, b: string, opts: { json?: boolean; color: boolean }) => {
+      const diff = compareRuns({ dir: a, results: readRunResults(a) }, { dir: b, results: readRunResults(b) });
+      process.stdout.write(opts.json ? `${JSON.stringify(diff, null, 2)}\n` : renderDiff(diff, { color: useColor(opts.color) && process.stdout.isTTY === true }));
+      process.exitCode = diff.regression ? EXIT.FAIL : EXIT.OK;
+    });
+}
