@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { readTar, writeTar } from '../../harness/bundle/tar.js';
+import { packageRoot } from '../../harness/paths.js';
 import { jcstar } from '../support/cli.js';
 import { requireBinaries } from '../support/daemons.js';
 import { tempDir } from '../support/run-profile.js';
@@ -49,6 +50,10 @@ print(statement["predicate"]["result"], len(listed), "files verified")
 function python(bundle: string, pub: string) {
   return spawnSync('/usr/bin/python3', ['-c', VERIFY_PY, bundle, pub], { encoding: 'utf8', timeout: 30000 });
 }
+
+it('the README shows the Python verification script the tests run', () => {
+  expect(readFileSync(join(packageRoot, 'README.md'), 'utf8')).to.contain(`\`\`\`python\n${VERIFY_PY.trim()}\n\`\`\``);
+});
 
 describe('an evidence bundle verified without jcstar (Python cryptography)', function () {
   this.timeout(120000);

@@ -42,6 +42,13 @@ describe('jcstar keygen, bundle and verify', function () {
     archive = readFileSync(bundlePath);
   });
 
+  for (const command of ['keygen', 'bundle', 'verify']) {
+    it(`${command} has --help`, async () => {
+      const r = await jcstar([command, '--help']);
+      expect([r.code, r.stdout.split('\n')[0]]).to.deep.equal([0, `Usage: jcstar ${command} [options]${command === 'keygen' ? '' : command === 'bundle' ? ' <run-dir>' : ' <bundle>'}`]);
+    });
+  }
+
   it('keygen writes a 0600 PKCS#8 key and an SPKI public key, prints the key id, and never overwrites', async () => {
     expect(statSync(join(keys, 'jcstar-signing.key')).mode & 0o777).to.equal(0o600);
     expect(readFileSync(join(keys, 'jcstar-signing.key'), 'utf8')).to.match(/^-----BEGIN PRIVATE KEY-----\n/);
