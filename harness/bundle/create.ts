@@ -42,7 +42,13 @@ function readRunFolder(runDir: string): Map<string, Buffer> {
 function resultsOf(files: Map<string, Buffer>, runDir: string): Results {
   const bytes = files.get('results.json');
   if (!bytes) throw new UsageError(`${runDir} has no results.json (rebuild it with jcstar report)`);
-  const parsed = Results.safeParse(JSON.parse(bytes.toString('utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new UsageError(`${runDir}/results.json is not JSON (rebuild it with jcstar report)`);
+  }
+  const parsed = Results.safeParse(json);
   if (!parsed.success) throw new UsageError(`${runDir}/results.json is not a jcstar results file: ${parsed.error.issues[0]?.message}`);
   return parsed.data;
 }

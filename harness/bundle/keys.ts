@@ -18,9 +18,14 @@ export function writeKeyPair(dir: string): { privatePath: string; publicPath: st
   const existing = [privatePath, publicPath].filter((p) => existsSync(p));
   if (existing.length > 0) throw new UsageError(`${existing.join(' and ')} already exist(s); jcstar never overwrites a key`);
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(privatePath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
-  writeFileSync(publicPath, publicKey.export({ type: 'spki', format: 'pem' }), { mode: 0o644, flag: 'wx' });
+  try {
+    mkdirSync(dir, { recursive: true });
+    // 'wx' and the mode at creation: the private key is never readable by others, not even for a moment.
+    writeFileSync(privatePath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+    writeFileSync(publicPath, publicKey.export({ type: 'spki', format: 'pem' }), { mode: 0o644, flag: 'wx' });
+  } catch (err) {
+    throw new UsageError(`cannot write the key pair into ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
   return { privatePath, publicPath, keyId: keyIdOf(publicKey) };
 }
 

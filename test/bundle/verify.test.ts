@@ -169,6 +169,10 @@ describe('jcstar keygen, bundle and verify', function () {
     expect([notKey.code, notKey.stderr]).to.deep.equal([2, `jcstar: ${join(runDir, 'results.json')} is not a PEM public key\n`]);
     const noBundle = await jcstar(['verify', '/nonexistent.tar', '--key', pub]);
     expect([noBundle.code, noBundle.stderr]).to.deep.equal([2, 'jcstar: cannot read the bundle /nonexistent.tar: ENOENT\n']);
+    const folder = await jcstar(['verify', runDir, '--key', pub]);
+    expect([folder.code, folder.stderr]).to.deep.equal([2, `jcstar: the bundle ${runDir} is not a file\n`]);
+    const keysIntoFile = await jcstar(['keygen', '--out', join(runDir, 'results.json')]);
+    expect([keysIntoFile.code, keysIntoFile.stderr]).to.deep.equal([2, `jcstar: cannot write the key pair into ${join(runDir, 'results.json')}: EEXIST\n`]);
   });
 
   it('bundle refuses a run folder that no longer matches its manifest, and never overwrites an archive', async () => {

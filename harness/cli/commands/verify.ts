@@ -10,8 +10,11 @@ import { UsageError } from '../usage-error.js';
 function readArchive(path: string): Buffer | string {
   let size: number;
   try {
-    size = statSync(path).size;
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new UsageError(`the bundle ${path} is not a file`);
+    size = stat.size;
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     throw new UsageError(`cannot read the bundle ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   if (size > MAX_BUNDLE_BYTES) return `archive is ${size} bytes, over the ${MAX_BUNDLE_BYTES / 2 ** 20} MiB jcstar bundles are held to`;
