@@ -1,5 +1,5 @@
 import { createHash, createPublicKey } from 'node:crypto';
-import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { expect } from 'chai';
 import { loadPublicKey } from '../../harness/bundle/keys.js';
@@ -175,7 +175,7 @@ describe('jcstar keygen, bundle and verify', function () {
     expect([keysIntoFile.code, keysIntoFile.stderr]).to.deep.equal([2, `jcstar: cannot write the key pair into ${join(runDir, 'results.json')}: EEXIST\n`]);
   });
 
-  it('bundle refuses a run folder that no longer matches its manifest, and never overwrites an archive', async () => {
+  it('bundle refuses a run folder that no longer matches its manifest or holds a link, and never overwrites an archive', async () => {
     const dir = join(tempDir(), 'edited');
     cpSync(runDir, dir, { recursive: true });
     writeFileSync(join(dir, 'results.json'), `${readFileSync(join(dir, 'results.json'), 'utf8')} `);
@@ -184,6 +184,11 @@ describe('jcstar keygen, bundle and verify', function () {
     expect(r.code).to.equal(1);
     expect(r.stderr).to.match(new RegExp(`^jcstar bundle: ${dir} does not match its manifest; nothing was signed:\n  changed: results\\.json \\(sha256 [0-9a-f]{64}, manifest says [0-9a-f]{64}\\)\n  added: notes\\.txt \\(not in the manifest\\)\n$`));
     expect(existsSync(`${dir}.jcstar-bundle.tar`)).to.equal(false);
+    const linked = join(tempDir(), 'linked');
+    cpSync(runDir, linked, { recursive: true });
+    symlinkSync('/etc/hostname', join(linked, 'artifacts', 'link.bin'));
+    const link = await jcstar(['bundle', linked, '--key', join(keys, 'jcstar-signing.key')]);
+    expect([link.code, link.stderr]).to.deep.equal([2, `jcstar: ${join(linked, 'artifacts', 'link.bin')} is not a regular file; a run folder holds only files and folders\n`]);
     const again = await jcstar(['bundle', runDir, '--key', join(keys, 'jcstar-signing.key'), '--out', bundlePath]);
     expect([again.code, again.stderr]).to.deep.equal([2, `jcstar: cannot write ${bundlePath}: EEXIST\n`]);
     expect(basename(bundlePath)).to.equal('cam-01.jcstar-bundle.tar');

@@ -1,10 +1,25 @@
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createBundle } from '../../bundle/create.js';
 import { loadPrivateKey } from '../../bundle/keys.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
+
+/** Block by block, so that the archive is never held twice in memory; an existing file is never overwritten. */
+function writeArchive(out: string, blocks: Buffer[]): void {
+  let fd: number;
+  try {
+    fd = openSync(out, 'wx');
+  } catch (err) {
+    throw new UsageError(`cannot write ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  try {
+    for (const block of blocks) writeSync(fd, block);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 export function registerBundle(program: Command): void {
   program
@@ -24,11 +39,7 @@ export function registerBundle(program: Command): void {
         process.exitCode = EXIT.FAIL;
         return;
       }
-      try {
-        writeFileSync(out, Buffer.concat(outcome.blocks), { flag: 'wx' });
-      } catch (err) {
-        throw new UsageError(`cannot write ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-      }
+      writeArchive(out, outcome.blocks);
       const p = outcome.statement.predicate;
       process.stderr.write(
         `signed ${runDir} with key ${outcome.keyId}: ${p.result} (${p.passedTests.length} passed, ${p.warnedTests.length} warned, ${p.failedTests.length} failed)\n`,
