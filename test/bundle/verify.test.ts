@@ -1,5 +1,5 @@
 import { createHash, createPublicKey } from 'node:crypto';
-import { cpSync, existsSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { expect } from 'chai';
 import { loadPublicKey } from '../../harness/bundle/keys.js';
@@ -159,6 +159,15 @@ describe('jcstar keygen, bundle and verify', function () {
     const r = await jcstar(['verify', path, '--key', pub]);
     expect(r.code).to.equal(1);
     expect(r.stdout).to.equal(`INVALID: ${path}\n  key ${verifyBundle(archive, loadPublicKey(pub)).keyId}; 0 file(s) under run/\n  ✗ archive truncated\n`);
+  });
+
+  it('exits 1 on an archive over the size cap, without reading it', async () => {
+    const path = join(tempDir(), 'huge.tar');
+    writeFileSync(path, '');
+    truncateSync(path, 512 * 2 ** 20 + 1); // sparse: no disk used
+    const r = await jcstar(['verify', path, '--key', pub]);
+    expect(r.code).to.equal(1);
+    expect(r.stdout.split('\n').filter((l) => l.includes('✗'))).to.deep.equal([`  ✗ archive is ${512 * 2 ** 20 + 1} bytes, over the 512 MiB jcstar bundles are held to`]);
   });
 
   it('exits 2 on usage errors: no key, an unreadable key, a missing bundle', async () => {

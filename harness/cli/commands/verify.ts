@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { loadPublicKey } from '../../bundle/keys.js';
+import { keyIdOf, loadPublicKey } from '../../bundle/keys.js';
 import { MAX_BUNDLE_BYTES } from '../../bundle/problems.js';
 import { verifyBundle, type VerifyReport } from '../../bundle/verify.js';
 import { EXIT } from '../exit-codes.js';
@@ -47,7 +47,7 @@ export function registerVerify(program: Command): void {
       const archive = readArchive(bundle);
       const report: VerifyReport =
         typeof archive === 'string'
-          ? { valid: false, keyId: '', problems: [{ code: 'archive', message: archive }], result: null, files: 0 }
+          ? { valid: false, keyId: keyIdOf(publicKey), problems: [{ code: 'archive', message: archive }], result: null, files: 0 }
           : verifyBundle(archive, publicKey);
       process.stdout.write(opts.json ? `${JSON.stringify({ bundle, ...report }, null, 2)}\n` : summary(bundle, report));
       process.exitCode = report.valid ? EXIT.OK : EXIT.FAIL;
