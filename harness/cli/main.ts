@@ -3,14 +3,17 @@ import { ProfileError } from '../profile/errors.js';
 import { RunFolderError } from '../engine/run-folder.js';
 import { ResumeError } from '../engine/scan-resume.js';
 import { TOOL_VERSION } from '../version.js';
+import { registerBundle } from './commands/bundle.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDiff } from './commands/diff.js';
+import { registerKeygen } from './commands/keygen.js';
 import { registerReport } from './commands/report.js';
 import { registerRequirements } from './commands/requirements.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerValidate } from './commands/validate.js';
+import { registerVerify } from './commands/verify.js';
 import { EXIT } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
 
@@ -35,6 +38,9 @@ registerReport(program);
 registerSchema(program);
 registerSimulate(program);
 registerDiff(program);
+registerKeygen(program);
+registerBundle(program);
+registerVerify(program);
 for (const command of program.commands) command.exitOverride();
 
 try {

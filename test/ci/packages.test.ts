@@ -3,7 +3,7 @@ import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect } from 'chai';
 import { packageRoot } from '../../harness/paths.js';
-import { DEBIAN_BINARIES, LIGHTTPD_MODULE_DIR } from '../support/debian-binaries.js';
+import { DEBIAN_BINARIES, DEBIAN_PYTHON_DIR, DEBIAN_PYTHON_MODULES, LIGHTTPD_MODULE_DIR } from '../support/debian-binaries.js';
 import { filesUnder } from '../support/run-folder.js';
 
 /**
@@ -65,7 +65,27 @@ describe('CI packages (.ci/debian-packages.txt)', function () {
         expect(listed, `${pkg} is not in .ci/debian-packages.txt`).to.include(pkg);
         const path = spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' }).stdout.trim();
         if (!path) return absent(this, `${binary} (Debian package ${pkg})`);
-        expect(owner(realpathSync(path)) ?? owner(path), `dpkg -S ${path}`).to.equal(pkg);
+        // A link may belong to another package than its target (/usr/bin/python3 to python3-minimal, python3.11 to python3.11-minimal).
+        expect([owner(realpathSync(path)), owner(path)], `dpkg -S ${path}`).to.include(pkg);
+      });
+    }
+  });
+
+  describe('each Python module the tests import comes from a package on the list', function () {
+    const imported = [...new Set(matchesIn(/\bfrom ([a-z_][a-z0-9_]*)[\w.]* import\b/g).map(({ name }) => name))];
+
+    it('the test sources import Python modules only from DEBIAN_PYTHON_MODULES', () => {
+      expect(imported).to.include('cryptography');
+      expect(imported.filter((m) => !(m in DEBIAN_PYTHON_MODULES))).to.deep.equal([]);
+    });
+
+    for (const [module, pkg] of Object.entries(DEBIAN_PYTHON_MODULES)) {
+      it(`${module}: ${pkg}`, function () {
+        requireDpkg(this);
+        expect(listed, `${pkg} is not in .ci/debian-packages.txt`).to.include(pkg);
+        const path = join(DEBIAN_PYTHON_DIR, module);
+        if (!existsSync(path)) return absent(this, `${path} (Debian package ${pkg})`);
+        expect(owner(path), `dpkg -S ${path}`).to.equal(pkg);
       });
     }
   });

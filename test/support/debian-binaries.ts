@@ -4,6 +4,8 @@
  * that .ci/run installs, so that a test cannot start a daemon a fresh CI machine lacks.
  */
 export const DEBIAN_BINARIES = {
+  // Debian's own Python by its full path: `python3` on PATH may be a pyenv or venv one without python3-cryptography.
+  '/usr/bin/python3': 'python3-minimal',
   busybox: 'busybox-static',
   chpasswd: 'passwd',
   chronyd: 'chrony',
@@ -43,3 +45,11 @@ export type DebianBinary = keyof typeof DEBIAN_BINARIES;
 
 /** lighttpd modules load from here by name (`server.modules += ("mod_openssl")`). */
 export const LIGHTTPD_MODULE_DIR = '/usr/lib/lighttpd';
+
+/** Python modules the tests import (`from <module> import …` in inline scripts), with the Debian package that owns them. */
+export const DEBIAN_PYTHON_MODULES = {
+  cryptography: 'python3-cryptography',
+} as const;
+
+/** Debian's Python modules live here; dpkg -S names the package that owns each one. */
+export const DEBIAN_PYTHON_DIR = '/usr/lib/python3/dist-packages';

@@ -1,0 +1,79 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError } from '../cli/usage-error.js';
+import { MANIFEST_FILE } from '../evidence/manifest.js';
+import { Results } from '../results/schema.js';
+import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from './dsse.js';
+import { keyIdOf } from './keys.js';
+import { checkAgainstManifest } from './manifest-check.js';
+import { MAX_BUNDLE_BYTES, type BundleProblem } from './problems.js';
+import { buildStatement, type TestResultStatement } from './statement.js';
+import { writeTar } from './tar.js';
+
+export const ENVELOPE_FILE = 'attestation.dsse.json';
+export const RUN_PREFIX = 'run/';
+
+/** Every regular file under the run folder, by its path relative to it; anything else is refused. */
+function readRunFolder(runDir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  let total = 0;
+  const walk = (dir: string, rel: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const path = join(dir, entry.name);
+      const name = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(path, name);
+      else if (entry.isFile()) {
+        total += lstatSync(path).size;
+        if (total > MAX_BUNDLE_BYTES) throw new UsageError(`${runDir} holds more than ${MAX_BUNDLE_BYTES / 2 ** 20} MiB; jcstar bundles at most that`);
+        files.set(name, readFileSync(path));
+      } else throw new UsageError(`${path} is not a regular file; a run folder holds only files and folders`);
+    }
+  };
+  try {
+    walk(runDir, '');
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`cannot read the run folder ${runDir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return files;
+}
+
+function resultsOf(files: Map<string, Buffer>, runDir: string): Results {
+  const bytes = files.get('results.json');
+  if (!bytes) throw new UsageError(`${runDir} has no results.json (rebuild it with jcstar report)`);
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw new UsageError(`${runDir}/results.json is not JSON (rebuild it with jcstar report)`);
+  }
+  const parsed = Results.safeParse(json);
+  if (!parsed.success) throw new UsageError(`${runDir}/results.json is not a jcstar results file: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
+
+export type BundleOutcome = { problems: BundleProblem[] } | { problems: []; blocks: Buffer[]; statement: TestResultStatement; keyId: string };
+
+/**
+ * Signs a run folder as one archive: run/… and the DSSE envelope of an in-toto test-result statement whose
+ * subject is run/manifest.json. A folder that no longer matches its manifest is refused: signing it would
+ * vouch for evidence that was already changed.
+ */
+export function createBundle(runDir: string, privateKey: KeyObject): BundleOutcome {
+  if (!lstatSync(runDir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${runDir} is not a run folder`);
+  const files = readRunFolder(runDir);
+  if (!files.has(MANIFEST_FILE)) throw new UsageError(`${runDir} has no manifest.json (jcstar report writes one)`);
+  const problems = checkAgainstManifest(files);
+  if (problems.length > 0) return { problems };
+  const profile = files.get('profile.yaml');
+  if (!profile) throw new UsageError(`${runDir} has no profile.yaml`);
+  const statement = buildStatement(files.get(MANIFEST_FILE)!, profile, resultsOf(files, runDir));
+  const keyId = keyIdOf(createPublicKey(privateKey));
+  const envelope = signEnvelope(IN_TOTO_PAYLOAD_TYPE, Buffer.from(JSON.stringify(statement)), privateKey, keyId);
+  const entries = [
+    { path: ENVELOPE_FILE, bytes: Buffer.from(`${JSON.stringify(envelope, null, 2)}\n`) },
+    ...[...files.keys()].sort().map((path) => ({ path: `${RUN_PREFIX}${path}`, bytes: files.get(path)! })),
+  ];
+  return { problems: [], blocks: writeTar(entries), statement, keyId };
+}
