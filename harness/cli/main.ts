@@ -3,6 +3,7 @@ import { ProfileError } from '../profile/errors.js';
 import { RunFolderError } from '../engine/run-folder.js';
 import { ResumeError } from '../engine/scan-resume.js';
 import { TOOL_VERSION } from '../version.js';
+import { registerChecklist } from './commands/checklist.js';
 import { registerDemo } from './commands/demo.js';
 import { registerReport } from './commands/report.js';
 import { registerRequirements } from './commands/requirements.js';
@@ -33,6 +34,7 @@ registerRequirements(program);
 registerReport(program);
 registerSchema(program);
 registerSimulate(program);
+registerChecklist(program);
 for (const command of program.commands) command.exitOverride();
 
 try {
