@@ -8,6 +8,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerReport } from './commands/report.js';
 import { registerRequirements } from './commands/requirements.js';
 import { registerRun } from './commands/run.js';
+import { registerScheme } from './commands/scheme.js';
 import { registerSchema } from './commands/schema.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerValidate } from './commands/validate.js';
@@ -35,6 +36,7 @@ registerReport(program);
 registerSchema(program);
 registerSimulate(program);
 registerChecklist(program);
+registerScheme(program);
 for (const command of program.commands) command.exitOverride();
 
 try {

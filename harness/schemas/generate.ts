@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CryptoRules } from '../crypto/schema.js';
 import { ProfileDocument } from '../profile/schema.js';
 import { Results } from '../results/schema.js';
+import { SchemeView } from '../schemes/view-schema.js';
 
 const BASE = 'urn:jcstar:schemas';
 
@@ -22,10 +23,16 @@ export const SCHEMAS = {
     title: 'jcstar crypto rule set',
     ...z.toJSONSchema(CryptoRules, { io: 'input', target: 'draft-2020-12' }),
   }),
+  'scheme-view': () => ({
+    $id: `${BASE}:scheme-view`,
+    title: 'jcstar scheme view (scheme-<id>.json)',
+    ...z.toJSONSchema(SchemeView, { io: 'output', target: 'draft-2020-12' }),
+  }),
 } as const;
 
 export const SCHEMA_FILES: Record<keyof typeof SCHEMAS, string> = {
   profile: 'profile.schema.json',
   results: 'results.schema.json',
   'crypto-rules': 'crypto-rules.schema.json',
+  'scheme-view': 'scheme-view.schema.json',
 };
