@@ -161,6 +161,13 @@ describe('jcstar checklist', function () {
   });
 
   describe('CLI', () => {
+    it('has --help that says where the layout lives and that the official one is not public here', async () => {
+      const r = await jcstar(['checklist', '--help']);
+      expect(r.code).to.equal(0);
+      expect(r.stdout).to.contain('Usage: jcstar checklist [options] <run-dir>');
+      expect(r.stdout).to.contain('The official IPA checklist layout is not public here; the layout is catalogue/checklist/layout.yaml.');
+    });
+
     it('writes both files into --out and leaves the run folder as its manifest hashed it', async () => {
       const runDir = finishedRunFolder(sampleResults);
       const before = readFileSync(join(runDir, 'manifest.json'), 'utf8');

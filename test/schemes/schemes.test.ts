@@ -154,6 +154,13 @@ describe('scheme mappings', () => {
       expect(list.stdout.split('\n').map((l) => l.split(' ')[0])).to.deep.equal(['nistir-8425', 'sg-cls-1', 'uk-psti', '']);
     });
 
+    it('has --help with its exit codes', async () => {
+      const r = await jcstar(['scheme', '--help']);
+      expect(r.code).to.equal(0);
+      expect(r.stdout).to.contain('Usage: jcstar scheme [options] [run-dir]');
+      expect(r.stdout).to.contain('Exit codes: 0 no scheme requirement FAILs · 1 at least one FAILs · 2 usage error.');
+    });
+
     it('exits 2 on an unknown scheme, naming the known ones', async () => {
       const r = await jcstar(['scheme', finishedRunFolder(sampleResults), '--scheme', 'eu-cra']);
       expect(r.code).to.equal(2);
