@@ -26,8 +26,16 @@ function recognitionOf(requirement: RequirementResult): Recognition | null {
 
 // Excel holds at most 32,767 characters in a cell; a hostile device must not make the workbook unreadable.
 const CELL_CHARS = 32000;
-function bounded(text: string): string {
-  return text.length > CELL_CHARS ? `${text.slice(0, CELL_CHARS)}… (truncated; see results.json)` : text;
+
+// XML cannot hold most control characters (exceljs drops them silently), and bidi overrides would reorder the
+// evidence: shown as escapes, as the HTML report shows them, so both files carry the same visible text.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+function cellText(text: string): string {
+  const visible = text.replace(LONE_SURROGATE, '\ufffd').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.codePointAt(0)!;
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+  return visible.length > CELL_CHARS ? `${visible.slice(0, CELL_CHARS)}… (truncated; see results.json)` : visible;
 }
 
 const both = (b: Bilingual) => `${b.ja} / ${b.en}`;
@@ -105,7 +113,7 @@ export function checklistRows(run: FinishedRun, layout: ChecklistLayout): Checkl
       declaration: declarationText(requirement, results.declarations),
       toSupply: toSupply(requirement, layout, recognition),
     };
-    return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, bounded(v)])) as ChecklistRow;
+    return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, cellText(v)])) as ChecklistRow;
   });
 }
 

@@ -21,6 +21,8 @@ function sampleWithRecognition(): Results {
   const results: Results = structuredClone(sampleResults);
   const s104 = results.requirements.find((r) => r.id === 'S1.1-04')!;
   s104.reason = INJECTION;
+  results.requirements.find((r) => r.id === 'S1.1-13')!.reason = 'banner\u0000\u0007\u202egnp.exe\ud800';
+  results.requirements.find((r) => r.id === 'S1.1-10')!.reason = 'x'.repeat(40000);
   const s105 = results.requirements.find((r) => r.id === 'S1.1-05')! as Results['requirements'][number] & { recognition?: unknown };
   s105.recognition = { scheme: 'uk-psti', statement: { path: 'artifacts/documents/psti-statement.pdf', sha256: 'a'.repeat(64) }, note: 'statement of compliance dated 2026-01-15' };
   return results;
@@ -137,6 +139,13 @@ describe('jcstar checklist', function () {
       expect(cell!.value).to.equal(INJECTION);
       const csv = parseCsv(readFileSync(join(out, 'checklist.csv'), 'utf8').replace(/^\uFEFF/, ''));
       expect(csv.find((r) => r[0] === 'S1.1-04')![column('reason')]).to.equal(`'${INJECTION}`);
+    });
+
+    it('shows control and bidi characters from the device as escapes, and bounds a cell below Excel\'s limit', async () => {
+      const rows = cellTexts(await readSheet(join(out, 'checklist.xlsx'), 0));
+      expect(rows.find((r) => r[0] === 'S1.1-13')![column('reason')]).to.equal('banner\\x00\\x07\\u202egnp.exe\ufffd');
+      const long = rows.find((r) => r[0] === 'S1.1-10')![column('reason')]!;
+      expect(long).to.equal(`${'x'.repeat(32000)}… (truncated; see results.json)`);
     });
 
     it('writes a CSV in UTF-8 with a BOM that reads back to the same table, then the note on the layout', async () => {
