@@ -75,6 +75,8 @@ function toSupply(requirement: RequirementResult, layout: ChecklistLayout, recog
   if (recognition) {
     const statement = recognition.statement ? recognition.statement.path : 'not attached to the run; attach it or give its URL';
     line(layout.toSupply.deemed, recognition.note ? `${statement} (${recognition.note})` : statement);
+    // A statement of compliance does not excuse what the device was seen doing.
+    if (requirement.verdict === 'FAIL') line(layout.toSupply.FAIL, requirement.reason);
   } else {
     const keys = requirement.declarations.join(', ');
     if (requirement.verdict === 'MANUAL') line(layout.toSupply.MANUAL, keys || requirement.reason);

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { readFinishedRun } from '../../harness/checklist/finished-run.js';
 import { CHECKLIST_FIELDS, loadChecklistLayout } from '../../harness/checklist/layout.js';
+import { checklistRows } from '../../harness/checklist/rows.js';
 import { writeChecklist } from '../../harness/checklist/write.js';
 import type { Manifest } from '../../harness/evidence/manifest.js';
 import type { Results } from '../../harness/results/schema.js';
@@ -167,6 +168,19 @@ describe('jcstar checklist', function () {
       const note = cellTexts(await readSheet(join(out, 'checklist.xlsx'), 2));
       expect(note[1]![0]).to.equal(layout.note.en);
     });
+  });
+
+  it('keeps a finding beside a PSTI recognition: the statement does not excuse what the device was seen doing', () => {
+    const results: Results = structuredClone(sampleResults);
+    Object.assign(results.requirements.find((r) => r.id === 'S1.1-02')!, { recognition: { scheme: 'uk-psti', statement: null, note: '' } });
+    const row = checklistRows({ dir: '/nonexistent', results, manifest: { runId: results.run.id, files: [] } }, layout).find((r) => r.id === 'S1.1-02')!;
+    expect([row.verdict, row.jcstarVerdict]).to.deep.equal(['みなし適合', 'deemed met (UK PSTI); jcstar: FAIL']);
+    expect(row.toSupply.split('\n')).to.deep.equal([
+      'PSTI 法適合宣言書 (statement of compliance): not attached to the run; attach it or give its URL',
+      'the UK PSTI statement of compliance: not attached to the run; attach it or give its URL',
+      `不適合の修正と再試験: ${results.requirements.find((r) => r.id === 'S1.1-02')!.reason}`,
+      `fix the finding and test again: ${results.requirements.find((r) => r.id === 'S1.1-02')!.reason}`,
+    ]);
   });
 
   describe('CLI', () => {
