@@ -39,8 +39,10 @@ function workbook(run: FinishedRun, layout: ChecklistLayout): ExcelJS.Workbook {
 
 function csvRows(run: FinishedRun, layout: ChecklistLayout): string[][] {
   const rows = checklistRows(run, layout).map((row) => layout.columns.map((c) => row[c.field]));
-  // A CSV has no second sheet: the note that this is not the official layout follows the table.
-  return [layout.columns.map(header), ...rows, [], [layout.sheets.note, `${layout.note.ja} ${layout.note.en}`]];
+  // A CSV has no second sheet: the note that this is not the official layout follows the table. RFC 4180
+  // wants the same number of fields on every line.
+  const padded = (cells: string[]) => [...cells, ...Array<string>(Math.max(0, layout.columns.length - cells.length)).fill('')];
+  return [layout.columns.map(header), ...rows, padded([]), padded([layout.sheets.note, `${layout.note.ja} ${layout.note.en}`])];
 }
 
 /** Writes checklist.xlsx and checklist.csv into `out`; returns their paths. */

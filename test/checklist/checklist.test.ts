@@ -156,7 +156,8 @@ describe('jcstar checklist', function () {
       const xlsx = cellTexts(await readSheet(join(out, 'checklist.xlsx'), 0));
       const unguarded = csv.slice(0, 17).map((r) => r.map((c) => c.replace(/^'(?=[=+\-@])/, '')));
       expect(unguarded).to.deep.equal(xlsx);
-      expect(csv[17]).to.deep.equal(['']);
+      expect(csv[17]).to.deep.equal(Array(layout.columns.length).fill(''));
+      expect(csv.every((r) => r.length === layout.columns.length)).to.equal(true);
       expect(csv[18]![0]).to.equal('注記 (Note)');
       expect(csv[18]![1]).to.contain('The official IPA checklist column layout is not public here');
     });
