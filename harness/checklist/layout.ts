@@ -38,6 +38,7 @@ const distinctFields = (columns: Array<{ field: string }>) => new Set(columns.ma
 export const ChecklistLayout = z.strictObject({
   version: z.string(),
   note: bilingual,
+  incompleteRun: bilingual,
   sheets: z.strictObject({ checklist: sheetName, evidence: sheetName, note: sheetName }),
   columns: z.array(column(CHECKLIST_FIELDS)).min(1).refine(distinctFields, 'a field appears in two columns'),
   evidenceColumns: z.array(column(EVIDENCE_FIELDS)).min(1).refine(distinctFields, 'a field appears in two columns'),

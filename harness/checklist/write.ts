@@ -11,6 +11,14 @@ export const CHECKLIST_CSV = 'checklist.csv';
 
 const header = (c: { ja: string; en: string }) => `${c.ja} / ${c.en}`;
 
+/** The note on the layout, and on an incomplete run, which no reader of the table should miss. */
+function noteLines(run: FinishedRun, layout: ChecklistLayout): string[] {
+  const { status, statusReason } = run.results.run;
+  const detail = statusReason ? `${status}: ${statusReason}` : status;
+  const incomplete = status === 'complete' ? [] : [layout.incompleteRun.ja, layout.incompleteRun.en].map((t) => t.replace('{status}', detail));
+  return [...incomplete, layout.note.ja, layout.note.en];
+}
+
 function workbook(run: FinishedRun, layout: ChecklistLayout): ExcelJS.Workbook {
   const book = new ExcelJS.Workbook();
   book.creator = `${run.results.tool.name} ${run.results.tool.version}`;
@@ -31,7 +39,7 @@ function workbook(run: FinishedRun, layout: ChecklistLayout): ExcelJS.Workbook {
 
   const note = book.addWorksheet(layout.sheets.note);
   note.columns = [{ width: 120 }];
-  for (const line of [layout.note.ja, layout.note.en, `layout ${layout.version} · run ${run.results.run.id} · ${run.results.device.vendor} ${run.results.device.model} ${run.results.device.firmware}`]) {
+  for (const line of [...noteLines(run, layout), `layout ${layout.version} · run ${run.results.run.id} · ${run.results.device.vendor} ${run.results.device.model} ${run.results.device.firmware}`]) {
     note.addRow([line]).alignment = { wrapText: true };
   }
   return book;
@@ -42,7 +50,7 @@ function csvRows(run: FinishedRun, layout: ChecklistLayout): string[][] {
   // A CSV has no second sheet: the note that this is not the official layout follows the table. RFC 4180
   // wants the same number of fields on every line.
   const padded = (cells: string[]) => [...cells, ...Array<string>(Math.max(0, layout.columns.length - cells.length)).fill('')];
-  return [layout.columns.map(header), ...rows, padded([]), padded([layout.sheets.note, `${layout.note.ja} ${layout.note.en}`])];
+  return [layout.columns.map(header), ...rows, padded([]), padded([layout.sheets.note, noteLines(run, layout).join(' ')])];
 }
 
 /** Writes checklist.xlsx and checklist.csv into `out`; returns their paths. */

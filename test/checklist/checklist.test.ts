@@ -8,7 +8,7 @@ import { checklistRows } from '../../harness/checklist/rows.js';
 import { writeChecklist } from '../../harness/checklist/write.js';
 import type { Manifest } from '../../harness/evidence/manifest.js';
 import type { Results } from '../../harness/results/schema.js';
-import { sampleResults } from '../fixtures/results/sample.js';
+import { interrupted, sampleResults } from '../fixtures/results/sample.js';
 import { jcstar } from '../support/cli.js';
 import { tempDir } from '../support/run-profile.js';
 import { parseCsv } from './csv-parse.js';
@@ -182,6 +182,18 @@ describe('jcstar checklist', function () {
       `不適合の修正と再試験: ${results.requirements.find((r) => r.id === 'S1.1-02')!.reason}`,
       `fix the finding and test again: ${results.requirements.find((r) => r.id === 'S1.1-02')!.reason}`,
     ]);
+  });
+
+  it('says on the note sheet and in the CSV that an interrupted run\'s results are incomplete', async () => {
+    const out = tempDir('jcstar-checklist-out-');
+    await writeChecklist(readFinishedRun(finishedRunFolder(interrupted())), layout, out);
+    const note = cellTexts(await readSheet(join(out, 'checklist.xlsx'), 2));
+    expect(note.slice(0, 2).map((r) => r[0])).to.deep.equal([
+      'この試験は完了していません (interrupted: stopped by the operator (SIGINT))。結果は不完全です。',
+      'This run did not complete (interrupted: stopped by the operator (SIGINT)); its results are incomplete.',
+    ]);
+    const csv = parseCsv(readFileSync(join(out, 'checklist.csv'), 'utf8').slice(1));
+    expect(csv.at(-1)![1]).to.match(/^この試験は完了していません .* This run did not complete \(interrupted: stopped by the operator \(SIGINT\)\); its results are incomplete\. /);
   });
 
   describe('CLI', () => {

@@ -15,6 +15,7 @@ export function registerChecklist(program: Command): void {
       const run = readFinishedRun(dir);
       const out = resolve(opts.out);
       refuseInsideRun(out, run.dir);
+      if (run.results.run.status !== 'complete') process.stderr.write(`jcstar: warning: the run is ${run.results.run.status}; the checklist says its results are incomplete\n`);
       for (const file of await writeChecklist(run, loadChecklistLayout(), out)) process.stderr.write(`wrote ${file}\n`);
     });
 }
