@@ -11,5 +11,6 @@ export function renderSchemeTable(view: SchemeView): string {
       (r) => `${r.id.padEnd(width)}  ${(r.verdict ?? 'NOT COVERED').padEnd(14)}${r.confirmed ? ' ' : '*'} ${r.title} — ${r.reason}`,
     ),
   ];
+  if (view.run.status !== 'complete') lines.push('', `Run ${view.run.status}: results are incomplete.`);
   return `${lines.join('\n')}\n`;
 }

@@ -6,12 +6,13 @@ import addFormatsModule from 'ajv-formats';
 import { loadCatalogue } from '../../harness/catalogue/load.js';
 import { schemaPath } from '../../harness/paths.js';
 import { renderSchemeHtml } from '../../harness/reporters/scheme-html.js';
+import { renderSchemeTable } from '../../harness/reporters/scheme-table.js';
 import type { Results } from '../../harness/results/schema.js';
 import { loadScheme, mappedStar1, schemeIds } from '../../harness/schemes/load.js';
 import { schemeVerdict } from '../../harness/schemes/rollup.js';
 import { schemeView } from '../../harness/schemes/view.js';
 import type { Verdict } from '../../harness/verdicts/verdict.js';
-import { sampleResults, XSS_PAYLOAD } from '../fixtures/results/sample.js';
+import { interrupted, sampleResults, XSS_PAYLOAD } from '../fixtures/results/sample.js';
 import { finishedRunFolder } from '../checklist/run-folder.js';
 import { jcstar } from '../support/cli.js';
 import { tempDir } from '../support/run-profile.js';
@@ -117,6 +118,11 @@ describe('scheme mappings', () => {
       expect(outcome('data-protection').star1.map((s) => [s.id, s.verdict])).to.deep.equal([['S1.1-11', 'INCONCLUSIVE'], ['S1.1-12', 'FAIL'], ['S1.1-15', 'MANUAL']]);
       expect(outcome('data-protection').verdict).to.equal('FAIL');
       expect(view.summary.notCovered).to.equal(1);
+    });
+
+    it('the table says when the run was interrupted', () => {
+      expect(renderSchemeTable(schemeView(interrupted(), loadScheme('uk-psti'))).split('\n').slice(-3)).to.deep.equal(['', 'Run interrupted: results are incomplete.', '']);
+      expect(renderSchemeTable(schemeView(sampleResults, loadScheme('uk-psti')))).to.not.contain('incomplete');
     });
 
     it('the HTML page escapes device text', () => {
