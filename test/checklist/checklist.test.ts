@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
 import { readFinishedRun } from '../../harness/checklist/finished-run.js';
-import { CHECKLIST_FIELDS, loadChecklistLayout } from '../../harness/checklist/layout.js';
+import { CHECKLIST_FIELDS, ChecklistLayout, loadChecklistLayout } from '../../harness/checklist/layout.js';
 import { checklistRows } from '../../harness/checklist/rows.js';
 import { writeChecklist } from '../../harness/checklist/write.js';
 import type { Manifest } from '../../harness/evidence/manifest.js';
@@ -56,6 +56,19 @@ describe('jcstar checklist', function () {
     expect(Object.fromEntries(Object.entries(layout.verdicts).map(([v, w]) => [v, w.ja]))).to.deep.equal({
       PASS: '適合', FAIL: '不適合', NOT_APPLICABLE: '要確認', INCONCLUSIVE: '要確認', MANUAL: '要確認', ERROR: '要確認',
     });
+  });
+
+  it('refuses a layout with an unknown field, a repeated column or a sheet name Excel would refuse', () => {
+    const issues = (change: (l: Record<string, any>) => void) => {
+      const copy = structuredClone(layout) as Record<string, any>;
+      change(copy);
+      const parsed = ChecklistLayout.safeParse(copy);
+      return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    };
+    expect(issues(() => undefined)).to.deep.equal([]);
+    expect(issues((l) => (l.columns[0].field = 'serial'))).to.have.length(1).and.to.match(/^columns\.0\.field: /);
+    expect(issues((l) => l.columns.push(l.columns[0]))).to.deep.equal(['columns: a field appears in two columns']);
+    expect(issues((l) => (l.sheets.evidence = '証跡/Evidence'))).to.deep.equal(['sheets.evidence: Excel allows 1 to 31 characters, none of * ? : \\ / [ ]']);
   });
 
   describe('on the sample camera', () => {
