@@ -4,12 +4,14 @@ import { RunFolderError } from '../engine/run-folder.js';
 import { ResumeError } from '../engine/scan-resume.js';
 import { TOOL_VERSION } from '../version.js';
 import { registerBundle } from './commands/bundle.js';
+import { registerChecklist } from './commands/checklist.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDiff } from './commands/diff.js';
 import { registerKeygen } from './commands/keygen.js';
 import { registerReport } from './commands/report.js';
 import { registerRequirements } from './commands/requirements.js';
 import { registerRun } from './commands/run.js';
+import { registerScheme } from './commands/scheme.js';
 import { registerSchema } from './commands/schema.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerValidate } from './commands/validate.js';
@@ -41,6 +43,8 @@ registerDiff(program);
 registerKeygen(program);
 registerBundle(program);
 registerVerify(program);
+registerChecklist(program);
+registerScheme(program);
 for (const command of program.commands) command.exitOverride();
 
 try {

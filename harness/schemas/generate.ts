@@ -3,6 +3,7 @@ import { CryptoRules } from '../crypto/schema.js';
 import { RunDiff } from '../diff/schema.js';
 import { ProfileDocument } from '../profile/schema.js';
 import { Results } from '../results/schema.js';
+import { SchemeView } from '../schemes/view-schema.js';
 
 const BASE = 'urn:jcstar:schemas';
 
@@ -28,6 +29,11 @@ export const SCHEMAS = {
     title: 'jcstar diff --json',
     ...z.toJSONSchema(RunDiff, { io: 'output', target: 'draft-2020-12' }),
   }),
+  'scheme-view': () => ({
+    $id: `${BASE}:scheme-view`,
+    title: 'jcstar scheme view (scheme-<id>.json)',
+    ...z.toJSONSchema(SchemeView, { io: 'output', target: 'draft-2020-12' }),
+  }),
 } as const;
 
 export const SCHEMA_FILES: Record<keyof typeof SCHEMAS, string> = {
@@ -35,4 +41,5 @@ export const SCHEMA_FILES: Record<keyof typeof SCHEMAS, string> = {
   results: 'results.schema.json',
   'crypto-rules': 'crypto-rules.schema.json',
   diff: 'diff.schema.json',
+  'scheme-view': 'scheme-view.schema.json',
 };
