@@ -5,6 +5,7 @@
  * one accepted, then put the original back.
  */
 import { recordDeclaration } from '../harness/checks/declarations.js';
+import { planCompleteness } from '../harness/checks/documents/completeness.js';
 import { isHeldOff, PacedLogin } from '../harness/checks/hold-off/paced.js';
 import { judgeChange, restoreNeeded, type Restore } from '../harness/checks/credential-change/judge.js';
 import { runProcedure } from '../harness/checks/credential-change/procedure.js';
@@ -38,6 +39,7 @@ export default requirementSuite(REQUIREMENT, (suite) => {
       (ctx) => checkCredentialChange(ctx, service, service.credentialChange!),
     );
   }
+  planCompleteness(suite, REQUIREMENT);
   const untested = profile.services.filter((s) => PASSWORD_MECHANISMS.has(s.auth) && s.credentialChange === undefined);
   if (procedures.length === 0 || untested.length > 0) {
     suite.check(
