@@ -268,7 +268,12 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
       declarations:
         mode === 'secure'
           ? secureDeclarations()
-          : { supportPeriod: { endsOn: '2030-03-31', url: 'https://acme.example/support' }, ...updateDeclarations('insecure') },
+          : {
+              // Its paperwork is in order (S1.1-16 complete); what fails it is on the wire.
+              supportPeriod: { endsOn: '2030-03-31', url: 'https://acme.example/support' },
+              productInformation: { url: 'https://acme.example/products/sim-cam', modelDesignation: 'ACME SIM-CAM' },
+              ...updateDeclarations('insecure'),
+            },
       ...(mode === 'secure' ? { fleet: [{ unit: 'SIM-0002', mac: '02:00:5e:00:00:02', initialPassword: `\${env:${FLEET_UNIT_PASSWORD_ENV}}` }] } : {}),
       // The simulator's loopback address also reaches the host's wildcard listeners (a developer's web
       // server on 0.0.0.0:8080), which are not the device's; so scan only where the simulator itself may listen.
