@@ -92,6 +92,12 @@ describe('document completeness checks (declared, not observed)', () => {
     expect(out['S1.1-16/support-period/completeness']!.reason).to.match(/^declared, not observed: the declaration is incomplete for the ★1 checklist: missing productInformation\.modelDesignation \(evidence #\d+\)$/);
   });
 
+  it('S1.1-16: plans no completeness check on productInformation alone (S1.1-10 uses it)', async () => {
+    const { out } = await runSuite(S1_1_16, { productInformation: { modelDesignation: 'ACME TEST-1' } });
+    expect(Object.keys(out)).to.deep.equal(['S1.1-16/support-period/declaration']);
+    expect(out['S1.1-16/support-period/declaration']!.verdict).to.equal('INCONCLUSIVE');
+  });
+
   it('S1.1-07: FAILs an update procedure that says neither where (url) nor in which document', async () => {
     const { out } = await runSuite(S1_1_07, { updateProcedure: { description: 'see the manual' } });
     expect(out['S1.1-07/update-procedure/completeness']!.verdict).to.equal('FAIL');

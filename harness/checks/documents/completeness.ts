@@ -32,8 +32,8 @@ export function declarationsOf(item: DeclaredItem): Array<keyof Declarations> {
 }
 
 /**
- * Is the declaration complete enough for the ★1 checklist? (Planned only when the profile declares some of
- * it: the requirement's review check already says when nothing is declared.) An element missing, a date already past or a referenced local document that cannot be read is
+ * Is the declaration complete enough for the ★1 checklist? (Planned only when the profile declares it: the
+ * requirement's review check already says when nothing is declared.) An element missing, a date already past or a referenced local document that cannot be read is
  * FAIL; complete is PASS. Local documents are attached, so the evidence holds their SHA-256.
  * `today` is the run's date (YYYY-MM-DD).
  */
@@ -74,11 +74,14 @@ export async function checkCompleteness(ctx: CheckContext, item: DeclaredItem, t
 /** The run's date as the completeness checks compare it. */
 export const runDate = (): string => new Date().toISOString().slice(0, 10);
 
-/** Adds the item's completeness check to a requirement's suite, when the profile declares some of it. */
+/**
+ * Adds the item's completeness check to a requirement's suite when the profile declares its first
+ * declaration (S1.1-16: supportPeriod; productInformation alone is S1.1-10's business).
+ */
 export function planCompleteness(suite: SuiteBuilder, requirement: string): void {
   const item = declaredItem(requirement);
   const keys = declarationsOf(item);
-  if (!keys.some((k) => suite.profile.declarations[k] !== undefined)) return;
+  if (suite.profile.declarations[keys[0]!] === undefined) return;
   suite.check(
     { id: `${requirement}/${item.topic}/completeness`, title: `The ${keys.join(' and ')} declaration carries what the ★1 checklist needs (${DECLARED_NOT_OBSERVED})`, basis: 'declared' },
     (ctx) => checkCompleteness(ctx, item, runDate()),
