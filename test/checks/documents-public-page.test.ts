@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { stringify } from 'yaml';
 import { AttackSurface } from '../../harness/inventory/surface.js';
+import { ProfileError } from '../../harness/profile/errors.js';
 import { parseProfile } from '../../harness/profile/load.js';
 import type { RequirementSuite } from '../../harness/suite/define.js';
 import S1_1_05 from '../../suites/S1.1-05-vulnerability-disclosure.js';
@@ -132,6 +133,12 @@ describe('public pages: what the vendor publishes carries what is declared', () 
     expect(out['S1.1-16/public-page/support-period-1']!.verdict).to.equal('PASS');
     expect(out['S1.1-16/public-page/product-information-2']!.verdict).to.equal('PASS');
     expect(out['S1.1-16/public-page/product-information-2']!.reason).to.match(/carries the model designation "ACME TEST-1"$/);
+  });
+
+  it('refuses a profile whose publicPages names anything but an http(s) address or a known purpose', async () => {
+    const text = stringify({ ...base, publicPages: [{ url: 'ftp://127.0.0.1/vdp', purpose: 'vulnerability-disclosure' }, { url: `${site.base}/vdp`, purpose: 'marketing' }] });
+    const error = await parseProfile(text, { file: join(tempDir(), 'profile.yaml') }).then(() => null, (e: unknown) => e);
+    expect((error as ProfileError).problems.map((p) => p.path)).to.deep.equal(['publicPages[0].url', 'publicPages[1].purpose']);
   });
 
   it('contacts nothing outside the scope without publicPages, even when the declared URLs point at a live site', async () => {
