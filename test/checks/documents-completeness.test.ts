@@ -73,7 +73,7 @@ describe('document completeness checks (declared, not observed)', () => {
     const today = new Date().toISOString().slice(0, 10);
     expect(ended.out['S1.1-16/support-period/completeness']!.verdict).to.equal('FAIL');
     expect(ended.out['S1.1-16/support-period/completeness']!.reason).to.match(
-      new RegExp(`^declared, not observed: the declaration is incomplete for the ★1 checklist: supportPeriod\\.endsOn is 2020-03-31, before the day of this run \\(${today}\\) \\(evidence #\\d+\\)$`),
+      new RegExp(`^declared, not observed: the declaration falls short of the ★1 checklist: supportPeriod\\.endsOn is 2020-03-31, before the day of this run \\(${today}\\) \\(evidence #\\d+\\)$`),
     );
     const open = await runSuite(S1_1_16, { supportPeriod: { endsOn: '2999-12-31', url: 'https://acme.example/support' }, ...product });
     expect(open.out['S1.1-16/support-period/completeness']).to.deep.equal({
@@ -89,7 +89,7 @@ describe('document completeness checks (declared, not observed)', () => {
   it('S1.1-16: FAILs a support period declared without the model designation', async () => {
     const { out } = await runSuite(S1_1_16, { supportPeriod: { endsOn: '2999-12-31', url: 'https://acme.example/support' } });
     expect(out['S1.1-16/support-period/completeness']!.verdict).to.equal('FAIL');
-    expect(out['S1.1-16/support-period/completeness']!.reason).to.match(/^declared, not observed: the declaration is incomplete for the ★1 checklist: missing productInformation\.modelDesignation \(evidence #\d+\)$/);
+    expect(out['S1.1-16/support-period/completeness']!.reason).to.match(/^declared, not observed: the declaration falls short of the ★1 checklist: missing productInformation\.modelDesignation \(evidence #\d+\)$/);
   });
 
   it('S1.1-16: plans no completeness check on productInformation alone (S1.1-10 uses it)', async () => {

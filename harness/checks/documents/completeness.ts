@@ -33,9 +33,9 @@ export function declarationsOf(item: DeclaredItem): Array<keyof Declarations> {
 
 /**
  * Is the declaration complete enough for the ★1 checklist? (Planned only when the profile declares it: the
- * requirement's review check already says when nothing is declared.) An element missing, a date already past or a referenced local document that cannot be read is
- * FAIL; complete is PASS. Local documents are attached, so the evidence holds their SHA-256.
- * `today` is the run's date (YYYY-MM-DD).
+ * requirement's review check already says when nothing is declared.) An element missing, a date already
+ * past or a referenced local document that cannot be read is FAIL; complete is PASS. Local documents are
+ * attached, so the evidence holds their SHA-256. `today` is the run's date (YYYY-MM-DD).
  */
 export async function checkCompleteness(ctx: CheckContext, item: DeclaredItem, today: string): Promise<CheckOutcome> {
   const { declarations } = ctx.profile;
@@ -65,7 +65,7 @@ export async function checkCompleteness(ctx: CheckContext, item: DeclaredItem, t
     ...past.map((p) => `${p} is ${String(valueAt(declarations, p))}, before the day of this run (${today})`),
     ...documents.flatMap((d) => (!d.attached && d.problem ? [`the referenced document ${d.problem}`] : [])),
   ];
-  if (problems.length > 0) return fail(`${DECLARED_NOT_OBSERVED}: the declaration is incomplete for the ★1 checklist: ${problems.join('; ')} (evidence #${record.seq})`);
+  if (problems.length > 0) return fail(`${DECLARED_NOT_OBSERVED}: the declaration falls short of the ★1 checklist: ${problems.join('; ')} (evidence #${record.seq})`);
   const attached = documents.filter((d): d is Extract<DocumentAttachment, { attached: true }> => d.attached);
   const attachedNote = attached.length > 0 ? `; ${attached.map((d) => `${d.reference} attached (sha256 ${d.sha256.slice(0, 12)}…)`).join(', ')}` : '';
   return pass(`${DECLARED_NOT_OBSERVED}: ${declared.join(' and ')} carr${declared.length > 1 ? 'y' : 'ies'} every element the ★1 checklist needs (${item.required.map(describe).join(', ')})${attachedNote}; a person still reviews the content`);
