@@ -95,7 +95,8 @@ describe('public pages: what the vendor publishes carries what is declared', () 
   it('is INCONCLUSIVE on an oversized page, and on a redirect off the list, which it does not follow', async () => {
     const big = await runChecks(S1_1_05, vdpProfile('/vdp-big'));
     expect(big.out['S1.1-05/public-page/vulnerability-disclosure']!.verdict).to.equal('INCONCLUSIVE');
-    expect(big.out['S1.1-05/public-page/vulnerability-disclosure']!.reason).to.match(/\/vdp-big is larger than 1048576 bytes \(10\d{5} read before stopping\); not judged$/);
+    expect(big.out['S1.1-05/public-page/vulnerability-disclosure']!.reason).to.match(/\/vdp-big is larger than 1048576 bytes; jcstar stopped reading it \(evidence #\d+\), so it was not judged$/);
+    expect(big.ctx.recorded.find((r) => r.kind === 'exchange')!.data).to.deep.include({ outcome: 'oversized', status: 200 });
     site.requests.splice(0);
     const away = await runChecks(S1_1_05, vdpProfile('/vdp-away'));
     expect(away.out['S1.1-05/public-page/vulnerability-disclosure']).to.deep.equal({

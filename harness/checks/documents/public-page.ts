@@ -83,7 +83,7 @@ export async function checkPublicPage(ctx: CheckContext, page: PublicPage): Prom
     case 'error':
       return inconclusive(`${page.url} could not be read: ${observation.reason}`);
     case 'oversized':
-      return inconclusive(`${page.url} is larger than ${limits.maxBytes} bytes (${observation.bytesRead} read before stopping); not judged`);
+      return inconclusive(`${page.url} is larger than ${limits.maxBytes} bytes; jcstar stopped reading it (evidence #${record.seq}), so it was not judged`);
     case 'fetched':
       break;
   }
