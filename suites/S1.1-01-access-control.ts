@@ -8,6 +8,7 @@
  */
 import { accessCheckFor } from '../harness/checks/access/probe-for.js';
 import { recordDeclaration } from '../harness/checks/declarations.js';
+import { planCompleteness } from '../harness/checks/documents/completeness.js';
 import { inventoryBudgetMs } from '../harness/checks/inventory/budget.js';
 import { inventoryTcp } from '../harness/checks/inventory/tcp.js';
 import { inventoryUdp } from '../harness/checks/inventory/udp.js';
@@ -67,4 +68,5 @@ export default requirementSuite(REQUIREMENT, (suite) => {
       return manual(`${declared.assets.length} asset(s) and ${declared.accessPaths.length} access path(s) declared: a person must review them against the technical documentation`);
     },
   );
+  planCompleteness(suite, REQUIREMENT);
 }, { readsSurface: true });

@@ -8,6 +8,8 @@
 import { isHeldOff, PacedLogin } from '../harness/checks/hold-off/paced.js';
 import { randomCredential, type Attempt } from '../harness/checks/login-attempts.js';
 import { recordDeclaration } from '../harness/checks/declarations.js';
+import { planCompleteness } from '../harness/checks/documents/completeness.js';
+import { planPstiStatement } from '../harness/checks/documents/psti-statement.js';
 import { clientCertificateOf } from '../harness/checks/key-login/client-certificate.js';
 import { keyLoginDefaults } from '../harness/checks/key-login/default-credentials.js';
 import { isKeyOnlyLogin, unprobedKeyLogin } from '../harness/checks/key-login/mechanisms.js';
@@ -77,6 +79,8 @@ export default requirementSuite(REQUIREMENT, (suite) => {
       return manual(`declared scheme "${String(declared.scheme)}": a person must review the generator documentation (TS 103 701 5.1-2-1)`);
     },
   );
+  planCompleteness(suite, REQUIREMENT);
+  planPstiStatement(suite, REQUIREMENT);
   const scheme = profile.declarations.defaultPasswordScheme?.scheme;
   suite.check(
     { id: `${REQUIREMENT}/unique-per-device/fleet`, title: 'Initial passwords differ between units, are not derived from MAC, serial or model, and are strong' },

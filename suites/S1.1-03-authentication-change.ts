@@ -5,6 +5,7 @@
  * one accepted, then put the original back.
  */
 import { recordDeclaration } from '../harness/checks/declarations.js';
+import { planCompleteness } from '../harness/checks/documents/completeness.js';
 import { isHeldOff, PacedLogin } from '../harness/checks/hold-off/paced.js';
 import { judgeChange, restoreNeeded, type Restore } from '../harness/checks/credential-change/judge.js';
 import { runProcedure } from '../harness/checks/credential-change/procedure.js';
@@ -53,6 +54,7 @@ export default requirementSuite(REQUIREMENT, (suite) => {
       },
     );
   }
+  planCompleteness(suite, REQUIREMENT);
 });
 
 /** Every step bounded by its own timeout, so the budget never cuts the test between change and restore. */

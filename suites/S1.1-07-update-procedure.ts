@@ -4,6 +4,7 @@
  * procedure (評価項目: in the app, the web UI or with the download), and leaves reading it to a person.
  */
 import { recordDeclaration } from '../harness/checks/declarations.js';
+import { planCompleteness } from '../harness/checks/documents/completeness.js';
 import { requirementSuite } from '../harness/suite/define.js';
 import { inconclusive, manual } from '../harness/verdicts/outcome.js';
 
@@ -21,4 +22,5 @@ export default requirementSuite(REQUIREMENT, (suite) => {
       return manual(`a person must check that ${where.join(' and ')} tells users how to apply updates${declared.description ? ` (${declared.description})` : ''}`);
     },
   );
+  planCompleteness(suite, REQUIREMENT);
 });

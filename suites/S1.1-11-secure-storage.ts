@@ -5,6 +5,7 @@
  * cipher from CRYPTREC's list (評価項目1) or one that is not on it.
  */
 import { recordDeclaration } from '../harness/checks/declarations.js';
+import { planCompleteness } from '../harness/checks/documents/completeness.js';
 import { loadCryptrecList } from '../harness/checks/secure-storage/cryptrec-list.js';
 import { reviewStoredAssets } from '../harness/checks/secure-storage/review.js';
 import { requirementSuite } from '../harness/suite/define.js';
@@ -35,4 +36,5 @@ export default requirementSuite(REQUIREMENT, (suite) => {
       return hints.length > 0 ? { ...outcome, warnings: hints } : outcome;
     },
   );
+  planCompleteness(suite, REQUIREMENT);
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { readFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { formatPath, ProfileError, type ProfileProblem } from './errors.js';
 import { SourceMap } from './locate.js';
 import type { Finding } from './finding.js';
@@ -9,6 +9,7 @@ import { ProfileDocument } from './schema.js';
 import { checkPskCredentials } from './key-credentials.js';
 import { describeIssue } from './schema-issues.js';
 import { resolveTrustAnchors } from './trust-anchors.js';
+import { checkStatementOfCompliance } from './statement-of-compliance.js';
 import { checkActionReferences, profileHandsOn, resolveUpdate } from './resolve-update.js';
 import { checkServices, mergeCrypto, mergePolicy, resolveCredentials, resolveFleet, resolveTarget, type Lookup } from './semantics.js';
 import type { DeviceProfile } from './types.js';
@@ -89,6 +90,7 @@ export async function parseProfile(text: string, options: ParseOptions): Promise
   checkPskCredentials(doc, findings);
   const sources = { env: options.env ?? process.env, baseDir: options.baseDir ?? dirname(options.file) };
   resolveTrustAnchors(services, sources.baseDir, findings);
+  checkStatementOfCompliance(doc.declarations, sources.baseDir, findings);
   const { credentials, secrets } = await resolveCredentials(doc.credentials, sources, findings);
   const fleet = await resolveFleet(doc.fleet, sources, findings);
   const update = await resolveUpdate(doc, sources, findings);
@@ -109,6 +111,8 @@ export async function parseProfile(text: string, options: ParseOptions): Promise
     services,
     credentials,
     declarations: doc.declarations,
+    baseDir: resolve(sources.baseDir),
+    publicPages: doc.publicPages ?? [],
     fleet: fleet.fleet,
     policy,
     crypto,

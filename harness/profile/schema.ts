@@ -146,22 +146,32 @@ export const CredentialSpec = z.strictObject({
 
 const days = z.number().int().positive();
 const url = z.url();
+const localDocument = z
+  .string()
+  .min(1)
+  .describe('The document that states it: a local file (relative to the profile; attached to the evidence with its SHA-256) or an https:// address');
+
+export const PUBLIC_PAGE_PURPOSES = ['vulnerability-disclosure', 'support-period', 'product-information'] as const;
+export const PublicPage = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }).describe('The exact http(s) address jcstar may fetch; a redirect must land on another listed address'),
+  purpose: z.enum(PUBLIC_PAGE_PURPOSES).describe('What the page must carry: the declared VDP contact and timelines, the support end date, or the model designation'),
+});
 
 export const Declarations = z
   .strictObject({
     accessControl: z.strictObject({
       assets: z.array(nonEmpty).min(1).describe('Assets to protect (守るべき情報資産)'),
       accessPaths: z.array(nonEmpty).min(1).describe('Every way those assets can be reached, with its authentication'),
-      document: z.string().optional(),
+      document: localDocument.optional(),
     }),
     defaultPasswordScheme: z.strictObject({
       scheme: z.enum(['unique-per-device', 'user-set-at-first-use', 'no-password-authentication']),
       format: z.string().optional().describe('Documented generator format, e.g. "12 chars, upper/lower/digits"'),
-      document: z.string().optional(),
+      document: localDocument.optional(),
     }),
     authenticationChange: z.strictObject({
       procedure: nonEmpty.describe('How the end user changes each authentication value'),
-      document: z.string().optional(),
+      document: localDocument.optional(),
     }),
     bruteForceMitigation: z.strictObject({
       method: z.enum(['lockout', 'progressive-delay', 'rate-limit', 'high-entropy', 'two-factor', 'other']),
@@ -173,12 +183,13 @@ export const Declarations = z
       contact: nonEmpty,
       acknowledgeWithinDays: days,
       statusUpdateEveryDays: days,
+      document: localDocument.optional(),
     }),
     updateMechanism: z.strictObject({
       method: z.enum(['automatic', 'companion-app', 'device-ui', 'manual-download', 'other']),
       description: z.string().optional(),
     }),
-    updateProcedure: z.strictObject({ url: url.optional(), document: z.string().optional(), description: z.string().optional() }),
+    updateProcedure: z.strictObject({ url: url.optional(), document: localDocument.optional(), description: z.string().optional() }),
     updateIntegrity: z.strictObject({
       mechanism: nonEmpty.describe('e.g. "ECDSA P-256 signature verified before install"'),
       antiRollback: z.boolean().optional(),
@@ -186,7 +197,7 @@ export const Declarations = z
     communicationProtection: z.strictObject({ description: nonEmpty, cryptoReference: z.string().optional() }),
     resilience: z.strictObject({ description: nonEmpty }),
     userDataDeletion: z.strictObject({ method: nonEmpty, description: z.string().optional() }),
-    supportPeriod: z.strictObject({ endsOn: z.iso.date(), url }),
+    supportPeriod: z.strictObject({ endsOn: z.iso.date(), url, document: localDocument.optional() }),
     productInformation: z.strictObject({
       url: url.optional(),
       modelDesignation: nonEmpty.describe('The model number as the user reads it on the label and in the UI (S1.1-10), e.g. "IPC-200"'),
@@ -203,8 +214,14 @@ export const Declarations = z
         )
         .min(1)
         .describe('Every asset to protect the device keeps in storage (S1.1-11)'),
-      document: z.string().optional(),
+      document: localDocument.optional(),
     }),
+    pstiCompliance: z
+      .strictObject({
+        statementOfCompliance: nonEmpty.describe('The UK PSTI statement of compliance (a local file, relative to the profile); attached to the evidence with its SHA-256'),
+        issuedOn: z.iso.date().optional().describe('The date the statement was issued'),
+      })
+      .describe('UK PSTI compliance: IPA deems S1.1-02, -05 and -16 met under mutual recognition (not observed by jcstar)'),
   })
   .partial()
   .describe('Vendor declarations for the items ★1 evaluates on documents (ICS/IXIT style)');
@@ -224,6 +241,10 @@ export const ProfileDocument = z.strictObject({
   services: z.array(ServiceSpec).default([]),
   credentials: z.record(z.string(), CredentialSpec).default({}),
   declarations: Declarations.default({}),
+  publicPages: z
+    .array(PublicPage)
+    .optional()
+    .describe('Vendor web pages outside the device\'s scope that jcstar may fetch (anonymous GET, no cookies, bounded); without this list nothing outside the scope is contacted'),
   fleet: z.array(FleetUnit).optional().describe('Other units of the same model, for the unique-per-device check (S1.1-02)'),
   policy: PolicyOverrides.default({}),
   crypto: CryptoProfile.default({ restrict: {}, permit: [] }),
@@ -237,6 +258,7 @@ export type LoginSpec = z.infer<typeof LoginSpec>;
 export type CredentialChange = z.infer<typeof CredentialChange>;
 export type FleetUnit = z.infer<typeof FleetUnit>;
 export type Declarations = z.infer<typeof Declarations>;
+export type PublicPage = z.infer<typeof PublicPage>;
 export type Protocol = (typeof PROTOCOLS)[number];
 export type PskKeyFormat = (typeof PSK_KEY_FORMATS)[number];
 export type AuthMechanism = (typeof AUTH_MECHANISMS)[number];

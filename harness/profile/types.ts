@@ -3,7 +3,7 @@ import type { Policy } from '../policy/schema.js';
 import type { ServiceIdentity } from '../inventory/types.js';
 import type { Secret } from '../secrets/secret.js';
 import type { HooksSpec, UpdateSpec } from './update-schema.js';
-import type { Declarations, ProfileDocument, PskKeyFormat, SNMP_AUTH_PROTOCOLS, SNMP_PRIV_PROTOCOLS, ServiceSpec } from './schema.js';
+import type { Declarations, ProfileDocument, PskKeyFormat, PublicPage, SNMP_AUTH_PROTOCOLS, SNMP_PRIV_PROTOCOLS, ServiceSpec } from './schema.js';
 
 /** A service with its transport settled. */
 export interface Service extends ServiceSpec {
@@ -65,6 +65,10 @@ export interface DeviceProfile {
   services: Service[];
   credentials: Record<string, Credential>;
   declarations: Declarations;
+  /** Folder that the declarations' local documents (and the PSTI statement) are relative to. */
+  baseDir: string;
+  /** The vendor pages outside the scope jcstar may fetch; empty: nothing outside the scope is contacted. */
+  publicPages: PublicPage[];
   fleet: FleetUnit[];
   policy: Policy;
   /** The crypto rules with the profile's restrictions and permits applied. */

@@ -2,6 +2,7 @@ import type { Catalogue } from '../catalogue/schema.js';
 import type { CheckPlannedRecord, EvidenceRecord, InterfacesRecord, RunEndRecord, RunRecord, RunStartRecord, VerdictRecord } from '../evidence/records.js';
 import { rollUp } from '../verdicts/rollup.js';
 import { VERDICTS, type Verdict } from '../verdicts/verdict.js';
+import { recognise } from './recognition.js';
 import { RESULTS_FORMAT_VERSION, type CheckResult, type Declaration, type InterfaceEntry, type RequirementResult, type Results } from './schema.js';
 
 function counts(verdicts: Verdict[]): Record<Verdict, number> {
@@ -60,9 +61,15 @@ export function buildResults(records: RunRecord[], catalogue: Catalogue): Result
     const own = checks.filter((c) => c.requirement === req.id);
     const declaredKeys = req.declarations.filter((k) => k in declarations);
     const selected = start.selection === null || start.selection.includes(req.id);
-    const rolled = selected
-      ? rollUp(own, { hasDeclarations: declaredKeys.length > 0, evaluation: req.evaluation })
-      : { verdict: 'INCONCLUSIVE' as const, reason: 'not selected in this run (--only)' };
+    const { rollup: rolled, recognition } = recognise(
+      req,
+      selected
+        ? rollUp(own, { hasDeclarations: declaredKeys.length > 0, evaluation: req.evaluation })
+        : { verdict: 'INCONCLUSIVE' as const, reason: 'not selected in this run (--only)' },
+      declarations,
+      evidence,
+      selected,
+    );
     return {
       id: req.id,
       title: req.title.en,
@@ -76,6 +83,7 @@ export function buildResults(records: RunRecord[], catalogue: Catalogue): Result
       reason: rolled.reason,
       checks: own.map((c) => c.id),
       declarations: declaredKeys,
+      recognition,
     };
   });
 

@@ -54,6 +54,22 @@ export const CheckResult = z.object({
   evidence: z.array(EvidenceItem),
 });
 
+export const Recognition = z
+  .object({
+    scheme: z.literal('UK PSTI'),
+    statement: z
+      .object({
+        path: z.string().describe('The statement of compliance as attached, relative to the run folder'),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+        declared: z.string().describe('The file as the profile names it'),
+      })
+      .nullable()
+      .describe('Null when no check of this run attached it (the requirement was not selected)'),
+    issuedOn: z.string().nullable(),
+    note: z.string(),
+  })
+  .describe('Another scheme\'s certification that IPA deems to meet this requirement (mutual recognition); declared, not observed');
+
 export const RequirementResult = z.object({
   id: z.string().regex(/^S\d+\.\d+-\d{2}$/),
   title: z.string(),
@@ -67,6 +83,9 @@ export const RequirementResult = z.object({
   reason: z.string(),
   checks: z.array(z.string()).describe('IDs of the checks in `checks[]` that decide this requirement'),
   declarations: z.array(z.string()).describe('Keys of `declarations[]` that bear on this requirement'),
+  recognition: Recognition.nullable()
+    .optional()
+    .describe('Set when the profile declares UK PSTI compliance and IPA deems it to meet this requirement: the verdict is then PASS unless a check FAILs (or hit a harness ERROR)'),
 });
 
 export const Declaration = z.object({
@@ -132,6 +151,7 @@ export type Artifact = z.infer<typeof Artifact>;
 export type EvidenceItem = z.infer<typeof EvidenceItem>;
 export type CheckResult = z.infer<typeof CheckResult>;
 export type RequirementResult = z.infer<typeof RequirementResult>;
+export type Recognition = z.infer<typeof Recognition>;
 export type Declaration = z.infer<typeof Declaration>;
 export type InterfaceEntry = z.infer<typeof InterfaceEntry>;
 export type Results = z.infer<typeof Results>;

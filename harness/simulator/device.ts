@@ -13,6 +13,7 @@ import { RUNNING_FIRMWARE } from './update-release.js';
 import { startDeviceUpdates, updateDeclarations, type DeviceUpdates } from './update-setup.js';
 import type { RunningService } from './tcp.js';
 import { deviceTlsOptions } from './tls-options.js';
+import { startVendorSite, type VendorPublications, type VendorSite } from './vendor-site.js';
 
 /**
  * The built-in simulated device "ACME SIM-CAM": real protocol servers (node:http and node:https, ssh2,
@@ -107,6 +108,13 @@ function credentialsFor(mode: SimulatorMode): { admin: Login; ssh: Login } {
   return { admin: { username: 'admin', password }, ssh: { username: 'admin', password } };
 }
 
+/** What the secure build's vendor declares and publishes on its site (vendor-site.ts). */
+const PUBLISHED: VendorPublications = {
+  vdp: { contact: 'psirt@acme.example', acknowledgeWithinDays: 5, statusUpdateEveryDays: 30 },
+  support: { endsOn: '2030-03-31' },
+  modelDesignation: 'ACME SIM-CAM',
+};
+
 function secureDeclarations(): NonNullable<ProfileInput['declarations']> {
   return {
     accessControl: {
@@ -127,12 +135,7 @@ function secureDeclarations(): NonNullable<ProfileInput['declarations']> {
       unlockAfterSeconds: LOCKOUT_SECONDS,
       description: `An account locks for ${LOCKOUT_SECONDS} s after ${LOCKOUT_THRESHOLD} consecutive failed logins on any service`,
     },
-    vulnerabilityDisclosurePolicy: {
-      url: 'https://acme.example/psirt',
-      contact: 'psirt@acme.example',
-      acknowledgeWithinDays: 5,
-      statusUpdateEveryDays: 30,
-    },
+    vulnerabilityDisclosurePolicy: { url: 'https://acme.example/psirt', ...PUBLISHED.vdp },
     ...updateDeclarations('secure'),
     communicationProtection: {
       description:
@@ -143,8 +146,8 @@ function secureDeclarations(): NonNullable<ProfileInput['declarations']> {
     },
     resilience: { description: 'Credentials and the installed firmware live in flash and survive power loss' },
     userDataDeletion: { method: 'Web admin > Maintenance > Factory reset', description: 'Erases recordings, settings and credentials' },
-    supportPeriod: { endsOn: '2030-03-31', url: 'https://acme.example/support' },
-    productInformation: { url: 'https://acme.example/products/sim-cam', modelDesignation: 'ACME SIM-CAM' },
+    supportPeriod: { endsOn: PUBLISHED.support.endsOn, url: 'https://acme.example/support' },
+    productInformation: { url: 'https://acme.example/products/sim-cam', modelDesignation: PUBLISHED.modelDesignation },
     secureStorage: {
       assets: [
         { asset: 'administrator and SSH passwords', storage: 'config partition (flash)', protection: 'PBKDF2-HMAC-SHA256, 100000 iterations, per-device salt', cryptoReference: 'CRYPTREC 電子政府推奨暗号リスト 2023' },
@@ -220,12 +223,14 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
   const running: RunningService[] = [];
   const services: SimulatedService[] = [];
   let anchorFile: TrustAnchorFile | undefined;
+  let vendorSite: VendorSite | undefined;
   const closeAll = async (): Promise<void> => {
     const all = running.splice(0);
-    await Promise.allSettled([...all.map((s) => s.close()), anchorFile?.remove(), updates.close()]);
+    await Promise.allSettled([...all.map((s) => s.close()), anchorFile?.remove(), updates.close(), vendorSite?.close()]);
   };
   try {
     if (certificates) anchorFile = await writeTrustAnchorFile(certificates.caPem);
+    if (mode === 'secure') vendorSite = await startVendorSite(PUBLISHED);
     for (const plan of plans) {
       const started = await plan.start(portFor(options.ports, plan.service.name as ServiceName));
       running.push(started);
@@ -268,7 +273,13 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
       declarations:
         mode === 'secure'
           ? secureDeclarations()
-          : { supportPeriod: { endsOn: '2030-03-31', url: 'https://acme.example/support' }, ...updateDeclarations('insecure') },
+          : {
+              // Its paperwork is in order (S1.1-16 complete); what fails it is on the wire.
+              supportPeriod: { endsOn: '2030-03-31', url: 'https://acme.example/support' },
+              productInformation: { url: 'https://acme.example/products/sim-cam', modelDesignation: 'ACME SIM-CAM' },
+              ...updateDeclarations('insecure'),
+            },
+      ...(vendorSite ? { publicPages: vendorSite.pages } : {}),
       ...(mode === 'secure' ? { fleet: [{ unit: 'SIM-0002', mac: '02:00:5e:00:00:02', initialPassword: `\${env:${FLEET_UNIT_PASSWORD_ENV}}` }] } : {}),
       // The simulator's loopback address also reaches the host's wildcard listeners (a developer's web
       // server on 0.0.0.0:8080), which are not the device's; so scan only where the simulator itself may listen.

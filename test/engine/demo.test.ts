@@ -127,6 +127,25 @@ describe('demo against the built-in simulated device', function () {
       expect(storage.warnings).to.deep.equal([]);
     });
 
+    it('finds the VDP, support period and product information declarations complete (S1.1-05, -16), declared, not observed, and leaves reading them to a person', () => {
+      for (const [id, completeness] of [['S1.1-05', 'S1.1-05/vulnerability-disclosure/completeness'], ['S1.1-16', 'S1.1-16/support-period/completeness']] as const) {
+        const check = run.results.checks.find((c) => c.id === completeness)!;
+        expect(check.verdict, check.reason).to.equal('PASS');
+        expect(check.basis).to.equal('declared');
+        expect(check.reason).to.match(/^declared, not observed: /);
+        expect(run.results.requirements.find((r) => r.id === id)!.verdict).to.equal('MANUAL');
+      }
+      // The vendor's pages, served by the simulator on 127.0.0.1 outside the device's scope and allow-listed in publicPages.
+      const pages = run.results.checks.filter((c) => c.id.includes('/public-page/')).map((c) => [c.id, c.verdict]);
+      expect(pages).to.deep.equal([
+        ['S1.1-05/public-page/vulnerability-disclosure', 'PASS'],
+        ['S1.1-16/public-page/support-period-1', 'PASS'],
+        ['S1.1-16/public-page/product-information-2', 'PASS'],
+      ]);
+      const vdpPage = run.results.checks.find((c) => c.id === 'S1.1-05/public-page/vulnerability-disclosure')!;
+      expect(vdpPage.evidence[0]!.artifacts.map((a) => a.name)).to.deep.equal(['public-page-vulnerability-disclosure.html']);
+    });
+
     it('never writes the device password (a canary) into any file of the run folder, in any encoding', () => {
       const canary = device.admin.password;
       const fleetCanary = device.profileDocument().env.JCSTAR_SIM_UNIT2_PASSWORD!;

@@ -120,6 +120,7 @@ for (const mode of ['secure', 'insecure'] as SimulatorMode[]) {
       if (mode === 'insecure') {
         expect(declarations).to.deep.equal({
           supportPeriod: { endsOn: '2030-03-31', url: 'https://acme.example/support' },
+          productInformation: { url: 'https://acme.example/products/sim-cam', modelDesignation: 'ACME SIM-CAM' },
           updateMechanism: {
             method: 'automatic',
             description: 'The camera polls the ACME update server (hawkBit DDI) and installs new firmware on its own; Web admin > Maintenance > Check now asks at once',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { HoldOffLedger } from '../../harness/checks/hold-off/ledger.js';
 import { UpdateTrial } from '../../harness/checks/update/trial.js';
 import type { EvidenceInput } from '../../harness/evidence/records.js';
@@ -38,7 +39,11 @@ export async function checkContext(document: Record<string, unknown>, identities
       record(input) {
         const item = { ...input, seq: recorded.length + 1 };
         recorded.push(item);
-        return { type: 'evidence', seq: item.seq, at: new Date().toISOString(), checkId: 'test', requirement: 'test', kind: input.kind, summary: input.summary, target: input.target ?? null, sent: input.sent ?? null, received: input.received ?? null, artifacts: [], data: input.data ?? null };
+        const artifacts = (input.artifacts ?? []).map((a, i) => {
+          const bytes = Buffer.from(a.bytes);
+          return { name: a.name, path: `artifacts/${item.seq}-${i}-${a.name}`, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, mediaType: a.mediaType };
+        });
+        return { type: 'evidence', seq: item.seq, at: new Date().toISOString(), checkId: 'test', requirement: 'test', kind: input.kind, summary: input.summary, target: input.target ?? null, sent: input.sent ?? null, received: input.received ?? null, artifacts, data: input.data ?? null };
       },
       get count() {
         return recorded.length;
