@@ -24,8 +24,8 @@ function sampleWithRecognition(): Results {
   s104.reason = INJECTION;
   results.requirements.find((r) => r.id === 'S1.1-13')!.reason = 'banner\u0000\u0007\u202egnp.exe\ud800';
   results.requirements.find((r) => r.id === 'S1.1-10')!.reason = 'x'.repeat(40000);
-  const s105 = results.requirements.find((r) => r.id === 'S1.1-05')! as Results['requirements'][number] & { recognition?: unknown };
-  s105.recognition = { scheme: 'uk-psti', statement: { path: 'artifacts/documents/psti-statement.pdf', sha256: 'a'.repeat(64) }, note: 'statement of compliance dated 2026-01-15' };
+  const s105 = results.requirements.find((r) => r.id === 'S1.1-05')!;
+  s105.recognition = { scheme: 'UK PSTI', statement: { path: 'artifacts/documents/psti-statement.pdf', sha256: 'a'.repeat(64), declared: 'psti-statement.pdf' }, issuedOn: '2026-01-15', note: 'statement of compliance dated 2026-01-15' };
   return results;
 }
 
