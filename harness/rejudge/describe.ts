@@ -6,7 +6,10 @@ import type { Results } from '../results/schema.js';
  * requirement (old → new, and why), and the checks that kept their stored verdict.
  */
 export function describeRejudgement(rejudge: RejudgeRecord, before: Results, after: Results): string {
-  const lines = [`re-judged ${rejudge.rejudged.length} check(s) under crypto rules ${after.rules.crypto} (the run was judged under ${before.rules.crypto})`];
+  const under = (['crypto', 'policy'] as const)
+    .filter((kind) => rejudge.rules[kind] !== undefined)
+    .map((kind) => `${kind === 'crypto' ? 'crypto rules' : 'policy'} ${after.rules[kind]} (the run was judged under ${before.rules[kind]})`);
+  const lines = [`re-judged ${rejudge.rejudged.length} check(s) under ${under.join(' and ')}`];
   const requirements = after.requirements.flatMap((r) => {
     const old = before.requirements.find((b) => b.id === r.id);
     return old && old.verdict !== r.verdict ? [`  requirement ${r.id}: ${old.verdict} → ${r.verdict}: ${r.reason}`] : [];

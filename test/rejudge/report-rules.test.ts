@@ -15,6 +15,7 @@ import { runProfile, tempDir } from '../support/run-profile.js';
 
 const CRYPTO_CHECKS = ['S1.1-12/crypto/web-admin', 'S1.1-12/crypto/ssh', 'S1.1-12/crypto/telemetry'];
 const CERTIFICATE_CHECKS = ['S1.1-12/crypto/web-admin', 'S1.1-12/crypto/telemetry'];
+const BRUTE_FORCE_CHECKS = ['S1.1-04/brute-force/web-admin', 'S1.1-04/brute-force/ssh', 'S1.1-04/brute-force/telemetry'];
 
 /**
  * Throws on, and logs, every way of connecting, binding or sending: what `jcstar report --rules` must never do.
@@ -72,6 +73,16 @@ function stricterRules(dir: string): string {
   return path;
 }
 
+/** The default policy with one change: a new version that allows 50,000 guesses a day, not 100,000. */
+function stricterPolicy(dir: string): string {
+  const policy = parse(readFileSync(cataloguePath('policy', 'default-policy.yaml'), 'utf8')) as { version: string; bruteForce: { maxGuessesPerDay: number } };
+  policy.version = 'policy-2027.01-test';
+  policy.bruteForce.maxGuessesPerDay = 50000;
+  const path = join(dir, 'stricter-policy.yaml');
+  writeFileSync(path, stringify(policy));
+  return path;
+}
+
 const resultsOf = (dir: string): Results => JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Results;
 const verdictsOf = (results: Results) => results.checks.map((c) => [c.id, c.verdict, c.reason]);
 
@@ -82,17 +93,19 @@ describe('jcstar report --rules: re-judging a recorded run without the device', 
   let originalLog: string;
 
   before(async () => {
-    // The recorded run: the secure simulated device's S1.1-12, whose TLS certificates are RSA 2048.
+    // The recorded run: the secure simulated device's S1.1-12, whose TLS certificates are RSA 2048, and its
+    // S1.1-04, whose lockouts allow 80,000 to 90,000 guesses a day.
     const device = await startSimulatedDevice({ mode: 'secure' });
     try {
       const { document, env } = device.profileDocument();
-      run = await runProfile(document, { env, only: ['S1.1-12'] });
+      run = await runProfile(document, { env, only: ['S1.1-04', 'S1.1-12'] });
     } finally {
       await device.close();
     }
     work = tempDir('jcstar-rejudge-');
     originalLog = sha256(readFileSync(join(run.runDir, 'evidence.jsonl')));
-    for (const id of CRYPTO_CHECKS) expect(run.results.checks.find((c) => c.id === id)?.verdict, id).to.equal('PASS');
+    for (const id of [...CRYPTO_CHECKS, ...BRUTE_FORCE_CHECKS]) expect(run.results.checks.find((c) => c.id === id)?.verdict, id).to.equal('PASS');
+    for (const id of BRUTE_FORCE_CHECKS) expect(run.results.checks.find((c) => c.id === id)!.reason).to.match(/^[a-z-]+: lockout; .*; [\d,]+ guesses\/day projected \(policy limit 100,000\)$/);
   });
 
   async function report(args: string[]): Promise<CliResult & { sockets: string[] }> {
@@ -148,11 +161,12 @@ describe('jcstar report --rules: re-judging a recorded run without the device', 
     expect(results.checks.find((c) => c.id === 'S1.1-12/crypto/ssh')!.verdict).to.equal('PASS');
     expect(results.requirements.find((r) => r.id === 'S1.1-12')!.verdict).to.equal('FAIL');
     expect(result.stdout).to.match(/\n {2}requirement S1\.1-12: \w+ → FAIL: /);
-    // Every check without a judged observation kept its verdict, and says so.
+    // Every other check kept its verdict, and says why.
     const untouched = run.results.checks.filter((c) => !CRYPTO_CHECKS.includes(c.id));
     for (const check of untouched) {
       expect(results.checks.find((c) => c.id === check.id)!.verdict).to.equal(check.verdict);
-      expect(result.stdout).to.include(`  ${check.id}: not re-judged: needs the device\n`);
+      const why = BRUTE_FORCE_CHECKS.includes(check.id) ? 'not re-judged: no policy given' : 'not re-judged: needs the device';
+      expect(result.stdout).to.include(`  ${check.id}: ${why}\n`);
     }
     const rejudge = readRecords(out).find((r): r is RejudgeRecord => r.type === 'rejudge')!;
     expect(rejudge.source).to.deep.equal({ runDir: run.runDir, evidenceSha256: originalLog });
@@ -163,6 +177,33 @@ describe('jcstar report --rules: re-judging a recorded run without the device', 
     expect(readFileSync(join(out, 'evidence.jsonl'), 'utf8').startsWith(original)).to.equal(true);
     expect(sha256(readFileSync(join(run.runDir, 'evidence.jsonl')))).to.equal(originalLog);
     expect(resultsOf(run.runDir).rules.crypto).to.equal('crypto-2026.12');
+    expectValidRunFolder(out);
+  });
+
+  it('under the same policy, gives the same verdicts; under a lower guesses-a-day limit, flips the lockouts PASS → FAIL', async () => {
+    const same = await report(['--policy', cataloguePath('policy', 'default-policy.yaml'), '--out', join(work, 'same-policy')]);
+    expect(opened(same.sockets)).to.deep.equal([]);
+    expect(same.code, same.stderr).to.equal(0);
+    expect(same.stdout).to.include(`re-judged 3 check(s) under policy ${run.results.rules.policy} (the run was judged under ${run.results.rules.policy})\nno verdict changed\n`);
+    expect(verdictsOf(resultsOf(join(work, 'same-policy')))).to.deep.equal(verdictsOf(run.results));
+
+    const out = join(work, 'stricter-policy');
+    const result = await report(['--policy', stricterPolicy(work), '--out', out]);
+    expect(opened(result.sockets)).to.deep.equal([]);
+    expect(result.code, result.stderr).to.equal(1);
+    const results = resultsOf(out);
+    // The profile's own overrides (the inventory's ports) go on top, as in the run.
+    expect(results.rules.policy).to.equal('policy-2027.01-test+profile');
+    expect(results.rules.crypto).to.equal(run.results.rules.crypto);
+    for (const id of BRUTE_FORCE_CHECKS) {
+      const old = run.results.checks.find((c) => c.id === id)!;
+      const check = results.checks.find((c) => c.id === id)!;
+      expect(check.verdict, id).to.equal('FAIL');
+      expect(check.reason).to.equal(old.reason.replace(/^([a-z-]+): lockout; /, '$1: lockout too weak; ').replace('(policy limit 100,000)', '(policy limit 50,000)'));
+      expect(result.stdout).to.include(`  ${id} (S1.1-04): PASS → FAIL: ${check.reason}\n`);
+    }
+    expect(results.requirements.find((r) => r.id === 'S1.1-04')!.verdict).to.equal('FAIL');
+    for (const id of CRYPTO_CHECKS) expect(result.stdout).to.include(`  ${id}: not re-judged: no crypto rules given\n`);
     expectValidRunFolder(out);
   });
 

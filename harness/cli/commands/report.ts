@@ -3,12 +3,14 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { loadCatalogue } from '../../catalogue/load.js';
-import { loadCryptoRulesFile, type BaseCryptoRules } from '../../crypto/load.js';
+import { loadCryptoRulesFile } from '../../crypto/load.js';
+import { loadPolicyFile } from '../../policy/load.js';
+import { policyWithRunOverrides } from '../../rejudge/policy.js';
 import { writeRunReports } from '../../engine/finalize.js';
 import { EVIDENCE_FILE, readRecords, sha256 } from '../../evidence/store.js';
 import type { RejudgeRecord } from '../../evidence/records.js';
 import { copyRunFolder } from '../../rejudge/out-folder.js';
-import { rejudgeRun, RejudgeRulesError, type Rejudgement } from '../../rejudge/rejudge.js';
+import { rejudgeRun, RejudgeRulesError, type Rejudgement, type RejudgeRules } from '../../rejudge/rejudge.js';
 import { describeRejudgement } from '../../rejudge/describe.js';
 import { buildResults } from '../../results/build.js';
 import { renderRequirementTable } from '../../reporters/table.js';
@@ -18,6 +20,7 @@ import { UsageError } from '../usage-error.js';
 
 interface ReportFlags {
   rules?: string;
+  policy?: string;
   out?: string;
   color: boolean;
 }
@@ -27,19 +30,25 @@ export function registerReport(program: Command): void {
     .command('report')
     .description(
       'rebuild results.json, report.html, junit.xml and manifest.json from a run folder\'s evidence log; ' +
-        'with --rules, judge the stored observations again under another crypto rule set, without the device, into a new folder (--out)',
+        'with --rules or --policy, judge the stored observations again, without the device, into a new folder (--out)',
     )
     .argument('<run-dir>', 'run folder holding evidence.jsonl')
     .option('--rules <crypto-rules.yaml>', 'a full crypto rule set (schema crypto-rules) to judge the S1.1-12 observations with; the run\'s own profile changes go on top')
-    .option('--out <dir>', 'write the rebuilt run folder here (must be empty or new) instead of rewriting the views in <run-dir>; required with --rules')
+    .option('--policy <policy.yaml>', 'a full policy (as catalogue/policy/default-policy.yaml) to judge S1.1-04\'s projected guess rates with; the run\'s own profile overrides go on top')
+    .option('--out <dir>', 'write the rebuilt run folder here (must be empty or new) instead of rewriting the views in <run-dir>; required with --rules and --policy')
     .option('--no-color', 'no ANSI colours')
     .action((dir: string, opts: ReportFlags) => {
       const runDir = resolve(dir);
-      if (opts.rules !== undefined && opts.out === undefined) {
-        throw new UsageError('--rules writes the re-judged run into a new folder, so that the run as judged stays unchanged: give --out DIR');
+      const rejudging = opts.rules !== undefined || opts.policy !== undefined;
+      if (rejudging && opts.out === undefined) {
+        throw new UsageError(`${opts.rules !== undefined ? '--rules' : '--policy'} writes the re-judged run into a new folder, so that the run as judged stays unchanged: give --out DIR`);
       }
       const records = readRecords(runDir);
-      const rejudgement = opts.rules === undefined ? null : rejudge(runDir, records, readRules(opts.rules));
+      const rules: RejudgeRules = {
+        crypto: opts.rules === undefined ? null : readRulesFile('--rules', opts.rules, loadCryptoRulesFile),
+        policy: opts.policy === undefined ? null : readRulesFile('--policy', opts.policy, (path) => policyWithRunOverrides(loadPolicyFile(path), runDir)),
+      };
+      const rejudgement = rejudging ? rejudge(runDir, records, rules) : null;
       const outDir = opts.out === undefined ? runDir : copyRunFolder(runDir, resolve(opts.out), rejudgement?.records ?? []);
       const results = buildResults(readRecords(outDir), loadCatalogue());
       writeRunReports(outDir, results);
@@ -50,20 +59,21 @@ export function registerReport(program: Command): void {
     });
 }
 
-function readRules(path: string): BaseCryptoRules {
+/** A rule file, loaded and validated; what is wrong with it is a usage error naming the option. */
+function readRulesFile<T>(option: string, path: string, load: (path: string) => T): T {
   try {
-    return loadCryptoRulesFile(resolve(path));
+    return load(resolve(path));
   } catch (err) {
-    if (err instanceof z.ZodError) throw new UsageError(`--rules ${path}: ${err.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`--rules ${path}: no such file`);
+    if (err instanceof z.ZodError) throw new UsageError(`${option} ${path}: ${err.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`${option} ${path}: no such file`);
     throw err;
   }
 }
 
-function rejudge(runDir: string, records: ReturnType<typeof readRecords>, crypto: BaseCryptoRules): Rejudgement {
+function rejudge(runDir: string, records: ReturnType<typeof readRecords>, rules: RejudgeRules): Rejudgement {
   const source: RejudgeRecord['source'] = { runDir, evidenceSha256: sha256(readFileSync(join(runDir, EVIDENCE_FILE))) };
   try {
-    return rejudgeRun(records, { crypto }, source);
+    return rejudgeRun(records, rules, source);
   } catch (err) {
     if (err instanceof RejudgeRulesError) throw new UsageError(err.message);
     throw err;
