@@ -1,4 +1,4 @@
-import { appendFileSync, copyFileSync, cpSync, existsSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RUN_FILES } from '../engine/finalize.js';
 import { createRunFolder } from '../engine/run-folder.js';
@@ -12,9 +12,12 @@ import { EVIDENCE_FILE } from '../evidence/store.js';
  */
 export function copyRunFolder(runDir: string, out: string, appended: RunRecord[]): string {
   const dir = createRunFolder('', out, '');
-  copyFileSync(join(runDir, EVIDENCE_FILE), join(dir, EVIDENCE_FILE));
+  const log = readFileSync(join(runDir, EVIDENCE_FILE));
+  // A hard kill can leave a torn last line, which readers skip; a record appended after it would turn it into a
+  // corrupt line in the middle, so the copy keeps only whole lines (the rejudge record pins the original's hash).
+  const whole = appended.length > 0 ? log.subarray(0, log.lastIndexOf(0x0a) + 1) : log;
+  writeFileSync(join(dir, EVIDENCE_FILE), Buffer.concat([whole, Buffer.from(appended.map((r) => `${JSON.stringify(r)}\n`).join(''))]));
   if (existsSync(join(runDir, 'artifacts'))) cpSync(join(runDir, 'artifacts'), join(dir, 'artifacts'), { recursive: true });
   if (existsSync(join(runDir, RUN_FILES.profile))) copyFileSync(join(runDir, RUN_FILES.profile), join(dir, RUN_FILES.profile));
-  if (appended.length > 0) appendFileSync(join(dir, EVIDENCE_FILE), appended.map((r) => `${JSON.stringify(r)}\n`).join(''));
   return dir;
 }
