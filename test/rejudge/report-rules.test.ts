@@ -98,12 +98,15 @@ describe('jcstar report --rules: re-judging a recorded run without the device', 
     const device = await startSimulatedDevice({ mode: 'secure' });
     try {
       const { document, env } = device.profileDocument();
-      run = await runProfile(document, { env, only: ['S1.1-04', 'S1.1-12'] });
+      // A change of the profile's own, which re-judging must apply on top of the new rules.
+      const crypto = { permit: [{ rule: 'tls.cipherSuites', value: 'TLS_RSA_WITH_AES_128_GCM_SHA256', justification: 'the 2019 companion app offers nothing else' }] };
+      run = await runProfile({ ...document, crypto }, { env, only: ['S1.1-04', 'S1.1-12'] });
     } finally {
       await device.close();
     }
     work = tempDir('jcstar-rejudge-');
     originalLog = sha256(readFileSync(join(run.runDir, 'evidence.jsonl')));
+    expect(run.results.rules.crypto).to.equal('crypto-2026.12+profile');
     for (const id of [...CRYPTO_CHECKS, ...BRUTE_FORCE_CHECKS]) expect(run.results.checks.find((c) => c.id === id)?.verdict, id).to.equal('PASS');
     for (const id of BRUTE_FORCE_CHECKS) expect(run.results.checks.find((c) => c.id === id)!.reason).to.match(/^[a-z-]+: lockout; .*; [\d,]+ guesses\/day projected \(policy limit 100,000\)$/);
   });
@@ -134,7 +137,7 @@ describe('jcstar report --rules: re-judging a recorded run without the device', 
     const result = await report(['--rules', cataloguePath('crypto', 'crypto-rules.yaml'), '--out', out]);
     expect(opened(result.sockets)).to.deep.equal([]);
     expect(result.code, result.stderr).to.equal(0);
-    expect(result.stdout).to.include('re-judged 3 check(s) under crypto rules crypto-2026.12 (the run was judged under crypto-2026.12)\nno verdict changed\n');
+    expect(result.stdout).to.include('re-judged 3 check(s) under crypto rules crypto-2026.12+profile (the run was judged under crypto-2026.12+profile)\nno verdict changed\n');
     const results = resultsOf(out);
     expect(verdictsOf(results)).to.deep.equal(verdictsOf(run.results));
     expect(results.requirements.map((r) => r.verdict)).to.deep.equal(run.results.requirements.map((r) => r.verdict));
@@ -149,14 +152,15 @@ describe('jcstar report --rules: re-judging a recorded run without the device', 
     expect(opened(result.sockets)).to.deep.equal([]);
     expect(result.code, result.stderr).to.equal(1);
     const results = resultsOf(out);
-    expect(results.rules.crypto).to.equal('crypto-2027.01-test');
+    expect(results.rules.crypto).to.equal('crypto-2027.01-test+profile');
     for (const id of CERTIFICATE_CHECKS) {
       const check = results.checks.find((c) => c.id === id)!;
       expect(check.verdict, id).to.equal('FAIL');
-      expect(check.reason, id).to.match(/RSA key of 2048 bits.*\(rules crypto-2027\.01-test\)$/);
+      expect(check.reason, id).to.match(/RSA key of 2048 bits.*\(rules crypto-2027\.01-test\+profile\)$/);
       expect(result.stdout).to.include(`  ${id} (S1.1-12): PASS → FAIL: ${check.reason}\n`);
       // The re-judging note sits next to the stored observation, which is unchanged.
-      expect(check.evidence.at(-1)!.summary).to.match(/^re-judged under crypto-2027\.01-test: 1 fail \(evidence #\d+\)$/);
+      expect(check.evidence.at(-1)!.summary).to.match(/^re-judged under crypto-2027\.01-test\+profile: 1 fail \(evidence #\d+\)$/);
+      expect(check.evidence.at(-1)!.data!.rules).to.deep.include({ version: 'crypto-2027.01-test+profile', changes: [{ kind: 'permit', rule: 'tls.cipherSuites', value: 'TLS_RSA_WITH_AES_128_GCM_SHA256', justification: 'the 2019 companion app offers nothing else' }] });
     }
     expect(results.checks.find((c) => c.id === 'S1.1-12/crypto/ssh')!.verdict).to.equal('PASS');
     expect(results.requirements.find((r) => r.id === 'S1.1-12')!.verdict).to.equal('FAIL');
@@ -176,7 +180,7 @@ describe('jcstar report --rules: re-judging a recorded run without the device', 
     const original = readFileSync(join(run.runDir, 'evidence.jsonl'), 'utf8');
     expect(readFileSync(join(out, 'evidence.jsonl'), 'utf8').startsWith(original)).to.equal(true);
     expect(sha256(readFileSync(join(run.runDir, 'evidence.jsonl')))).to.equal(originalLog);
-    expect(resultsOf(run.runDir).rules.crypto).to.equal('crypto-2026.12');
+    expect(resultsOf(run.runDir).rules.crypto).to.equal('crypto-2026.12+profile');
     expectValidRunFolder(out);
   });
 
@@ -213,7 +217,7 @@ describe('jcstar report --rules: re-judging a recorded run without the device', 
     const result = await jcstar(['report', out]);
     expect(result.code, result.stderr).to.equal(1);
     expect(verdictsOf(resultsOf(out))).to.deep.equal(verdictsOf(before));
-    expect(resultsOf(out).rules.crypto).to.equal('crypto-2027.01-test');
+    expect(resultsOf(out).rules.crypto).to.equal('crypto-2027.01-test+profile');
   });
 
   it('refuses --rules without --out, a rule file that is not a full rule set, and a non-empty --out (exit 2)', async () => {
