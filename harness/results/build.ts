@@ -22,7 +22,7 @@ export function buildResults(records: RunRecord[], catalogue: Catalogue): Result
   const status = end?.status ?? 'interrupted';
   // A re-judged log: the records after the first rejudge record replace the run's verdicts; the rules are the new ones.
   const rejudgedFrom = records.findIndex((r) => r.type === 'rejudge');
-  const rejudged = records.filter((r): r is RejudgeRecord => r.type === 'rejudge').at(-1);
+  const rejudges = records.filter((r): r is RejudgeRecord => r.type === 'rejudge');
   const lastAt = (rejudgedFrom === -1 ? records : records.slice(0, rejudgedFrom)).at(-1)?.at ?? start.at;
 
   const planned = records.filter((r): r is CheckPlannedRecord => r.type === 'check-planned');
@@ -89,7 +89,7 @@ export function buildResults(records: RunRecord[], catalogue: Catalogue): Result
     device: start.device,
     target: { host: start.target.host, scope: start.target.scope },
     profile: start.profile,
-    rules: { ...start.rules, ...rejudged?.rules },
+    rules: rejudges.reduce((rules, r) => ({ ...rules, ...r.rules }), start.rules),
     startedAt: start.at,
     finishedAt: end?.at ?? lastAt,
     summary: { requirements: counts(requirements.map((r) => r.verdict)), checks: counts(checks.map((c) => c.verdict)) },

@@ -220,6 +220,17 @@ describe('jcstar report --rules: re-judging a recorded run without the device', 
     expect(resultsOf(out).rules.crypto).to.equal('crypto-2027.01-test+profile');
   });
 
+  it('judges a re-judged folder again, keeping the earlier re-judging: both new versions show', async () => {
+    const out = join(work, 'stricter-twice');
+    const result = await jcstar(['report', join(work, 'stricter'), '--policy', stricterPolicy(work), '--out', out]);
+    expect(result.code, result.stderr).to.equal(1);
+    const results = resultsOf(out);
+    expect(results.rules).to.deep.equal({ ...run.results.rules, crypto: 'crypto-2027.01-test+profile', policy: 'policy-2027.01-test+profile' });
+    const verdicts = Object.fromEntries(results.checks.map((c) => [c.id, c.verdict]));
+    expect([...CERTIFICATE_CHECKS, ...BRUTE_FORCE_CHECKS].map((id) => verdicts[id])).to.deep.equal(['FAIL', 'FAIL', 'FAIL', 'FAIL', 'FAIL']);
+    expect(verdicts['S1.1-12/crypto/ssh']).to.equal('PASS');
+  });
+
   it('refuses --rules without --out, a rule file that is not a full rule set, and a non-empty --out (exit 2)', async () => {
     const noOut = await report(['--rules', cataloguePath('crypto', 'crypto-rules.yaml')]);
     expect(noOut.code).to.equal(2);
