@@ -10,6 +10,7 @@ import { attemptsCsv } from '../harness/checks/brute-force/csv.js';
 import { runBurst, runParallelBurst, type BurstLimits } from '../harness/checks/brute-force/burst.js';
 import type { BruteForceAttempt, BruteForceClassification } from '../harness/checks/brute-force/observation.js';
 import { projectFromLockout, projectFromThroughput } from '../harness/checks/brute-force/project.js';
+import { judgeBruteForce, type BruteForceJudgeInputs } from '../harness/checks/brute-force/verdict.js';
 import { awaitRecovery, retryAfterMs, type Recovery } from '../harness/checks/hold-off/recovery.js';
 import { isHeldOff, PacedLogin } from '../harness/checks/hold-off/paced.js';
 import { keyLoginBruteForce } from '../harness/checks/key-login/brute-force.js';
@@ -21,7 +22,7 @@ import type { TrialCredential } from '../harness/probes/auth-observation.js';
 import type { Service } from '../harness/profile/types.js';
 import type { CheckContext } from '../harness/suite/context.js';
 import { requirementSuite, serviceTarget } from '../harness/suite/define.js';
-import { fail, inconclusive, notApplicable, pass, type CheckOutcome } from '../harness/verdicts/outcome.js';
+import { inconclusive, notApplicable, type CheckOutcome } from '../harness/verdicts/outcome.js';
 
 const REQUIREMENT = 'S1.1-04';
 /** Headroom on top of the burst and the unlock wait for the confirmation and reporting. */
@@ -121,9 +122,13 @@ async function checkBruteForce(ctx: CheckContext, service: Service, probe: Login
   let classification: BruteForceClassification | null = null;
   let projected: number | null = null;
   let recovery: Recovery | null = null;
-  const finish = (outcome: CheckOutcome) => {
-    record(ctx, service, timeline, classification, projected, recovery);
+  const finish = (outcome: CheckOutcome, judged: BruteForceJudgeInputs | null = null) => {
+    record(ctx, service, timeline, classification, projected, recovery, judged);
     return outcome;
+  };
+  const judgeOn = (mechanism: BruteForceClassification['mechanism'], basis: string, projectedGuessesPerDay: number) => {
+    const inputs: BruteForceJudgeInputs = { service: service.name, mechanism, basis, projectedGuessesPerDay, authAttemptsPerSecond: ctx.policy.rateLimit.authAttemptsPerSecond };
+    return finish(judgeBruteForce(inputs, policy.maxGuessesPerDay), inputs);
   };
 
   if (burst.some((a) => a.outcome === 'accepted')) {
@@ -172,7 +177,7 @@ async function checkBruteForce(ctx: CheckContext, service: Service, probe: Login
     // A hold-off that clears within seconds paces guessing rather than locking anyone out.
     const mechanism = recovery.recovered && recovery.windowMs <= RATE_LIMIT_MAX_HOLD_MS ? 'rate-limit' : 'lockout';
     classification = { ...classification, mechanism, basis: `${how}; ${after}` };
-    return finish(judge(ctx, service, mechanism, classification.basis, projected));
+    return judgeOn(mechanism, classification.basis, projected);
   }
   if (classification.holdOffAt !== null) {
     // The correct credential still worked: a hold-off aimed at guessing, not a lockout. Measure on.
@@ -200,25 +205,14 @@ async function checkBruteForce(ctx: CheckContext, service: Service, probe: Login
     basis += `; at jcstar's own limit of ${ctx.policy.rateLimit.authAttemptsPerSecond} attempts/s, so the figure is a lower bound`;
   }
   classification = { ...classification, basis };
-  // Refusals met at jcstar's own pace, when that pace is itself under the limit, show nothing either way.
-  if (classification.mechanism === 'none' && (86_400_000 / ownSpacingMs) <= policy.maxGuessesPerDay) {
-    return finish(inconclusive(`jcstar's own limit of ${ctx.policy.rateLimit.authAttemptsPerSecond} attempts/s is too low to show more than ${policy.maxGuessesPerDay} guesses a day; raise policy.rateLimit.authAttemptsPerSecond to judge ${service.name}`));
-  }
-  return finish(judge(ctx, service, classification.mechanism, basis, projected));
+  return judgeOn(classification.mechanism, basis, projected);
 }
 
 function meanInterval(burst: BruteForceAttempt[]): number {
   return burst.length < 2 ? Infinity : (burst.at(-1)!.startMs - burst[0]!.startMs) / (burst.length - 1);
 }
 
-function judge(ctx: CheckContext, service: Service, mechanism: string, basis: string, projected: number): CheckOutcome {
-  const limit = ctx.policy.bruteForce.maxGuessesPerDay;
-  const figure = `${projected.toLocaleString('en-US')} guesses/day projected (policy limit ${limit.toLocaleString('en-US')})`;
-  if (projected <= limit) return pass(`${service.name}: ${mechanism}; ${basis}; ${figure}`);
-  return fail(`${service.name}: ${mechanism === 'none' ? 'no brute-force protection seen' : `${mechanism} too weak`}; ${basis}; ${figure}`);
-}
-
-function record(ctx: CheckContext, service: Service, timeline: BruteForceAttempt[], classification: BruteForceClassification | null, projected: number | null, recovery: Recovery | null): void {
+function record(ctx: CheckContext, service: Service, timeline: BruteForceAttempt[], classification: BruteForceClassification | null, projected: number | null, recovery: Recovery | null, judged: BruteForceJudgeInputs | null): void {
   ctx.evidence.record({
     kind: 'observation',
     summary: classification
@@ -234,6 +228,8 @@ function record(ctx: CheckContext, service: Service, timeline: BruteForceAttempt
       recovered: recovery?.recovered ?? null,
       recoveryWindowMs: recovery?.windowMs ?? null,
       attempts: timeline.length,
+      // Present when the verdict was judged on the projection alone: what `jcstar report --policy` judges again.
+      judged,
       timeline: timeline.map((a) => ({ index: a.index, phase: a.phase, startMs: Math.round(a.startMs), latencyMs: Math.round(a.latencyMs), outcome: a.outcome })),
     },
     artifacts: [{ name: `attempts-${service.name}.csv`, bytes: attemptsCsv(timeline), mediaType: 'text/csv' }],

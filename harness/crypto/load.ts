@@ -14,8 +14,12 @@ let cached: BaseCryptoRules | undefined;
 
 /** The versioned rule set shipped in catalogue/crypto/; read once per process. */
 export function loadBaseCryptoRules(): BaseCryptoRules {
-  if (cached) return cached;
-  const bytes = readFileSync(cataloguePath('crypto', 'crypto-rules.yaml'));
-  cached = { rules: CryptoRules.parse(parse(bytes.toString('utf8'))), sha256: createHash('sha256').update(bytes).digest('hex') };
+  cached ??= loadCryptoRulesFile(cataloguePath('crypto', 'crypto-rules.yaml'));
   return cached;
+}
+
+/** A full rule set file (schema crypto-rules), validated as the shipped one is; `jcstar report --rules` judges with it. */
+export function loadCryptoRulesFile(path: string): BaseCryptoRules {
+  const bytes = readFileSync(path);
+  return { rules: CryptoRules.parse(parse(bytes.toString('utf8'))), sha256: createHash('sha256').update(bytes).digest('hex') };
 }

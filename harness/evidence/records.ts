@@ -79,7 +79,25 @@ export interface InterfacesRecord {
   rows: InterfaceRow[];
 }
 
-export type RunRecord = RunStartRecord | CheckPlannedRecord | CheckStartRecord | EvidenceRecord | VerdictRecord | InterfacesRecord | RunEndRecord;
+/**
+ * Written by `jcstar report --rules/--policy` into a copy of a run's log, after the run's own records: the
+ * rules the stored observations were judged again under. Verdict records that follow it replace the run's.
+ */
+export interface RejudgeRecord {
+  type: 'rejudge';
+  at: string;
+  /** The run folder judged again, and the SHA-256 of its evidence.jsonl as read. */
+  source: { runDir: string; evidenceSha256: string };
+  /** The rule versions that changed; results.json's `rules` shows them. */
+  rules: Partial<RunStartRecord['rules']>;
+  /** Checks judged again from their stored observation, and checks that kept their stored verdict. */
+  rejudged: string[];
+  kept: Array<{ checkId: string; why: string }>;
+  /** Checks whose verdict changed. */
+  changes: Array<{ checkId: string; requirement: string; from: Verdict; to: Verdict; reason: string }>;
+}
+
+export type RunRecord = RunStartRecord | CheckPlannedRecord | CheckStartRecord | EvidenceRecord | VerdictRecord | InterfacesRecord | RunEndRecord | RejudgeRecord;
 
 /** What a probe or check hands over; the store adds sequence, time and check identity. */
 export interface EvidenceInput {

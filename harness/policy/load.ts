@@ -4,12 +4,16 @@ import { cataloguePath } from '../paths.js';
 import { CheckedPolicy, Policy, type PolicyOverrides } from './schema.js';
 
 export function loadDefaultPolicy(): Policy {
-  return Policy.parse(parse(readFileSync(cataloguePath('policy', 'default-policy.yaml'), 'utf8')));
+  return loadPolicyFile(cataloguePath('policy', 'default-policy.yaml'));
 }
 
-/** Default policy with a profile's overrides applied section by section; the version notes the override. */
-export function effectivePolicy(overrides: PolicyOverrides = {}): Policy {
-  const base = loadDefaultPolicy();
+/** A full policy file, validated as the default one is; `jcstar report --policy` judges with it. */
+export function loadPolicyFile(path: string): Policy {
+  return Policy.parse(parse(readFileSync(path, 'utf8')));
+}
+
+/** A base policy (the default one unless given) with a profile's overrides applied section by section; the version notes the override. */
+export function effectivePolicy(overrides: PolicyOverrides = {}, base: Policy = loadDefaultPolicy()): Policy {
   const merged: Policy = {
     version: Object.keys(overrides).length > 0 ? `${base.version}+profile` : base.version,
     rateLimit: { ...base.rateLimit, ...overrides.rateLimit },

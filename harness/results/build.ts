@@ -1,5 +1,5 @@
 import type { Catalogue } from '../catalogue/schema.js';
-import type { CheckPlannedRecord, EvidenceRecord, InterfacesRecord, RunEndRecord, RunRecord, RunStartRecord, VerdictRecord } from '../evidence/records.js';
+import type { CheckPlannedRecord, EvidenceRecord, InterfacesRecord, RejudgeRecord, RunEndRecord, RunRecord, RunStartRecord, VerdictRecord } from '../evidence/records.js';
 import { rollUp } from '../verdicts/rollup.js';
 import { VERDICTS, type Verdict } from '../verdicts/verdict.js';
 import { recognise } from './recognition.js';
@@ -21,7 +21,10 @@ export function buildResults(records: RunRecord[], catalogue: Catalogue): Result
   const { declarations } = start;
   const end = records.find((r): r is RunEndRecord => r.type === 'run-end');
   const status = end?.status ?? 'interrupted';
-  const lastAt = records.at(-1)?.at ?? start.at;
+  // A re-judged log: the records after the first rejudge record replace the run's verdicts; the rules are the new ones.
+  const rejudgedFrom = records.findIndex((r) => r.type === 'rejudge');
+  const rejudges = records.filter((r): r is RejudgeRecord => r.type === 'rejudge');
+  const lastAt = (rejudgedFrom === -1 ? records : records.slice(0, rejudgedFrom)).at(-1)?.at ?? start.at;
 
   const planned = records.filter((r): r is CheckPlannedRecord => r.type === 'check-planned');
   const started = new Map(records.filter((r) => r.type === 'check-start').map((r) => [r.checkId, r.at]));
@@ -94,7 +97,7 @@ export function buildResults(records: RunRecord[], catalogue: Catalogue): Result
     device: start.device,
     target: { host: start.target.host, scope: start.target.scope },
     profile: start.profile,
-    rules: start.rules,
+    rules: rejudges.reduce((rules, r) => ({ ...rules, ...r.rules }), start.rules),
     startedAt: start.at,
     finishedAt: end?.at ?? lastAt,
     summary: { requirements: counts(requirements.map((r) => r.verdict)), checks: counts(checks.map((c) => c.verdict)) },

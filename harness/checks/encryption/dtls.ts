@@ -1,13 +1,14 @@
-import { cryptoRulesRef } from '../../crypto/effective.js';
+import { cryptoRulesRef, type EffectiveCryptoRules } from '../../crypto/effective.js';
 import { judgeDtls } from '../../crypto/judge-dtls.js';
 import { probeDtls } from '../../probes/dtls/probe.js';
+import type { DtlsObservation } from '../../probes/tls/observation.js';
 import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import { fail, inconclusive, type CheckOutcome } from '../../verdicts/outcome.js';
 import { trustAnchorsOf } from './trust-anchors.js';
 import { describeOffered, versionTable } from './version-table.js';
 import { serverNameOf } from './server-name.js';
-import { judged } from './judged.js';
+import { judged, type CryptoJudgeKind, type CryptoJudgement } from './judged.js';
 
 /**
  * S1.1-12 on a DTLS service (CoAPS): versions, suites, the cookie exchange and any certificate chain,
@@ -43,15 +44,27 @@ export async function checkDtlsCrypto(ctx: CheckContext, service: Service): Prom
     return inconclusive(`${service.name}: DTLS could not be graded (${observed.failure}: ${observed.detail})`);
   }
   const offered = observed.versions.filter((v) => v.offered);
-  const cookie = observed.helloVerifyRequest.sent ? `HelloVerifyRequest with a ${observed.helloVerifyRequest.cookieBytes}-byte cookie` : 'no HelloVerifyRequest (no cookie exchange)';
+  const cookie = describeCookie(observed);
   const observation = ctx.evidence.record({
     kind: 'observation',
     summary: `DTLS on ${service.port}/udp: ${describeOffered(observed.versions)}; ${cookie}; ${observed.datagrams} datagrams in ${observed.durationMs} ms`,
     target: ctx.target,
-    data: { rules, ...observed, table: versionTable(`DTLS on ${service.port}/udp`, observed.versions) },
+    data: { rules, judge: 'dtls' satisfies CryptoJudgeKind, service: service.name, ...observed, table: versionTable(`DTLS on ${service.port}/udp`, observed.versions) },
     artifacts: [hellos],
   });
   if (offered.length === 0) return inconclusive(`${service.name}: the port answered but accepted no DTLS version (evidence #${observation.seq})`);
-  const findings = judgeDtls(observed, ctx.crypto);
-  return judged(ctx, findings, observation.seq, `${service.name}: every DTLS version and suite accepted passes the rules; ${cookie} (evidence #${observation.seq})`);
+  const { findings, passReason } = judgeDtlsService(observed, ctx.crypto, service.name, observation.seq);
+  return judged(ctx, findings, observation.seq, passReason);
+}
+
+/** The judging half of the check; `jcstar report --rules` runs it again on the stored observation. */
+export function judgeDtlsService(observed: DtlsObservation, rules: EffectiveCryptoRules, serviceName: string, observationSeq: number): CryptoJudgement {
+  return {
+    findings: judgeDtls(observed, rules),
+    passReason: `${serviceName}: every DTLS version and suite accepted passes the rules; ${describeCookie(observed)} (evidence #${observationSeq})`,
+  };
+}
+
+function describeCookie(observed: DtlsObservation): string {
+  return observed.helloVerifyRequest.sent ? `HelloVerifyRequest with a ${observed.helloVerifyRequest.cookieBytes}-byte cookie` : 'no HelloVerifyRequest (no cookie exchange)';
 }

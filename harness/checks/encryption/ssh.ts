@@ -1,11 +1,11 @@
-import { cryptoRulesRef } from '../../crypto/effective.js';
+import { cryptoRulesRef, type EffectiveCryptoRules } from '../../crypto/effective.js';
 import { judgeSsh } from '../../crypto/judge-ssh.js';
 import { probeSshHostKeySizes, type HostKeyObservation } from '../../probes/ssh/host-key-sizes.js';
-import { probeSshAlgorithms } from '../../probes/ssh/kexinit.js';
+import { probeSshAlgorithms, type SshAlgorithms } from '../../probes/ssh/kexinit.js';
 import type { Service } from '../../profile/types.js';
 import type { CheckContext } from '../../suite/context.js';
 import { inconclusive, type CheckOutcome } from '../../verdicts/outcome.js';
-import { judged } from './judged.js';
+import { judged, type CryptoJudgeKind, type CryptoJudgement } from './judged.js';
 
 function describeHostKey(key: HostKeyObservation): string {
   return key.outcome === 'observed' ? `${key.algorithm} ${key.bits} bits` : `${key.algorithm} unread (${key.failure})`;
@@ -42,7 +42,7 @@ export async function checkSshCrypto(ctx: CheckContext, service: Service): Promi
     sent: observed.sent,
     received: observed.received,
     data: {
-      rules, banner, software, kex, hostKey, encryptionCtoS, encryptionStoC, macCtoS, macStoC, compressionCtoS, compressionStoC, hostKeys,
+      rules, judge: 'ssh' satisfies CryptoJudgeKind, service: service.name, banner, software, kex, hostKey, encryptionCtoS, encryptionStoC, macCtoS, macStoC, compressionCtoS, compressionStoC, hostKeys,
       latencyMs: observed.latencyMs,
       table: {
         caption: `SSH on ${service.port}/tcp: ${software ?? banner}`,
@@ -60,6 +60,14 @@ export async function checkSshCrypto(ctx: CheckContext, service: Service): Promi
   });
   if (ctx.signal.aborted) return inconclusive(`${service.name}: stopped before every host key was read`);
 
-  const findings = judgeSsh(observed, hostKeys, ctx.crypto);
-  return judged(ctx, findings, observation.seq, `${service.name}: every SSH algorithm offered and every host key size passes the rules (evidence #${observation.seq})`);
+  const { findings, passReason } = judgeSshService(observed, hostKeys, ctx.crypto, service.name, observation.seq);
+  return judged(ctx, findings, observation.seq, passReason);
+}
+
+/** The judging half of the check; `jcstar report --rules` runs it again on the stored observation. */
+export function judgeSshService(algorithms: SshAlgorithms, hostKeys: HostKeyObservation[], rules: EffectiveCryptoRules, serviceName: string, observationSeq: number): CryptoJudgement {
+  return {
+    findings: judgeSsh(algorithms, hostKeys, rules),
+    passReason: `${serviceName}: every SSH algorithm offered and every host key size passes the rules (evidence #${observationSeq})`,
+  };
 }

@@ -1,4 +1,4 @@
-import { cryptoRulesRef } from '../../crypto/effective.js';
+import { cryptoRulesRef, type EffectiveCryptoRules } from '../../crypto/effective.js';
 import { judgeTls } from '../../crypto/judge-tls.js';
 import { probeHsts } from '../../probes/http/hsts.js';
 import type { TlsObservation } from '../../probes/tls/observation.js';
@@ -9,7 +9,7 @@ import { inconclusive, notApplicable, type CheckOutcome } from '../../verdicts/o
 import { trustAnchorsOf } from './trust-anchors.js';
 import { describeCertificate, describeOffered, versionTable } from './version-table.js';
 import { serverNameOf } from './server-name.js';
-import { judged } from './judged.js';
+import { judged, type CryptoJudgeKind, type CryptoJudgement } from './judged.js';
 
 /** How TLS is reached on a service: implicit TLS, or FTP's AUTH TLS upgrade of the control channel. */
 export function tlsTransport(service: Service): TlsObservation['transport'] {
@@ -63,7 +63,7 @@ export async function checkTlsCrypto(ctx: CheckContext, service: Service): Promi
       observed.otherCertificates.map((o) => `${o.kind} suites' certificate ${describeCertificate(o.certificateChain, o.certificateMessage)}; `).join('') +
       `${observed.handshakes} hellos in ${observed.durationMs} ms`,
     target: ctx.target,
-    data: { rules, ...observed, table: versionTable(`TLS on ${service.port}/tcp`, observed.versions) },
+    data: { rules, judge: 'tls' satisfies CryptoJudgeKind, service: service.name, ...observed, table: versionTable(`TLS on ${service.port}/tcp`, observed.versions) },
     artifacts: [handshakes],
   });
   if (service.protocol === 'https' && offered.length > 0) await recordHsts(ctx, service);
@@ -71,10 +71,18 @@ export async function checkTlsCrypto(ctx: CheckContext, service: Service): Promi
     return inconclusive(`${service.name}: the port took connections but accepted no TLS or SSL version (evidence #${observation.seq})`);
   }
 
-  const findings = judgeTls(observed, ctx.crypto);
-  const noChain = chain ? '' : '; no certificate to judge (PSK suites only)';
+  const { findings, passReason } = judgeTlsService(observed, ctx.crypto, service.name, observation.seq);
+  return judged(ctx, findings, observation.seq, passReason);
+}
+
+/** The judging half of the check; `jcstar report --rules` runs it again on the stored observation. */
+export function judgeTlsService(observed: TlsObservation, rules: EffectiveCryptoRules, serviceName: string, observationSeq: number): CryptoJudgement {
+  const noChain = observed.certificateChain ? '' : '; no certificate to judge (PSK suites only)';
   const certificates = observed.otherCertificates.length > 0 ? `certificates of ${observed.otherCertificates.length + 1} kinds of suite` : 'certificate';
-  return judged(ctx, findings, observation.seq, `${service.name}: every TLS version, suite and group accepted and the ${certificates} pass the rules (evidence #${observation.seq})${noChain}`);
+  return {
+    findings: judgeTls(observed, rules),
+    passReason: `${serviceName}: every TLS version, suite and group accepted and the ${certificates} pass the rules (evidence #${observationSeq})${noChain}`,
+  };
 }
 
 /** HSTS is recorded, not judged: browsers ignore it on IP-literal hosts (RFC 6797 §8.1), which is how most devices are reached. */
