@@ -4,6 +4,8 @@ import { RunFolderError } from '../engine/run-folder.js';
 import { ResumeError } from '../engine/scan-resume.js';
 import { TOOL_VERSION } from '../version.js';
 import { registerDemo } from './commands/demo.js';
+import { registerFleet } from './commands/fleet.js';
+import { registerMerge } from './commands/merge.js';
 import { registerReport } from './commands/report.js';
 import { registerRequirements } from './commands/requirements.js';
 import { registerRun } from './commands/run.js';
@@ -33,6 +35,8 @@ registerRequirements(program);
 registerReport(program);
 registerSchema(program);
 registerSimulate(program);
+registerFleet(program);
+registerMerge(program);
 for (const command of program.commands) command.exitOverride();
 
 try {

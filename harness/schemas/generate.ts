@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { CryptoRules } from '../crypto/schema.js';
+import { FleetDocument } from '../fleet/schema.js';
+import { FleetSummary } from '../fleet/summary.js';
 import { ProfileDocument } from '../profile/schema.js';
 import { Results } from '../results/schema.js';
 
@@ -22,10 +24,22 @@ export const SCHEMAS = {
     title: 'jcstar crypto rule set',
     ...z.toJSONSchema(CryptoRules, { io: 'input', target: 'draft-2020-12' }),
   }),
+  fleet: () => ({
+    $id: `${BASE}:fleet`,
+    title: 'jcstar fleet file',
+    ...z.toJSONSchema(FleetDocument, { io: 'input', target: 'draft-2020-12' }),
+  }),
+  'fleet-summary': () => ({
+    $id: `${BASE}:fleet-summary`,
+    title: 'jcstar fleet-summary.json',
+    ...z.toJSONSchema(FleetSummary, { io: 'output', target: 'draft-2020-12' }),
+  }),
 } as const;
 
 export const SCHEMA_FILES: Record<keyof typeof SCHEMAS, string> = {
   profile: 'profile.schema.json',
   results: 'results.schema.json',
   'crypto-rules': 'crypto-rules.schema.json',
+  fleet: 'fleet.schema.json',
+  'fleet-summary': 'fleet-summary.schema.json',
 };
