@@ -6,7 +6,7 @@ import { RunFolderError } from '../engine/run-folder.js';
 import { runChecks } from '../engine/run.js';
 import type { Fleet, FleetDevice } from './load.js';
 import { buildFleetSummary, isFinishedRun, summarizeRunFolder, type DeviceSummary, type FleetSummary, type Outcome } from './summary.js';
-import { checkUniqueInitialPasswords } from './unique-passwords.js';
+import { checkUniqueInitialPasswords, CROSS_UNIT_FOLDER } from './unique-passwords.js';
 import { writeFleetSummary } from './write-summary.js';
 
 export type FleetEvent =
@@ -67,6 +67,8 @@ export async function runFleet(options: FleetRunOptions): Promise<FleetOutcome> 
       absent.push('interrupted');
     }
   }
+  // Each fleet run judges the units afresh, into a log of its own; an earlier one is kept, not appended to.
+  if (existsSync(join(out, CROSS_UNIT_FOLDER))) renameSync(join(out, CROSS_UNIT_FOLDER), firstFree(join(out, `${CROSS_UNIT_FOLDER}.earlier`)));
   const crossUnit = [checkUniqueInitialPasswords(fleet.devices, out)];
   const summary = buildFleetSummary('fleet', devices, crossUnit, notes, signal.aborted ? [...absent, 'interrupted'] : absent);
   writeFleetSummary(out, summary);
@@ -126,5 +128,5 @@ function firstFree(base: string): string {
     const candidate = `${base}-${n}`;
     if (!existsSync(candidate)) return candidate;
   }
-  throw new RunFolderError(`${MAX_KEPT_ASIDE} interrupted runs of ${base} are kept aside already; remove some`);
+  throw new RunFolderError(`${MAX_KEPT_ASIDE} earlier folders named ${base}-N are kept already; remove some`);
 }
