@@ -24,6 +24,9 @@ export interface Fleet {
   devices: FleetDevice[];
 }
 
+/** A unit's credentials are the only secrets a fleet file carries (as references); a literal is never quoted back. */
+const FLEET_FILE = { schema: FleetDocument, isSecret: (path: readonly PropertyKey[]) => path.includes('credentials') && path.at(-1) === 'password' };
+
 /** Run folder names come from serial numbers, which may hold anything. */
 const FOLDER_SAFE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
 
@@ -42,7 +45,7 @@ export async function loadFleet(file: string, options: LoadOptions = {}): Promis
   }
   const data: unknown = source.doc.toJS();
   const parsed = FleetDocument.safeParse(data ?? {});
-  if (!parsed.success) throw new ProfileError(parsed.error.issues.flatMap((issue) => describeIssue(issue, data)).map(locate));
+  if (!parsed.success) throw new ProfileError(parsed.error.issues.flatMap((issue) => describeIssue(issue, data, FLEET_FILE)).map(locate));
   const doc = parsed.data;
 
   const findings: Finding[] = [];
@@ -52,6 +55,7 @@ export async function loadFleet(file: string, options: LoadOptions = {}): Promis
   });
   const problems: ProfileProblem[] = [];
   const devices: FleetDevice[] = [];
+  const units: { unit: string; at: PropertyKey[] }[] = doc.devices.flatMap((entry, i) => (entry.units ?? []).map((u, j) => ({ unit: u.unit, at: ['devices', i, 'units', j, 'unit'] })));
   for (const [i, entry] of doc.devices.entries()) {
     const path = resolve(dirname(file), entry.profile);
     let base: string;
@@ -61,11 +65,12 @@ export async function loadFleet(file: string, options: LoadOptions = {}): Promis
       findings.push({ path: ['devices', i, 'profile'], message: `cannot read profile ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` });
       continue;
     }
-    const variants = entry.units ? entry.units.map((u, j) => ({ text: withUnit(base, u), label: `${entry.profile} (unit ${u.unit})`, at: ['devices', i, 'units', j, 'unit'] })) : [{ text: base, label: entry.profile, at: ['devices', i, 'profile'] }];
+    const variants = entry.units ? entry.units.map((u, j) => ({ text: withUnit(base, u), label: `${entry.profile} (unit ${u.unit})`, at: ['devices', i, 'units', j, 'unit'] as PropertyKey[] })) : [{ text: base, label: entry.profile, at: ['devices', i, 'profile'] as PropertyKey[] }];
     for (const variant of variants) {
       try {
         const profile = await parseProfile(variant.text, { ...options, file: variant.label, baseDir: dirname(path), path });
         devices.push({ unit: profile.device.unit, profile });
+        if (!entry.units) units.push({ unit: profile.device.unit, at: variant.at });
       } catch (err) {
         if (!(err instanceof ProfileError)) throw err;
         problems.push(...err.problems);
@@ -73,10 +78,10 @@ export async function loadFleet(file: string, options: LoadOptions = {}): Promis
     }
   }
   const seen = new Set<string>();
-  for (const device of devices) {
-    if (!FOLDER_SAFE.test(device.unit)) findings.push({ path: ['devices'], message: `unit "${device.unit}" cannot name a run folder (letters, digits, . _ - only)` });
-    if (seen.has(device.unit)) findings.push({ path: ['devices'], message: `unit "${device.unit}" appears twice; each unit runs once, into its own folder` });
-    seen.add(device.unit);
+  for (const { unit, at } of units) {
+    if (!FOLDER_SAFE.test(unit)) findings.push({ path: at, message: `unit "${unit}" cannot name a run folder (letters, digits, . _ - only)` });
+    if (seen.has(unit)) findings.push({ path: at, message: `unit "${unit}" appears twice; each unit runs once, into its own folder` });
+    seen.add(unit);
   }
   if (findings.length > 0 || problems.length > 0) throw new ProfileError([...findings.map(locate), ...problems]);
   return { file, concurrency: doc.concurrency, only: doc.only ?? null, handsOn: doc.handsOn ?? [], devices };
