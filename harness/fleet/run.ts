@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { existsSync, mkdirSync, readdirSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { withHandsOn } from '../cli/hands-on.js';
@@ -56,6 +57,8 @@ export async function runFleet(options: FleetRunOptions): Promise<FleetOutcome> 
     }
   };
   const concurrency = Math.max(1, Math.min(options.concurrency ?? fleet.concurrency, total));
+  // Each running device listens on the fleet's signal once (its own listeners are on a signal of its own).
+  setMaxListeners(concurrency + 10, signal);
   await Promise.all(Array.from({ length: concurrency }, worker));
 
   const devices: DeviceSummary[] = [];
@@ -101,19 +104,24 @@ async function runDevice(fleet: Fleet, device: FleetDevice, index: number, out: 
   }
   const started = Date.now();
   emit({ type: 'device-start', unit: device.unit, index, total: fleet.devices.length });
+  const own = new AbortController();
+  const forward = () => own.abort(signal.reason);
+  signal.addEventListener('abort', forward, { once: true });
   try {
     await runChecks({
       profile: withHandsOn(device.profile, fleet.handsOn),
       only: fleet.only,
       out: folder,
       reportsDir: out,
-      signal,
+      signal: own.signal,
       onProgress: (event) => emit({ type: 'progress', unit: device.unit, event }),
     });
   } catch (err) {
     const message = (err as Error)?.message ?? String(err);
     emit({ type: 'device-error', unit: device.unit, message });
     if (!existsSync(join(folder, 'evidence.jsonl'))) return `unit ${device.unit}: harness error before its run folder was made: ${message}`;
+  } finally {
+    signal.removeEventListener('abort', forward);
   }
   if (existsSync(join(folder, 'evidence.jsonl'))) {
     emit({ type: 'device-end', unit: device.unit, index, total: fleet.devices.length, device: summarizeRunFolder(folder, out), durationMs: Date.now() - started });
