@@ -4,7 +4,7 @@
  * start-up apart), the peak RSS of the process, and the time per device (min / median / max).
  * Goal (issue 11): 50 devices in under 5 minutes and under 400 MB on 2 cores.
  *
- *   npm run bench:fleet [-- --devices 50 --concurrency 16]
+ *   npm run bench:fleet [-- --devices 50 --concurrency 20]
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import { loadFleet } from '../harness/fleet/load.js';
 import { runFleet } from '../harness/fleet/run.js';
 import { startSimulatedFleet } from '../harness/simulator/fleet.js';
 
-const { values } = parseArgs({ options: { devices: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '16' } } });
+const { values } = parseArgs({ options: { devices: { type: 'string', default: '50' }, concurrency: { type: 'string', default: '20' } } });
 const count = Math.max(2, Math.min(Number(values.devices), 250));
 const concurrency = Math.max(1, Math.min(Number(values.concurrency), 64));
 
