@@ -8,6 +8,8 @@ import { registerChecklist } from './commands/checklist.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDiff } from './commands/diff.js';
 import { registerKeygen } from './commands/keygen.js';
+import { registerFleet } from './commands/fleet.js';
+import { registerMerge } from './commands/merge.js';
 import { registerReport } from './commands/report.js';
 import { registerRequirements } from './commands/requirements.js';
 import { registerRun } from './commands/run.js';
@@ -45,6 +47,8 @@ registerBundle(program);
 registerVerify(program);
 registerChecklist(program);
 registerScheme(program);
+registerFleet(program);
+registerMerge(program);
 for (const command of program.commands) command.exitOverride();
 
 try {

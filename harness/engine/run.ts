@@ -48,7 +48,7 @@ export interface RunOutcome {
   results: Results;
 }
 
-function usernames(profile: DeviceProfile): string[] {
+export function usernames(profile: DeviceProfile): string[] {
   return Object.values(profile.credentials).flatMap((c) => (c.username ? [c.username] : []));
 }
 
@@ -56,7 +56,7 @@ function usernames(profile: DeviceProfile): string[] {
  * Profile secrets to redact. A declared password that is itself on the public universal-defaults list
  * ("admin") protects nothing and would only blot out every ID that contains it, so it is left readable.
  */
-function redactableSecrets(profile: DeviceProfile): { secrets: Secret[]; published: Secret[] } {
+export function redactableSecrets(profile: DeviceProfile): { secrets: Secret[]; published: Secret[] } {
   const published = new Set(loadUniversalDefaults().entries.map((e) => e.password.reveal()));
   const isPublished = (s: Secret) => published.has(s.reveal());
   return { secrets: profile.secrets.filter((s) => !isPublished(s)), published: profile.secrets.filter(isPublished) };

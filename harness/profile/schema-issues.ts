@@ -5,10 +5,18 @@ import { didYouMean, suggest } from './suggest.js';
 
 /** zod's issues turned into "expected …, found …" findings, with did-you-mean for misspelt keys. */
 
-export function describeIssue(issue: z.core.$ZodIssue, data: unknown): Finding[] {
+/** The document a finding is about: its schema, and which of its fields hold secrets (never quoted). */
+export interface DocumentKind {
+  schema: z.ZodType;
+  isSecret(path: readonly PropertyKey[]): boolean;
+}
+
+const PROFILE: DocumentKind = { schema: ProfileDocument, isSecret: isSecretPath };
+
+export function describeIssue(issue: z.core.$ZodIssue, data: unknown, kind: DocumentKind = PROFILE): Finding[] {
   const { path } = issue;
   if (issue.code === 'unrecognized_keys') {
-    const allowed = allowedKeys(path);
+    const allowed = allowedKeys(kind, path);
     return issue.keys.map((key) => ({
       path: [...path, key],
       atKey: true,
@@ -19,17 +27,17 @@ export function describeIssue(issue: z.core.$ZodIssue, data: unknown): Finding[]
   const key = path.at(-1);
   if (key !== undefined && isMapping(parent) && !(key in parent)) {
     // A misspelt key is reported once, as unknown with its suggestion, rather than also as missing.
-    const allowed = allowedKeys(path.slice(0, -1));
+    const allowed = allowedKeys(kind, path.slice(0, -1));
     const misspelt = Object.keys(parent).some((k) => !allowed.includes(k) && suggest(k, allowed) === key);
     return misspelt ? [] : [{ path, message: 'required field is missing' }];
   }
-  return [{ path, message: mismatch(issue, valueIn(data, path)) }];
+  return [{ path, message: mismatch(kind, issue, valueIn(data, path)) }];
 }
 
-function mismatch(issue: z.core.$ZodIssue, value: unknown): string {
-  const schema = schemaAt(issue.path);
+function mismatch(kind: DocumentKind, issue: z.core.$ZodIssue, value: unknown): string {
+  const schema = schemaAt(kind.schema, issue.path);
   // A secret must never reach a message, even when it was written in the wrong place or shape.
-  const secret = isSecretPath(issue.path);
+  const secret = kind.isSecret(issue.path);
   const found = describeFound(value, schema, secret);
   switch (issue.code) {
     case 'invalid_type':
@@ -131,14 +139,14 @@ function isSecretPath(path: readonly PropertyKey[]): boolean {
   return path.length === 3 && SECRET_FIELDS.has(String(path[2]));
 }
 
-function allowedKeys(path: readonly PropertyKey[]): string[] {
-  const schema = schemaAt(path);
+function allowedKeys(kind: DocumentKind, path: readonly PropertyKey[]): string[] {
+  const schema = schemaAt(kind.schema, path);
   return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
 }
 
 /** The schema that validates the value at `path`, with optional/default wrappers removed. */
-function schemaAt(path: readonly PropertyKey[]): z.ZodType | undefined {
-  let schema: z.ZodType | undefined = ProfileDocument;
+function schemaAt(root: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+  let schema: z.ZodType | undefined = root;
   for (const key of path) {
     const outer: z.ZodType = unwrap(schema);
     if (outer instanceof z.ZodObject) schema = (outer.shape as Record<string, z.ZodType>)[String(key)];

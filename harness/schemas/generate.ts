@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { CryptoRules } from '../crypto/schema.js';
 import { RunDiff } from '../diff/schema.js';
+import { FleetDocument } from '../fleet/schema.js';
+import { FleetSummary } from '../fleet/summary.js';
 import { ProfileDocument } from '../profile/schema.js';
 import { Results } from '../results/schema.js';
 import { SchemeView } from '../schemes/view-schema.js';
@@ -34,6 +36,16 @@ export const SCHEMAS = {
     title: 'jcstar scheme view (scheme-<id>.json)',
     ...z.toJSONSchema(SchemeView, { io: 'output', target: 'draft-2020-12' }),
   }),
+  fleet: () => ({
+    $id: `${BASE}:fleet`,
+    title: 'jcstar fleet file',
+    ...z.toJSONSchema(FleetDocument, { io: 'input', target: 'draft-2020-12' }),
+  }),
+  'fleet-summary': () => ({
+    $id: `${BASE}:fleet-summary`,
+    title: 'jcstar fleet-summary.json',
+    ...z.toJSONSchema(FleetSummary, { io: 'output', target: 'draft-2020-12' }),
+  }),
 } as const;
 
 export const SCHEMA_FILES: Record<keyof typeof SCHEMAS, string> = {
@@ -42,4 +54,6 @@ export const SCHEMA_FILES: Record<keyof typeof SCHEMAS, string> = {
   'crypto-rules': 'crypto-rules.schema.json',
   diff: 'diff.schema.json',
   'scheme-view': 'scheme-view.schema.json',
+  fleet: 'fleet.schema.json',
+  'fleet-summary': 'fleet-summary.schema.json',
 };

@@ -71,6 +71,8 @@ export interface SimulatorOptions {
   ports?: Partial<Record<string, number>>;
   /** Loopback address to bind; default a random one in 127.0.0.0/8. */
   host?: string;
+  /** One unit of a fleet: its serial, MAC and (secure build) initial password; default SIM-0001 and a random password. */
+  unit?: { unit: string; mac: string; initialPassword?: string };
 }
 
 /** Where an undeclared debug shell listens by default: the Mirai-era alternate Telnet port. */
@@ -102,9 +104,9 @@ function portFor(ports: SimulatorOptions['ports'], name: ServiceName): number {
   return port;
 }
 
-function credentialsFor(mode: SimulatorMode): { admin: Login; ssh: Login } {
+function credentialsFor(mode: SimulatorMode, initialPassword: string | undefined): { admin: Login; ssh: Login } {
   if (mode === 'insecure') return { admin: { username: 'admin', password: 'admin' }, ssh: { username: 'root', password: 'root' } };
-  const password = generatePassword(20);
+  const password = initialPassword ?? generatePassword(20);
   return { admin: { username: 'admin', password }, ssh: { username: 'admin', password } };
 }
 
@@ -168,7 +170,8 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
   }
 
   const host = options.host ?? randomLoopbackAddress();
-  const { admin, ssh } = credentialsFor(mode);
+  const { admin, ssh } = credentialsFor(mode, options.unit?.initialPassword);
+  const unit = options.unit ?? { unit: UNIT, mac: '02:00:5e:00:00:01' };
   const secondUnitPassword = generatePassword(20);
   const lockout = mode === 'secure' ? new AccountLockout(LOCKOUT_THRESHOLD, LOCKOUT_SECONDS * 1000) : undefined;
   const authAttempts: Record<string, number> = {};
@@ -177,7 +180,7 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
   };
 
   // Both make RSA keys, which can take a second each: side by side, the device starts sooner.
-  const updatesStarting = startDeviceUpdates({ build: mode, host, controllerId: UNIT });
+  const updatesStarting = startDeviceUpdates({ build: mode, host, controllerId: unit.unit });
   updatesStarting.catch(() => { /* awaited below */ });
   let certificates: DeviceCertificates | null;
   try {
@@ -262,7 +265,7 @@ export async function startSimulatedDevice(options: SimulatorOptions): Promise<S
       ...(trustAnchor && isTls(s) ? { trustAnchors: [trustAnchor.path] } : {}),
     }));
     const document: ProfileInput = {
-      device: { vendor: 'ACME', model: 'SIM-CAM', firmware: RUNNING_FIRMWARE, unit: UNIT, category: 'network-camera', mac: '02:00:5e:00:00:01' },
+      device: { vendor: 'ACME', model: 'SIM-CAM', firmware: RUNNING_FIRMWARE, unit: unit.unit, category: 'network-camera', mac: unit.mac },
       target: { host },
       scope: [`${host}/32`],
       services: declared,

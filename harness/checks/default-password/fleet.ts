@@ -46,14 +46,18 @@ export interface FleetAssessment {
  * distinct credential); fleet[] adds the other units. A unit listed in both is one unit.
  */
 export function initialPasswords(profile: DeviceProfile): InitialPassword[] {
+  const fleet = profile.fleet.map((u, i) => ({ unit: u.unit, ...(u.mac ? { mac: u.mac } : {}), source: `fleet[${i}]`, password: u.initialPassword }));
+  return [...ownInitialPasswords(profile), ...fleet];
+}
+
+/** The unit's own declared login passwords, without fleet[]: what `jcstar fleet` compares across the units it runs. */
+export function ownInitialPasswords(profile: DeviceProfile): InitialPassword[] {
   const { device } = profile;
   const names = new Set(profile.services.filter((s) => PASSWORD_MECHANISMS.has(s.auth) && s.credential).map((s) => s.credential!));
-  const own = [...names].flatMap((name) => {
+  return [...names].flatMap((name) => {
     const password = profile.credentials[name]?.password;
     return password ? [{ unit: device.unit, ...(device.mac ? { mac: device.mac } : {}), source: `credential ${name}`, password }] : [];
   });
-  const fleet = profile.fleet.map((u, i) => ({ unit: u.unit, ...(u.mac ? { mac: u.mac } : {}), source: `fleet[${i}]`, password: u.initialPassword }));
-  return [...own, ...fleet];
 }
 
 /** TS 103 701 5.1-2: unique per unit, no regularities, nothing derived from public information, appropriate complexity. */

@@ -1,0 +1,62 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { UsageError } from '../cli/usage-error.js';
+import { createRunFolder, newRunId } from '../engine/run-folder.js';
+import { EVIDENCE_FILE } from '../evidence/store.js';
+import { buildFleetSummary, FleetSummary, summarizeRunFolder, type DeviceSummary } from './summary.js';
+import { UNIQUENESS_CHECK } from './unique-passwords.js';
+import { FLEET_FILES, writeFleetSummary } from './write-summary.js';
+
+export interface MergeOutcome {
+  out: string;
+  summary: FleetSummary;
+}
+
+/**
+ * One summary over run folders made elsewhere (CI shards): each is rebuilt from its own evidence log.
+ * Run folders keep no secrets, so the cross-unit password check cannot be done again here.
+ */
+export function mergeRuns(inputs: string[], out: string | undefined, reportsDir: string): MergeOutcome {
+  const folders = inputs.flatMap((input) => runFoldersIn(resolve(input)));
+  const dir = createRunFolder(`merge-${newRunId()}`, out, reportsDir);
+  const devices = folders.map((f) => summarizeRunFolder(f.dir, dir));
+  const notes = [...folders.flatMap((f) => f.notes), ...duplicates(devices)];
+  const units = devices.map((d) => d.unit);
+  const crossUnit = {
+    ...UNIQUENESS_CHECK,
+    verdict: 'INCONCLUSIVE' as const,
+    reason: 'not checked by merge: run folders hold no secrets, so initial passwords cannot be compared across units; run `jcstar fleet` with every unit\'s secrets on one machine for S1.1-02 uniqueness',
+    units,
+    evidence: null,
+  };
+  const summary = buildFleetSummary('merge', devices, [crossUnit], notes);
+  writeFleetSummary(dir, summary);
+  return { out: dir, summary };
+}
+
+interface Found {
+  dir: string;
+  notes: string[];
+}
+
+/** A run folder is itself; a fleet folder is the run folders its summary lists. */
+function runFoldersIn(input: string): Found[] {
+  if (existsSync(join(input, EVIDENCE_FILE))) return [{ dir: input, notes: [] }];
+  const summaryFile = join(input, FLEET_FILES.json);
+  if (!existsSync(summaryFile)) throw new UsageError(`${input} is neither a run folder (no ${EVIDENCE_FILE}) nor a fleet folder (no ${FLEET_FILES.json})`);
+  const parsed = FleetSummary.safeParse(JSON.parse(readFileSync(summaryFile, 'utf8')));
+  if (!parsed.success) throw new UsageError(`${summaryFile} is not a fleet summary: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  const carried = parsed.data.crossUnit
+    .filter((c) => c.evidence !== null)
+    .map((c) => `${input} recorded ${c.id} ${c.verdict} over units ${c.units.join(', ')}: ${c.reason}`);
+  const found = parsed.data.devices.map((d) => ({ dir: resolve(input, d.folder), notes: [] as string[] }));
+  const missing = found.filter((f) => !existsSync(join(f.dir, EVIDENCE_FILE)));
+  if (missing.length > 0) throw new UsageError(`fleet folder ${input} lists run folders that are missing: ${missing.map((m) => m.dir).join(', ')}`);
+  return found.map((f, i) => (i === 0 ? { ...f, notes: carried } : f));
+}
+
+function duplicates(devices: DeviceSummary[]): string[] {
+  const byUnit = new Map<string, DeviceSummary[]>();
+  for (const d of devices) byUnit.set(d.unit, [...(byUnit.get(d.unit) ?? []), d]);
+  return [...byUnit].filter(([, runs]) => runs.length > 1).map(([unit, runs]) => `unit ${unit} appears in ${runs.length} run folders (${runs.map((r) => r.runId).join(', ')}); each is listed`);
+}

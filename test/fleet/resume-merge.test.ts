@@ -1,0 +1,90 @@
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { UsageError } from '../../harness/cli/usage-error.js';
+import { loadFleet, type Fleet } from '../../harness/fleet/load.js';
+import { mergeRuns } from '../../harness/fleet/merge.js';
+import { runFleet, type FleetEvent, type FleetOutcome } from '../../harness/fleet/run.js';
+import { exitCodeForFleet } from '../../harness/fleet/summary.js';
+import { startSimulatedFleet, type SimulatedFleet } from '../../harness/simulator/fleet.js';
+
+describe('jcstar fleet --resume and jcstar merge', function () {
+  this.timeout(240000);
+  let dir: string;
+  let sim: SimulatedFleet;
+  let fleet: Fleet;
+  let interrupted: FleetOutcome;
+  let resumed: FleetOutcome;
+  const resumeEvents: FleetEvent[] = [];
+  let first: { runId: string; mtimeMs: number };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'jcstar-fleet-resume-'));
+    sim = await startSimulatedFleet([{ mode: 'secure' }, { mode: 'insecure' }], dir, { concurrency: 1, only: ['S1.1-02'] });
+    fleet = await loadFleet(sim.fleetFile, { env: sim.env });
+    const controller = new AbortController();
+    // Interrupted while the second unit runs: the first has finished, the second has not.
+    interrupted = await runFleet({
+      fleet,
+      out: join(dir, 'out'),
+      signal: controller.signal,
+      onEvent: (e) => {
+        if (e.type === 'progress' && e.unit === 'SIM-0002' && e.event.type === 'check-end') controller.abort();
+      },
+    });
+    const log = join(dir, 'out', 'SIM-0001', 'evidence.jsonl');
+    first = { runId: interrupted.summary.devices[0]!.runId, mtimeMs: statSync(log).mtimeMs };
+    resumed = await runFleet({ fleet, out: join(dir, 'out'), resume: true, onEvent: (e) => e.type !== 'progress' && resumeEvents.push(e) });
+  });
+  after(() => sim.close());
+
+  it('an interrupted fleet says so: the second unit is interrupted, the exit code is 130', () => {
+    expect(interrupted.summary.devices.map((d) => [d.unit, d.status])).to.deep.equal([['SIM-0001', 'complete'], ['SIM-0002', 'interrupted']]);
+    expect(interrupted.summary.outcome).to.equal('interrupted');
+    expect(exitCodeForFleet(interrupted.summary)).to.equal(130);
+  });
+
+  it('resume skips the finished unit (same run, log untouched) and runs the other afresh, keeping its interrupted folder aside', () => {
+    expect(resumeEvents.map((e) => `${e.type} ${e.unit}`)).to.deep.equal(['device-skip SIM-0001', 'device-moved SIM-0002', 'device-start SIM-0002', 'device-end SIM-0002']);
+    expect(resumed.summary.devices[0]!.runId).to.equal(first.runId);
+    expect(statSync(join(dir, 'out', 'SIM-0001', 'evidence.jsonl')).mtimeMs).to.equal(first.mtimeMs);
+    expect(existsSync(join(dir, 'out', 'SIM-0002.interrupted-1', 'evidence.jsonl'))).to.equal(true);
+    expect(existsSync(join(dir, 'out', 'cross-unit.earlier-1', 'evidence.jsonl'))).to.equal(true);
+    expect(resumed.summary.crossUnit[0]!.evidence).to.equal('cross-unit/evidence.jsonl#0');
+  });
+
+  it('the rebuilt summary covers both units, and the insecure unit FAILs S1.1-02', () => {
+    expect(resumed.summary.devices.map((d) => [d.unit, d.status, d.outcome, d.failing])).to.deep.equal([
+      ['SIM-0001', 'complete', 'no-fail', []],
+      ['SIM-0002', 'complete', 'fail', ['S1.1-02']],
+    ]);
+    expect(resumed.summary.notes).to.deep.equal([]);
+    expect(resumed.summary.outcome).to.equal('fail');
+  });
+
+  it('merge of the two run folders gives the same devices, and says the cross-unit check could not be redone', () => {
+    const merged = mergeRuns([join(dir, 'out', 'SIM-0001'), join(dir, 'out', 'SIM-0002')], join(dir, 'merged'), dir);
+    expect(merged.summary.kind).to.equal('merge');
+    expect(merged.summary.devices.map((d) => [d.unit, d.runId, d.folder])).to.deep.equal([
+      ['SIM-0001', first.runId, '../out/SIM-0001'],
+      ['SIM-0002', resumed.summary.devices[1]!.runId, '../out/SIM-0002'],
+    ]);
+    const [check] = merged.summary.crossUnit;
+    expect([check!.id, check!.verdict, check!.evidence]).to.deep.equal(['S1.1-02/fleet/unique-initial-passwords', 'INCONCLUSIVE', null]);
+    expect(check!.reason).to.match(/^not checked by merge: run folders hold no secrets/);
+    expect(merged.summary.outcome).to.equal('fail');
+    expect(JSON.parse(readFileSync(join(dir, 'merged', 'fleet-summary.json'), 'utf8')).devices).to.have.length(2);
+  });
+
+  it('merge of a fleet folder takes the run folders its summary lists, and carries its cross-unit verdict as a note (the insecure unit’s admin/admin FAILs it)', () => {
+    const merged = mergeRuns([join(dir, 'out')], join(dir, 'merged-fleet'), dir);
+    expect(merged.summary.devices.map((d) => d.unit)).to.deep.equal(['SIM-0001', 'SIM-0002']);
+    expect(merged.summary.notes).to.have.length(1);
+    expect(merged.summary.notes[0]).to.match(/recorded S1\.1-02\/fleet\/unique-initial-passwords FAIL over units SIM-0001, SIM-0002: unit SIM-0002 \(credential admin\): the password is shorter than 8 characters/);
+  });
+
+  it('merge refuses a folder that is neither a run folder nor a fleet folder', () => {
+    expect(() => mergeRuns([dir], join(dir, 'merged-bad'), dir)).to.throw(UsageError, /is neither a run folder \(no evidence\.jsonl\) nor a fleet folder \(no fleet-summary\.json\)/);
+  });
+});
