@@ -9,23 +9,29 @@ import { keyIdOf } from './keys.js';
 import { checkAgainstManifest } from './manifest-check.js';
 import { MAX_BUNDLE_BYTES, type BundleProblem } from './problems.js';
 import { buildStatement, type TestResultStatement } from './statement.js';
-import { writeTar } from './tar.js';
+import { archivedSize, END_OF_ARCHIVE_BYTES, writeTar } from './tar.js';
 
 export const ENVELOPE_FILE = 'attestation.dsse.json';
 export const RUN_PREFIX = 'run/';
 
+/** verify reads whole archives up to a cap, so bundle never writes one over it (headers and padding included). */
+function tooLarge(runDir: string, maxBytes: number): UsageError {
+  return new UsageError(`${runDir} makes a bundle over ${maxBytes} bytes; jcstar verify reads at most that`);
+}
+
 /** Every regular file under the run folder, by its path relative to it; anything else is refused. */
-function readRunFolder(runDir: string): Map<string, Buffer> {
+function readRunFolder(runDir: string, maxBytes: number): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
-  let total = 0;
+  // Counted as the archive will hold them, so that reading stops before the folder outgrows the cap.
+  let total = END_OF_ARCHIVE_BYTES;
   const walk = (dir: string, rel: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const path = join(dir, entry.name);
       const name = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(path, name);
       else if (entry.isFile()) {
-        total += lstatSync(path).size;
-        if (total > MAX_BUNDLE_BYTES) throw new UsageError(`${runDir} holds more than ${MAX_BUNDLE_BYTES / 2 ** 20} MiB; jcstar bundles at most that`);
+        total += archivedSize(lstatSync(path).size);
+        if (total > maxBytes) throw tooLarge(runDir, maxBytes);
         files.set(name, readFileSync(path));
       } else throw new UsageError(`${path} is not a regular file; a run folder holds only files and folders`);
     }
@@ -60,9 +66,9 @@ export type BundleOutcome = { problems: BundleProblem[] } | { problems: []; bloc
  * subject is run/manifest.json. A folder that no longer matches its manifest is refused: signing it would
  * vouch for evidence that was already changed.
  */
-export function createBundle(runDir: string, privateKey: KeyObject): BundleOutcome {
+export function createBundle(runDir: string, privateKey: KeyObject, maxBytes = MAX_BUNDLE_BYTES): BundleOutcome {
   if (!lstatSync(runDir, { throwIfNoEntry: false })?.isDirectory()) throw new UsageError(`${runDir} is not a run folder`);
-  const files = readRunFolder(runDir);
+  const files = readRunFolder(runDir, maxBytes);
   if (!files.has(MANIFEST_FILE)) throw new UsageError(`${runDir} has no manifest.json (jcstar report writes one)`);
   const problems = checkAgainstManifest(files);
   if (problems.length > 0) return { problems };
@@ -75,5 +81,7 @@ export function createBundle(runDir: string, privateKey: KeyObject): BundleOutco
     { path: ENVELOPE_FILE, bytes: Buffer.from(`${JSON.stringify(envelope, null, 2)}\n`) },
     ...[...files.keys()].sort().map((path) => ({ path: `${RUN_PREFIX}${path}`, bytes: files.get(path)! })),
   ];
-  return { problems: [], blocks: writeTar(entries), statement, keyId };
+  const blocks = writeTar(entries);
+  if (blocks.reduce((size, block) => size + block.length, 0) > maxBytes) throw tooLarge(runDir, maxBytes);
+  return { problems: [], blocks, statement, keyId };
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../evidence/store.js';
 import type { Results } from '../results/schema.js';
 import type { Verdict } from '../verdicts/verdict.js';
 
@@ -31,8 +31,9 @@ export interface TestResultStatement {
 }
 
 /**
- * PASS passed; FAIL and ERROR failed (an ERROR is no pass either, and a lab must look at it); INCONCLUSIVE,
- * MANUAL and NOT_APPLICABLE are warnings: nothing failed, but a person still has something to read.
+ * Where each requirement and check is listed. PASS passed; FAIL and ERROR failed (an ERROR is no pass either,
+ * and a lab must look at it); INCONCLUSIVE, MANUAL and NOT_APPLICABLE are warnings: nothing failed, but a
+ * person still has something to read (for NOT_APPLICABLE, its justification).
  */
 const OUTCOME: Record<Verdict, 'passedTests' | 'warnedTests' | 'failedTests'> = {
   PASS: 'passedTests',
@@ -43,14 +44,24 @@ const OUTCOME: Record<Verdict, 'passedTests' | 'warnedTests' | 'failedTests'> = 
   NOT_APPLICABLE: 'warnedTests',
 };
 
-function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
+/** Requirements are listed beside their checks, told apart by this prefix: `requirement:S1.1-05`. */
+const REQUIREMENT_PREFIX = 'requirement:';
+
+/**
+ * The label's verdict is the requirements', so PASSED needs a complete run with every requirement PASS or
+ * NOT_APPLICABLE: a run of one requirement (--only), an interrupted run or one left INCONCLUSIVE or MANUAL
+ * is no pass, even with no failing check.
+ */
+function overallResult(results: Results, failed: number): TestResult {
+  if (failed > 0) return 'FAILED';
+  const allMet = results.requirements.length > 0 && results.requirements.every((r) => r.verdict === 'PASS' || r.verdict === 'NOT_APPLICABLE');
+  return results.run.status === 'complete' && allMet ? 'PASSED' : 'WARNED';
 }
 
 export function buildStatement(manifest: Buffer, profile: Buffer, results: Results): TestResultStatement {
   const tests = { passedTests: [] as string[], warnedTests: [] as string[], failedTests: [] as string[] };
+  for (const requirement of results.requirements) tests[OUTCOME[requirement.verdict]].push(`${REQUIREMENT_PREFIX}${requirement.id}`);
   for (const check of results.checks) tests[OUTCOME[check.verdict]].push(check.id);
-  const result: TestResult = tests.failedTests.length > 0 ? 'FAILED' : tests.warnedTests.length > 0 ? 'WARNED' : 'PASSED';
   const rules: ResourceDescriptor[] = Object.entries(results.rules)
     .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
     .map(([name, version]) => ({ name: `jcstar ${name} rules`, uri: `urn:jcstar:${name}:${encodeURIComponent(version)}` }));
@@ -59,11 +70,12 @@ export function buildStatement(manifest: Buffer, profile: Buffer, results: Resul
     subject: [{ name: SUBJECT_NAME, digest: { sha256: sha256(manifest) } }],
     predicateType: TEST_RESULT_PREDICATE,
     predicate: {
-      result,
+      result: overallResult(results, tests.failedTests.length),
       configuration: [
         { name: 'profile.yaml', digest: { sha256: sha256(profile) } },
         ...rules,
         { name: 'jcstar', uri: `urn:jcstar:tool:${encodeURIComponent(results.tool.version)}` },
+        { name: 'run status', uri: `urn:jcstar:run-status:${results.run.status}` },
       ],
       ...tests,
     },

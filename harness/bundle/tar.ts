@@ -72,6 +72,14 @@ function padding(size: number): Buffer {
   return Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK);
 }
 
+/** The bytes a file of `size` bytes takes in an archive: its header and its data padded to whole blocks. */
+export function archivedSize(size: number): number {
+  return BLOCK + size + padding(size).length;
+}
+
+/** The two zero blocks that end every archive. */
+export const END_OF_ARCHIVE_BYTES = 2 * BLOCK;
+
 /** The archive's blocks, in the order given. */
 export function writeTar(entries: TarEntry[]): Buffer[] {
   const blocks: Buffer[] = [];
@@ -79,7 +87,7 @@ export function writeTar(entries: TarEntry[]): Buffer[] {
     if (!isSafePath(path)) throw new TarFormatError(`unsafe path: ${path}`);
     blocks.push(header(path, bytes.length), bytes, padding(bytes.length));
   }
-  blocks.push(Buffer.alloc(2 * BLOCK));
+  blocks.push(Buffer.alloc(END_OF_ARCHIVE_BYTES));
   return blocks;
 }
 

@@ -1,5 +1,6 @@
-import { createHash, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { MANIFEST_FILE } from '../evidence/manifest.js';
+import { sha256 } from '../evidence/store.js';
 import { ENVELOPE_FILE, RUN_PREFIX } from './create.js';
 import { EnvelopeError, IN_TOTO_PAYLOAD_TYPE, parseEnvelope, verifiedKeyIds } from './dsse.js';
 import { keyIdOf } from './keys.js';
@@ -18,10 +19,6 @@ export interface VerifyReport {
   files: number;
 }
 
-function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 /** The signed statement, or the problem with it. Only a statement whose signature verified is judged. */
 function signedStatement(envelopeBytes: Buffer, publicKey: KeyObject, keyId: string): { statement?: TestResultStatement; problems: BundleProblem[] } {
   let parsed;
@@ -32,6 +29,8 @@ function signedStatement(envelopeBytes: Buffer, publicKey: KeyObject, keyId: str
     throw err;
   }
   const { envelope, body, sigs } = parsed;
+  // A second signature would be judged by nobody: jcstar neither writes nor trusts one.
+  if (sigs.length !== 1) return { problems: [{ code: 'envelope', file: ENVELOPE_FILE, message: `the envelope carries ${sigs.length} signatures; jcstar signs with one` }] };
   const verified = verifiedKeyIds(envelope.payloadType, body, sigs, publicKey);
   if (verified.length === 0) return { problems: [{ code: 'signature', file: ENVELOPE_FILE, message: 'signature does not verify with this key' }] };
   const problems: BundleProblem[] = [];

@@ -1,11 +1,15 @@
+import { spawnSync } from 'node:child_process';
 import { createHash, createPublicKey } from 'node:crypto';
-import { cpSync, existsSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, sep } from 'node:path';
 import { expect } from 'chai';
-import { loadPublicKey } from '../../harness/bundle/keys.js';
+import { createBundle } from '../../harness/bundle/create.js';
+import { signEnvelope } from '../../harness/bundle/dsse.js';
+import { keyIdOf, loadPrivateKey, loadPublicKey } from '../../harness/bundle/keys.js';
 import { readTar, writeTar, type TarEntry } from '../../harness/bundle/tar.js';
 import { verifyBundle } from '../../harness/bundle/verify.js';
-import { jcstar } from '../support/cli.js';
+import { UsageError } from '../../harness/cli/usage-error.js';
+import { JCSTAR, jcstar } from '../support/cli.js';
 import { filesUnder } from '../support/run-folder.js';
 import { tempDir } from '../support/run-profile.js';
 import { realRunFolder } from './real-run.js';
@@ -201,5 +205,95 @@ describe('jcstar keygen, bundle and verify', function () {
     const again = await jcstar(['bundle', runDir, '--key', join(keys, 'jcstar-signing.key'), '--out', bundlePath]);
     expect([again.code, again.stderr]).to.deep.equal([2, `jcstar: cannot write ${bundlePath}: EEXIST\n`]);
     expect(basename(bundlePath)).to.equal('cam-01.jcstar-bundle.tar');
+  });
+
+  describe('a bundle re-signed with the right key', () => {
+    const IN_TOTO = 'application/vnd.in-toto+json';
+
+    /** The signed statement of the bundle made in before(). */
+    function signedStatement(): Record<string, unknown> {
+      const envelope = JSON.parse(readTar(archive)[0]!.bytes.toString()) as { payload: string };
+      return JSON.parse(Buffer.from(envelope.payload, 'base64').toString()) as Record<string, unknown>;
+    }
+
+    /** The bundle with its envelope replaced by `envelope`, checked with the signer's public key. */
+    function verifyWithEnvelope(envelope: unknown) {
+      const entries = readTar(archive).map((e) => (e.path === 'attestation.dsse.json' ? { path: e.path, bytes: Buffer.from(JSON.stringify(envelope)) } : e));
+      return verifyBundle(Buffer.concat(writeTar(entries)), loadPublicKey(pub));
+    }
+
+    /** Signs `payload` with the signer's own key, so that only what was signed is wrong. */
+    function resign(payload: string, options: { payloadType?: string; keyid?: string } = {}) {
+      const keyId = keyIdOf(loadPublicKey(pub));
+      return signEnvelope(options.payloadType ?? IN_TOTO, Buffer.from(payload), loadPrivateKey(join(keys, 'jcstar-signing.key')), options.keyid ?? keyId);
+    }
+
+    const problem = (code: string, message: string) => [{ code, file: 'attestation.dsse.json', message }];
+
+    it('is valid when nothing is changed but the re-signing', () => {
+      const report = verifyWithEnvelope(resign(JSON.stringify(signedStatement())));
+      expect([report.valid, report.problems, report.result?.result]).to.deep.equal([true, [], 'WARNED']);
+    });
+
+    it('is invalid with another payloadType', () => {
+      const report = verifyWithEnvelope(resign(JSON.stringify(signedStatement()), { payloadType: 'application/json' }));
+      expect(report.problems).to.deep.equal(problem('statement', 'payloadType is application/json, not application/vnd.in-toto+json'));
+    });
+
+    it('is invalid when the signed statement is not a test-result, and reports no result', () => {
+      const report = verifyWithEnvelope(resign(JSON.stringify({ ...signedStatement(), predicateType: 'https://slsa.dev/provenance/v1' })));
+      expect(report.problems).to.deep.equal(problem('statement', 'the signed payload is not an in-toto https://in-toto.io/attestation/test-result/v0.1 statement'));
+      expect(report.result).to.equal(null);
+      expect(verifyWithEnvelope(resign('not json')).problems).to.deep.equal(problem('statement', 'the signed payload is not JSON'));
+    });
+
+    it('is invalid when the subject is another file than manifest.json', () => {
+      const statement = signedStatement();
+      const [subject] = statement.subject as Array<{ digest: { sha256: string } }>;
+      const report = verifyWithEnvelope(resign(JSON.stringify({ ...statement, subject: [{ name: 'results.json', digest: subject!.digest }] })));
+      expect(report.problems).to.deep.equal(problem('statement', 'the signed statement has no manifest.json subject with a sha256'));
+    });
+
+    it('is invalid when the keyid names another key', () => {
+      const report = verifyWithEnvelope(resign(JSON.stringify(signedStatement()), { keyid: 'another-key' }));
+      expect(report.problems).to.deep.equal(problem('envelope', `the signature's keyid another-key is not this key's id ${keyIdOf(loadPublicKey(pub))}`));
+    });
+
+    it('is invalid with a second signature, even one that verifies', () => {
+      const envelope = resign(JSON.stringify(signedStatement()));
+      const other = signEnvelope(IN_TOTO, Buffer.from(JSON.stringify(signedStatement())), loadPrivateKey(join(otherKeys, 'jcstar-signing.key')), 'other');
+      for (const signatures of [[...envelope.signatures, ...other.signatures], [...other.signatures, ...envelope.signatures], [...envelope.signatures, ...envelope.signatures]]) {
+        const report = verifyWithEnvelope({ ...envelope, signatures });
+        expect([report.valid, report.problems, report.result]).to.deep.equal([false, problem('envelope', 'the envelope carries 2 signatures; jcstar signs with one'), null]);
+      }
+    });
+  });
+
+  it('bundle refuses a folder whose archive would pass the size cap, headers and padding included', () => {
+    const key = loadPrivateKey(join(keys, 'jcstar-signing.key'));
+    const outcome = createBundle(runDir, key);
+    if (!('blocks' in outcome)) throw new Error('the run folder should bundle');
+    const size = outcome.blocks.reduce((n, b) => n + b.length, 0);
+    expect(size).to.equal(archive.length);
+    expect('blocks' in createBundle(runDir, key, size)).to.equal(true);
+    const refusal = `${runDir} makes a bundle over ${size - 1} bytes; jcstar verify reads at most that`;
+    expect(() => createBundle(runDir, key, size - 1)).to.throw(UsageError, refusal);
+    const fileBytes = filesUnder(runDir).reduce((n, f) => n + statSync(f).size, 0);
+    const refusedEarly = `${runDir} makes a bundle over ${fileBytes} bytes; jcstar verify reads at most that`;
+    expect(() => createBundle(runDir, key, fileBytes)).to.throw(UsageError, refusedEarly);
+  });
+
+  it('bundle leaves no archive and no partial file behind when the write fails', () => {
+    const dir = join(tempDir(), 'small-disk');
+    mkdirSync(dir);
+    const out = join(dir, 'cam-01.tar');
+    // A file size limit (ulimit -f, in KiB) makes the write fail part way with EFBIG, as a full disk would.
+    const r = spawnSync('bash', ['-c', 'ulimit -f 16 && exec "$@"', 'bash', process.execPath, JCSTAR, 'bundle', runDir, '--key', join(keys, 'jcstar-signing.key'), '--out', out], {
+      encoding: 'utf8',
+      timeout: 60000,
+    });
+    expect(archive.length).to.be.greaterThan(16 * 1024);
+    expect([r.status, r.stderr]).to.deep.equal([2, `jcstar: cannot write ${out}: EFBIG\n`]);
+    expect(readdirSync(dir)).to.deep.equal([]);
   });
 });

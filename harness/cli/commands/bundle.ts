@@ -1,23 +1,39 @@
 import type { Command } from 'commander';
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { createBundle } from '../../bundle/create.js';
 import { loadPrivateKey } from '../../bundle/keys.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../usage-error.js';
 
-/** Block by block, so that the archive is never held twice in memory; an existing file is never overwritten. */
+function cannotWrite(out: string, err: unknown): UsageError {
+  return new UsageError(`cannot write ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+}
+
+/**
+ * Block by block, so that the archive is never held twice in memory. The name is taken first ('wx': an existing
+ * file is never overwritten); the archive is written beside it and renamed over it once whole, so a failed write
+ * (a full disk) leaves no partial archive behind.
+ */
 function writeArchive(out: string, blocks: Buffer[]): void {
-  let fd: number;
   try {
-    fd = openSync(out, 'wx');
+    closeSync(openSync(out, 'wx'));
   } catch (err) {
-    throw new UsageError(`cannot write ${out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw cannotWrite(out, err);
   }
+  const partial = join(dirname(out), `.${basename(out)}.${process.pid}.partial`);
   try {
-    for (const block of blocks) writeSync(fd, block);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(partial, 'wx');
+    try {
+      for (const block of blocks) for (let at = 0; at < block.length; ) at += writeSync(fd, block, at);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(partial, out);
+  } catch (err) {
+    rmSync(partial, { force: true });
+    rmSync(out, { force: true });
+    throw cannotWrite(out, err);
   }
 }
 
