@@ -14,6 +14,11 @@ export interface CryptoFinding {
    */
   rule: RuleId | 'certificate.validity' | 'certificate.readable' | 'certificate.sent' | 'ssh.hostKeySizes';
   item: string;
+  /**
+   * What item names without the rule's reason ("accepts TLSv1.0", "kex diffie-hellman-group1-sha1"), where
+   * item carries one: rewording a rule or judging under other rules leaves it unchanged, so runs compare on it.
+   */
+  subject?: string;
   severity: 'fail' | 'warn' | 'review' | 'unread';
 }
 

@@ -25,8 +25,9 @@ export function judgeList(rule: RuleId, label: string, offered: readonly string[
   return items.flatMap((item): CryptoFinding[] => {
     const graded = grade(list, item);
     if (graded.severity === 'allow') return [];
-    if (graded.severity === 'fail') return [{ rule, item: `${label} ${item} (${graded.why})`, severity: 'fail' }];
-    if (clean) return [{ rule, item: `${label} ${item} (${graded.why})`, severity: 'warn' }];
-    return [{ rule, item: `${label} ${item} (${graded.why}), and no clean ${label} is offered beside it`, severity: 'fail' }];
+    const subject = `${label} ${item}`;
+    if (graded.severity === 'fail') return [{ rule, item: `${subject} (${graded.why})`, subject, severity: 'fail' }];
+    if (clean) return [{ rule, item: `${subject} (${graded.why})`, subject, severity: 'warn' }];
+    return [{ rule, item: `${subject} (${graded.why}), and no clean ${label} is offered beside it`, subject, severity: 'fail' }];
   });
 }

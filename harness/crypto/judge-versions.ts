@@ -21,7 +21,8 @@ export function judgeVersions<V extends TlsVersion | DtlsVersion>(
       // No version is a warning today; one listed as such would still need a clean version beside it.
       const cleanVersion = observed.some((v) => v.offered && grade(rules.versions, v.version).severity === 'allow');
       const severity = graded.severity === 'warn' && cleanVersion ? 'warn' : 'fail';
-      findings.push({ rule: `${section}.versions`, item: `accepts ${version.version} (${graded.why})`, severity });
+      const subject = `accepts ${version.version}`;
+      findings.push({ rule: `${section}.versions`, item: `${subject} (${graded.why})`, subject, severity });
       if (severity === 'fail') continue;
     }
     findings.push(...judgeSuites(section, version, rules.cipherSuites));
@@ -42,15 +43,17 @@ function judgeSuites<V extends TlsVersion | DtlsVersion>(section: 'tls' | 'dtls'
   return names.flatMap((name, at): CryptoFinding[] => {
     const graded = grade(list, name);
     if (graded.severity === 'allow') return [];
-    const item = `accepts ${name} on ${version.version} (${graded.why})`;
-    if (graded.severity === 'fail') return [{ rule, item, severity: 'fail' }];
-    if (firstClean < 0) return [{ rule, item: `${item}, and no clean suite is offered on ${version.version}`, severity: 'fail' }];
+    const subject = `accepts ${name} on ${version.version}`;
+    const item = `${subject} (${graded.why})`;
+    if (graded.severity === 'fail') return [{ rule, item, subject, severity: 'fail' }];
+    if (firstClean < 0) return [{ rule, item: `${item}, and no clean suite is offered on ${version.version}`, subject, severity: 'fail' }];
     if (version.order === 'server' && at < firstClean) {
-      return [{ rule, item: `${item}, and the server prefers it to its clean suites (first clean: ${names[firstClean]})`, severity: 'fail' }];
+      return [{ rule, item: `${item}, and the server prefers it to its clean suites (first clean: ${names[firstClean]})`, subject, severity: 'fail' }];
     }
     if (version.order === 'unknown') {
-      return [unread(rule, `${item}, and whether a clean suite is negotiated first could not be read (neither the server's nor the client's order was shown)`)];
+      const why = `${item}, and whether a clean suite is negotiated first could not be read (neither the server's nor the client's order was shown)`;
+      return [{ ...unread(rule, why), subject }];
     }
-    return [{ rule, item, severity: 'warn' }];
+    return [{ rule, item, subject, severity: 'warn' }];
   });
 }

@@ -37,12 +37,31 @@ function split(before: Finding[], after: Finding[]): RunDiff['findings'] {
   };
 }
 
+/** Verdicts that hold a requirement as met: losing one is a regression, whatever replaces it. */
+const SETTLED = new Set<Verdict | null>(['PASS', 'NOT_APPLICABLE']);
+
+const shown = (v: Verdict | null) => v ?? '(absent)';
+
+/**
+ * Why the second run is worse, one line each. A gate must not pass a firmware that bricks the device: an
+ * unfinished run, or a verdict that was met and is now undecided or gone, counts as much as a new FAIL.
+ */
+function regressions(second: Results, changes: VerdictChange[], newFindings: Finding[]): string[] {
+  const { status, statusReason } = second.run;
+  const unfinished = status === 'complete' ? [] : [`run-b was ${status}: ${statusReason ?? 'no reason recorded'}`];
+  const worse = changes
+    .filter((c) => c.after === 'FAIL' || (SETTLED.has(c.before) && !SETTLED.has(c.after)))
+    .map((c) => `${c.id}: ${shown(c.before)} → ${shown(c.after)}`);
+  return [...unfinished, ...worse, ...newFindings.map((f) => `new finding ${f.checkId}: ${f.item}`)];
+}
+
 /** Verdict and finding changes from one run to another, from their results.json alone. */
 export function compareRuns(first: RunToCompare, second: RunToCompare): RunDiff {
   const requirements = verdictChanges(first.results.requirements, second.results.requirements);
   const checks = verdictChanges(first.results.checks, second.results.checks);
   const findings = split(deriveFindings(first.results).findings, deriveFindings(second.results).findings);
   const newFails = [...requirements, ...checks].filter((c) => c.after === 'FAIL').map((c) => c.id);
+  const why = regressions(second.results, [...requirements, ...checks], findings.new);
   return {
     formatVersion: DIFF_FORMAT_VERSION,
     before: ref(first),
@@ -51,6 +70,7 @@ export function compareRuns(first: RunToCompare, second: RunToCompare): RunDiff 
     checks,
     findings,
     newFails,
-    regression: newFails.length > 0 || findings.new.length > 0,
+    regressions: why,
+    regression: why.length > 0,
   };
 }

@@ -32,9 +32,9 @@ export function renderDiff(diff: RunDiff, options: { color: boolean }): string {
     ...diff.findings.new.map(finding('new')),
     ...unchanged.map(finding('unchanged')),
     '',
-    diff.regression
-      ? sgr('31', `Regression: ${diff.newFails.length} new FAIL(s)${diff.newFails.length ? ` (${diff.newFails.join(', ')})` : ''}, ${diff.findings.new.length} new finding(s).`)
-      : sgr('32', 'No regression: no new FAIL and no new finding.'),
+    ...(diff.regression
+      ? [sgr('31', `Regression: ${diff.regressions.length} reason(s)`), ...diff.regressions.map((why) => `  ${why}`)]
+      : [sgr('32', 'No regression: the run completed, no verdict got worse and no new finding.')]),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -33,7 +33,12 @@ export const RunDiff = z.object({
     unchanged: z.array(Finding).describe('In both (as the second run has them)'),
   }),
   newFails: z.array(z.string()).describe('Requirement and check IDs that FAIL in the second run and did not in the first'),
-  regression: z.boolean().describe('The second run has a new FAIL or a new finding: `jcstar diff` exits 1'),
+  regressions: z
+    .array(z.string())
+    .describe(
+      'Why the second run regresses, one line each: it did not complete ("run-b was aborted: …"), a verdict became FAIL or was PASS/NOT_APPLICABLE and is now anything else or absent ("S1.1-04: PASS → INCONCLUSIVE"), a new finding',
+    ),
+  regression: z.boolean().describe('regressions is not empty: `jcstar diff` exits 1'),
 });
 
 export type RunRef = z.infer<typeof RunRef>;

@@ -1,4 +1,5 @@
 import type { CryptoFinding } from '../crypto/finding.js';
+import { RULES } from '../crypto/schema.js';
 import type { CheckResult, EvidenceItem, InterfaceEntry, Results } from '../results/schema.js';
 import type { RemedyField } from './remedies-schema.js';
 
@@ -35,13 +36,26 @@ function isCryptoFinding(value: unknown): value is CryptoFinding {
   return typeof f?.item === 'string' && typeof f?.rule === 'string' && typeof f?.severity === 'string';
 }
 
+/**
+ * What a crypto finding names, without the rule's reason, so a reworded rule or a re-judgement under other
+ * rules leaves the key alone. Logs from before `subject` was recorded: a judged list's item reads
+ * "<name> (<why>)…" and its names (versions, suites, groups, SSH algorithms) hold no " (", so the name is
+ * what precedes the first one. Other rules carry no reason in item.
+ */
+function cryptoSubject(f: CryptoFinding): string {
+  if (typeof f.subject === 'string' && f.subject !== '') return f.subject;
+  const judged = (RULES as Record<string, { kind: string } | undefined>)[f.rule]?.kind === 'judged';
+  const reason = f.item.indexOf(' (');
+  return judged && reason > 0 ? f.item.slice(0, reason) : f.item;
+}
+
 /** S1.1-12 crypto checks record their judged items in a note: each failed item is one finding. */
 function cryptoItems(check: CheckResult): OffendingItem[] {
   const note = check.evidence.filter((e) => Array.isArray(e.data?.findings)).at(-1);
   if (!note) return [];
   const failed = (note.data!.findings as unknown[]).filter(isCryptoFinding).filter((f) => f.severity === 'fail');
   const seqs = [...new Set([note.seq, ...citedSeqs(note.summary, check.evidence)])].sort((a, b) => a - b);
-  return failed.map((f) => ({ key: `${check.id} ${f.item}`, item: f.item, rule: f.rule, seqs, fields: targetFields(check) }));
+  return failed.map((f) => ({ key: `${check.id} ${f.rule} ${cryptoSubject(f)}`, item: f.item, rule: f.rule, seqs, fields: targetFields(check) }));
 }
 
 function mentionsPort(e: EvidenceItem, row: InterfaceEntry): boolean {

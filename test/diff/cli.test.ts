@@ -42,7 +42,7 @@ describe('jcstar diff', function () {
     expect(stdout).to.include('Findings: 4 fixed, 0 new, 1 unchanged\n');
     expect(stdout).to.include('  fixed      critical  S1.1-01  S1.1-01/interface-inventory/tcp: 2323/tcp telnet "BusyBox v1.30 <script>alert(1)</script>" (known debug or factory service: Telnet, a login shell in plaintext)\n');
     expect(stdout).to.include('  fixed      high      S1.1-12  S1.1-12/crypto/web-admin: accepts TLSv1.0 (SSL 3.0, TLS 1.0 and 1.1: deprecated by RFC 8996)\n');
-    expect(stdout.trimEnd().split('\n').at(-1)).to.equal('No regression: no new FAIL and no new finding.');
+    expect(stdout.trimEnd().split('\n').at(-1)).to.equal('No regression: the run completed, no verdict got worse and no new finding.');
     expect(stdout).to.not.include('\x1b[');
   });
 
@@ -50,9 +50,22 @@ describe('jcstar diff', function () {
     const { code, stdout } = await jcstar(['diff', folder('after'), folder('before')]);
     expect(code).to.equal(1);
     expect(stdout).to.include('  new        critical  S1.1-02  S1.1-02/default-credentials/web-admin: web-admin (443/tcp https)\n                       remedy: remove the universal default password from web-admin: unique per device, or set by the user at first use\n');
-    expect(stdout.trimEnd().split('\n').at(-1)).to.equal(
-      'Regression: 5 new FAIL(s) (S1.1-01, S1.1-02, S1.1-01/interface-inventory/tcp, S1.1-02/default-credentials/web-admin, S1.1-12/crypto/web-admin), 4 new finding(s).',
-    );
+    expect(stdout).to.include('\nRegression: 9 reason(s)\n  S1.1-01: PASS → FAIL\n  S1.1-02: PASS → FAIL\n');
+    expect(stdout.trimEnd().split('\n').at(-1)).to.equal('  new finding S1.1-12/crypto/web-admin: accepts TLSv1.1 (SSL 3.0, TLS 1.0 and 1.1: deprecated by RFC 8996)');
+  });
+
+  it('exits 1 when run-b was aborted with every verdict INCONCLUSIVE, and says why', async () => {
+    const bricked = cameraRun('after');
+    bricked.run.status = 'aborted';
+    bricked.run.statusReason = 'the device stopped answering';
+    for (const entry of [...bricked.requirements, ...bricked.checks]) entry.verdict = 'INCONCLUSIVE';
+    const dir = join(root, 'bricked');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'results.json'), JSON.stringify(bricked));
+    const { code, stdout } = await jcstar(['diff', folder('after'), dir]);
+    expect(code).to.equal(1);
+    expect(stdout).to.include('\nRegression: 6 reason(s)\n  run-b was aborted: the device stopped answering\n  S1.1-01: PASS → INCONCLUSIVE\n');
+    expect(stdout).to.include('\n  S1.1-12/crypto/web-admin: PASS → INCONCLUSIVE\n');
   });
 
   it('--json prints only JSON, valid against the published diff schema', async () => {
@@ -90,6 +103,12 @@ describe('jcstar diff', function () {
   it('documents its exit codes in --help', async () => {
     const { code, stdout } = await jcstar(['diff', '--help']);
     expect(code).to.equal(0);
-    expect(stdout).to.include('Exit codes: 0 no regression · 1 run-b has a new FAIL or a new finding · 2 usage (a folder or its results.json missing or invalid).');
+    expect(stdout).to.include(
+      [
+        'Exit codes: 0 no regression · 1 regression: run-b was aborted or interrupted, a verdict became FAIL, a PASS or',
+        'NOT_APPLICABLE requirement or check is now anything else or absent, or a new finding (the output says which)',
+        '· 2 usage (a folder or its results.json missing or invalid).',
+      ].join('\n'),
+    );
   });
 });

@@ -13,7 +13,12 @@ export function registerDiff(program: Command): void {
     .argument('<run-b>', 'the later run folder')
     .option('--json', 'print the comparison as JSON (schemas/diff.schema.json) on stdout')
     .option('--no-color', 'no ANSI colours')
-    .addHelpText('after', '\nExit codes: 0 no regression · 1 run-b has a new FAIL or a new finding · 2 usage (a folder or its results.json missing or invalid).')
+    .addHelpText('after', [
+        '',
+        'Exit codes: 0 no regression · 1 regression: run-b was aborted or interrupted, a verdict became FAIL, a PASS or',
+        'NOT_APPLICABLE requirement or check is now anything else or absent, or a new finding (the output says which)',
+        '· 2 usage (a folder or its results.json missing or invalid).',
+      ].join('\n'))
     .action((a: string, b: string, opts: { json?: boolean; color: boolean }) => {
       const diff = compareRuns({ dir: a, results: readRunResults(a) }, { dir: b, results: readRunResults(b) });
       process.stdout.write(opts.json ? `${JSON.stringify(diff, null, 2)}\n` : renderDiff(diff, { color: useColor(opts.color) && process.stdout.isTTY === true }));
