@@ -104,7 +104,7 @@ describe('crypto judge: SSH', () => {
     expect(short(judgeSsh(LEGACY, LEGACY_KEYS, permitted)).filter(([, item]) => item!.startsWith('mac'))).to.deep.equal([['fail', 'mac hmac-md5']]);
     const restricted = rulesWith({ ssh: { kex: ['sntrup761x25519-sha512@openssh.com'] } });
     expect(judgeSsh(HARDENED, [ECDSA_KEY], restricted)).to.deep.equal([
-      { rule: 'ssh.kex', item: "kex curve25519-sha256 (removed by the profile's crypto.restrict)", severity: 'fail' },
+      { rule: 'ssh.kex', item: "kex curve25519-sha256 (removed by the profile's crypto.restrict)", subject: 'kex curve25519-sha256', severity: 'fail' },
     ]);
     const noSha1 = rulesWith({ ssh: { mac: ['hmac-sha2-256', 'hmac-sha2-512'] } });
     expect(short(judgeSsh({ ...HARDENED, macCtoS: ['hmac-sha2-256', 'hmac-sha1'], macStoC: ['hmac-sha2-256', 'hmac-sha1'] }, [ECDSA_KEY], noSha1))).to.deep.equal([['fail', 'mac hmac-sha1']]);

@@ -139,7 +139,7 @@ describe('crypto judge: TLS', () => {
     expect(judgeTls(observation, permitted)).to.deep.equal([]);
     const noStaticRsa = rulesWith({ tls: { cipherSuites: ['TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256'] } });
     expect(judgeTls(observation, noStaticRsa)).to.deep.equal([
-      { rule: 'tls.cipherSuites', item: "accepts TLS_RSA_WITH_AES_128_GCM_SHA256 on TLSv1.2 (removed by the profile's crypto.restrict)", severity: 'fail' },
+      { rule: 'tls.cipherSuites', item: "accepts TLS_RSA_WITH_AES_128_GCM_SHA256 on TLSv1.2 (removed by the profile's crypto.restrict)", subject: 'accepts TLS_RSA_WITH_AES_128_GCM_SHA256 on TLSv1.2', severity: 'fail' },
     ]);
     const tls13Only = rulesWith({ tls: { versions: ['TLSv1.3'] } });
     expect(items(judgeTls(tls(), tls13Only))).to.deep.equal(["accepts TLSv1.2 (removed by the profile's crypto.restrict)"]);

@@ -153,7 +153,7 @@ describe('compareRuns', () => {
     const diff = compareRuns(run('a', before), run('b', reworded));
     expect(keys(diff.findings.new)).to.deep.equal([]);
     expect(keys(diff.findings.fixed)).to.deep.equal([]);
-    expect(keys(diff.findings.unchanged)).to.deep.equal([TELNET, DEFAULTS, TLS10, TLS11, DH]);
+    expect(keys(diff.findings.unchanged)).to.deep.equal([TELNET, DEFAULTS, DH, TLS10, TLS11]);
     expect(diff.findings.unchanged.find((f) => f.key === TLS10)!.item).to.equal('accepts TLSv1.0 (TLS 1.0: prohibited by RFC 8996)');
     expect(diff.regression).to.equal(false);
   });

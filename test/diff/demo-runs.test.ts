@@ -21,7 +21,7 @@ async function demoRun(mode: 'secure' | 'insecure'): Promise<string> {
   }
 }
 
-const DH_GROUP1 = 'S1.1-12/crypto/ssh kex diffie-hellman-group1-sha1 (1024-bit Oakley group 2 with SHA-1 (Logjam range))';
+const DH_GROUP1 = 'S1.1-12/crypto/ssh ssh.kex kex diffie-hellman-group1-sha1';
 
 describe('jcstar diff and the readiness section on the demo devices, before and after the fix', function () {
   this.timeout(240000);
@@ -44,11 +44,11 @@ describe('jcstar diff and the readiness section on the demo devices, before and 
       'S1.1-02/default-credentials/web-admin',
       'S1.1-12/plaintext/undeclared-telnet-2323',
       'S1.1-13/unused-interfaces/inventory 2323/tcp',
-      'S1.1-12/crypto/ssh encryption 3des-cbc (64-bit block ciphers (Sweet32) and DES)',
+      'S1.1-12/crypto/ssh ssh.encryption encryption 3des-cbc',
       DH_GROUP1,
       'S1.1-12/plaintext/telemetry',
       'S1.1-12/plaintext/web-admin',
-      'S1.1-12/crypto/ssh mac hmac-md5 (MD5: broken hash)',
+      'S1.1-12/crypto/ssh ssh.mac mac hmac-md5',
     ]);
     expect(diff.findings.new).to.deep.equal([]);
     expect(diff.findings.unchanged).to.deep.equal([]);
@@ -81,7 +81,8 @@ describe('jcstar diff and the readiness section on the demo devices, before and 
     });
     const cli = await jcstar(['diff', secure, insecure]);
     expect(cli.code).to.equal(1);
-    expect(cli.stdout).to.include(`Regression: ${diff.newFails.length} new FAIL(s) (${diff.newFails.join(', ')}), ${diff.findings.new.length} new finding(s).`);
+    expect(cli.stdout).to.include(`Regression: ${diff.regressions.length} reason(s)\n${diff.regressions.map((why) => `  ${why}\n`).join('')}`);
+    for (const id of diff.newFails) expect(diff.regressions.some((why) => why.startsWith(`${id}: `)), id).to.equal(true);
   });
 
   it("the insecure run's report.html opens with its findings to fix and their remedies", () => {

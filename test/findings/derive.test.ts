@@ -17,9 +17,9 @@ describe('deriveFindings', () => {
     expect(findings.map((f) => f.key)).to.deep.equal([
       'S1.1-01/interface-inventory/tcp 2323/tcp',
       'S1.1-02/default-credentials/web-admin',
-      'S1.1-12/crypto/ssh kex diffie-hellman-group1-sha1 (1024-bit Oakley group 2 with SHA-1 (Logjam range))',
-      'S1.1-12/crypto/web-admin accepts TLSv1.0 (SSL 3.0, TLS 1.0 and 1.1: deprecated by RFC 8996)',
-      'S1.1-12/crypto/web-admin accepts TLSv1.1 (SSL 3.0, TLS 1.0 and 1.1: deprecated by RFC 8996)',
+      'S1.1-12/crypto/ssh ssh.kex kex diffie-hellman-group1-sha1',
+      'S1.1-12/crypto/web-admin tls.versions accepts TLSv1.0',
+      'S1.1-12/crypto/web-admin tls.versions accepts TLSv1.1',
     ]);
   });
 
