@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { compareRuns } from '../../diff/compare.js';
-import { readRunResults } from '../../diff/read-run.js';
+import { readResults } from '../../results/read.js';
 import { renderDiff } from '../../diff/render.js';
 import { useColor } from '../color.js';
 import { EXIT } from '../exit-codes.js';
@@ -15,7 +15,7 @@ export function registerDiff(program: Command): void {
     .option('--no-color', 'no ANSI colours')
     .addHelpText('after', '\nExit codes: 0 no regression · 1 run-b has a new FAIL or a new finding · 2 usage (a folder or its results.json missing or invalid).')
     .action((a: string, b: string, opts: { json?: boolean; color: boolean }) => {
-      const diff = compareRuns({ dir: a, results: readRunResults(a) }, { dir: b, results: readRunResults(b) });
+      const diff = compareRuns({ dir: a, results: readResults(a) }, { dir: b, results: readResults(b) });
       process.stdout.write(opts.json ? `${JSON.stringify(diff, null, 2)}\n` : renderDiff(diff, { color: useColor(opts.color) && process.stdout.isTTY === true }));
       process.exitCode = diff.regression ? EXIT.FAIL : EXIT.OK;
     });
