@@ -3,10 +3,10 @@ import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../cli/usage-error.js';
 import { MANIFEST_FILE } from '../evidence/manifest.js';
-import { Results } from '../results/schema.js';
+import { parseResults, RESULTS_FILE } from '../results/read.js';
 import { IN_TOTO_PAYLOAD_TYPE, signEnvelope } from './dsse.js';
 import { keyIdOf } from './keys.js';
-import { checkAgainstManifest } from './manifest-check.js';
+import { checkAgainstManifest } from '../evidence/manifest-check.js';
 import { MAX_BUNDLE_BYTES, type BundleProblem } from './problems.js';
 import { buildStatement, type TestResultStatement } from './statement.js';
 import { archivedSize, END_OF_ARCHIVE_BYTES, writeTar } from './tar.js';
@@ -45,20 +45,6 @@ function readRunFolder(runDir: string, maxBytes: number): Map<string, Buffer> {
   return files;
 }
 
-function resultsOf(files: Map<string, Buffer>, runDir: string): Results {
-  const bytes = files.get('results.json');
-  if (!bytes) throw new UsageError(`${runDir} has no results.json (rebuild it with jcstar report)`);
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    throw new UsageError(`${runDir}/results.json is not JSON (rebuild it with jcstar report)`);
-  }
-  const parsed = Results.safeParse(json);
-  if (!parsed.success) throw new UsageError(`${runDir}/results.json is not a jcstar results file: ${parsed.error.issues[0]?.message}`);
-  return parsed.data;
-}
-
 export type BundleOutcome = { problems: BundleProblem[] } | { problems: []; blocks: Buffer[]; statement: TestResultStatement; keyId: string };
 
 /**
@@ -74,7 +60,10 @@ export function createBundle(runDir: string, privateKey: KeyObject, maxBytes = M
   if (problems.length > 0) return { problems };
   const profile = files.get('profile.yaml');
   if (!profile) throw new UsageError(`${runDir} has no profile.yaml`);
-  const statement = buildStatement(files.get(MANIFEST_FILE)!, profile, resultsOf(files, runDir));
+  const results = files.get(RESULTS_FILE);
+  if (!results) throw new UsageError(`${runDir} has no results.json (rebuild it with jcstar report)`);
+  // The bytes just checked against the manifest: a second read from disk could differ from what is signed.
+  const statement = buildStatement(files.get(MANIFEST_FILE)!, profile, parseResults(results, join(runDir, RESULTS_FILE)));
   const keyId = keyIdOf(createPublicKey(privateKey));
   const envelope = signEnvelope(IN_TOTO_PAYLOAD_TYPE, Buffer.from(JSON.stringify(statement)), privateKey, keyId);
   const entries = [

@@ -4,7 +4,7 @@ import { sha256 } from '../evidence/store.js';
 import { ENVELOPE_FILE, RUN_PREFIX } from './create.js';
 import { EnvelopeError, IN_TOTO_PAYLOAD_TYPE, parseEnvelope, verifiedKeyIds } from './dsse.js';
 import { keyIdOf } from './keys.js';
-import { checkAgainstManifest } from './manifest-check.js';
+import { checkAgainstManifest } from '../evidence/manifest-check.js';
 import type { BundleProblem } from './problems.js';
 import { STATEMENT_TYPE, SUBJECT_NAME, TEST_RESULT_PREDICATE, type TestResultStatement } from './statement.js';
 import { readTar, TarFormatError, type ReadEntry } from './tar.js';

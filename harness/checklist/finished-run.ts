@@ -1,9 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { relative, resolve, isAbsolute } from 'node:path';
-import { z } from 'zod';
+import { existsSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { EXIT } from '../cli/exit-codes.js';
 import { UsageError } from '../cli/usage-error.js';
-import { MANIFEST_FILE } from '../evidence/manifest.js';
-import { Results } from '../results/schema.js';
+import { checkAgainstManifest, type ManifestProblem } from '../evidence/manifest-check.js';
+import { readManifest, readRunFiles, type Manifest } from '../evidence/manifest.js';
+import { readResults } from '../results/read.js';
+import type { Results } from '../results/schema.js';
 
 /** What the views over a finished run read: its results and its manifest, never the device or the log. */
 export interface FinishedRun {
@@ -12,45 +14,43 @@ export interface FinishedRun {
   manifest: Manifest;
 }
 
-const Manifest = z.object({
-  runId: z.string(),
-  files: z.array(z.object({ path: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() })),
-});
-type Manifest = z.infer<typeof Manifest>;
-
-function readJson(dir: string, file: string, remedy: string): unknown {
-  const path = resolve(dir, file);
-  if (!existsSync(path)) throw new UsageError(`${dir}: no ${file}; ${remedy}`);
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new UsageError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
+/** A run folder whose files no longer match its manifest: its results cannot be vouched for. */
+export interface ChangedRun {
+  dir: string;
+  problems: ManifestProblem[];
 }
 
-function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0]!;
-  return `${issue.path.join('.') || '(top)'}: ${issue.message}`;
-}
-
-export function readFinishedRun(dir: string): FinishedRun {
+/**
+ * Reads a finished run folder, checking every file against its manifest first: the views print the
+ * manifest's hashes, so a folder changed since would make them vouch for evidence that is no longer there.
+ */
+export function readFinishedRun(dir: string): FinishedRun | ChangedRun {
   const runDir = resolve(dir);
-  if (!existsSync(runDir)) throw new UsageError(`${dir}: no such run folder`);
-  const rawResults = readJson(runDir, 'results.json', 'is this a run folder? `jcstar report <run-dir>` rebuilds results.json from evidence.jsonl');
-  const results = Results.safeParse(rawResults);
-  if (!results.success) throw new UsageError(`${dir}/results.json: not a jcstar results.json of this version (${firstIssue(results.error)})`);
-  const rawManifest = readJson(runDir, MANIFEST_FILE, '`jcstar report <run-dir>` writes it');
-  const manifest = Manifest.safeParse(rawManifest);
-  if (!manifest.success) throw new UsageError(`${dir}/${MANIFEST_FILE}: not a jcstar manifest (${firstIssue(manifest.error)})`);
-  // The parsed copy drops fields this version does not know (such as `recognition` before it is merged);
-  // the views read the document as written, which the schema has just accepted.
-  return { dir: runDir, results: rawResults as Results, manifest: manifest.data };
+  const results = readResults(runDir);
+  const manifest = readManifest(runDir);
+  const problems = checkAgainstManifest(readRunFiles(runDir));
+  return problems.length > 0 ? { dir: runDir, problems } : { dir: runDir, results, manifest };
+}
+
+/** Names every changed, added and removed file on stderr and exits 1: nothing is written. */
+export function refuseChangedRun(command: string, run: ChangedRun): void {
+  process.stderr.write(`jcstar ${command}: ${run.dir} does not match its manifest; nothing was written:\n`);
+  for (const p of run.problems) process.stderr.write(`  ${p.message}\n`);
+  process.exitCode = EXIT.FAIL;
+}
+
+// The existing part of a path with its links resolved, and the rest as given: --out may not exist yet.
+function realPath(path: string): string {
+  const absolute = resolve(path);
+  if (existsSync(absolute)) return realpathSync(absolute);
+  const parent = dirname(absolute);
+  return parent === absolute ? absolute : join(realPath(parent), basename(absolute));
 }
 
 /** A finished run folder is hashed by its manifest: a view written into it would break that. */
 export function refuseInsideRun(out: string, runDir: string): void {
-  const rel = relative(resolve(runDir), resolve(out));
-  if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
+  const rel = relative(realPath(runDir), realPath(out));
+  if (rel === '' || !(rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))) {
     throw new UsageError(`--out ${out}: inside the run folder, whose files its manifest hashes; choose a folder outside it`);
   }
 }

@@ -1,3 +1,4 @@
+import { visible } from '../reporters/markup.js';
 import type { Declaration, RequirementResult, Results } from '../results/schema.js';
 import type { FinishedRun } from './finished-run.js';
 import type { Bilingual, ChecklistField, ChecklistLayout, EvidenceField } from './layout.js';
@@ -29,13 +30,9 @@ const CELL_CHARS = 32000;
 
 // XML cannot hold most control characters (exceljs drops them silently), and bidi overrides would reorder the
 // evidence: shown as escapes, as the HTML report shows them, so both files carry the same visible text.
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 function cellText(text: string): string {
-  const visible = text.replace(LONE_SURROGATE, '\ufffd').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    const code = c.codePointAt(0)!;
-    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-  return visible.length > CELL_CHARS ? `${visible.slice(0, CELL_CHARS)}… (truncated; see results.json)` : visible;
+  const shown = visible(text);
+  return shown.length > CELL_CHARS ? `${shown.slice(0, CELL_CHARS)}… (truncated; see results.json)` : shown;
 }
 
 const both = (b: Bilingual) => `${b.ja} / ${b.en}`;
@@ -92,6 +89,10 @@ function toSupply(requirement: RequirementResult, layout: ChecklistLayout, recog
 function verdictCells(requirement: RequirementResult, layout: ChecklistLayout, recognition: Recognition | null) {
   if (recognition) {
     const scheme = layout.recognitionSchemes[recognition.scheme] ?? recognition.scheme;
+    // A statement of compliance does not excuse what the device was seen doing: a FAIL stays 不適合.
+    if (requirement.verdict === 'FAIL') {
+      return { verdict: layout.verdicts.FAIL.ja, jcstarVerdict: `${layout.recognitionDeclared.replace('{scheme}', scheme)}; jcstar: FAIL` };
+    }
     return { verdict: layout.deemed.ja, jcstarVerdict: `${layout.deemed.en.replace('{scheme}', scheme)}; jcstar: ${requirement.verdict}` };
   }
   const words = layout.verdicts[requirement.verdict];

@@ -1,15 +1,42 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { z } from 'zod';
+import { UsageError } from '../cli/usage-error.js';
 import { sha256 } from './store.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 
-export interface Manifest {
-  tool: { name: 'jcstar'; version: string };
-  runId: string;
-  status: string;
-  createdAt: string;
-  files: Array<{ path: string; sha256: string; bytes: number }>;
+/** manifest.json: the SHA-256 of every file of a run folder (but itself). */
+export const Manifest = z.object({
+  tool: z.object({ name: z.literal('jcstar'), version: z.string() }),
+  runId: z.string(),
+  status: z.string(),
+  createdAt: z.string(),
+  files: z.array(z.object({ path: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().nonnegative() })),
+});
+export type Manifest = z.infer<typeof Manifest>;
+
+/** A manifest's bytes, parsed and validated; `source` names them in the error. */
+export function parseManifest(bytes: Buffer, source: string): Manifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    throw new UsageError(`${source} is not JSON: ${(err as Error).message}`);
+  }
+  const parsed = Manifest.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UsageError(`${source} is not a jcstar manifest: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** A run folder's manifest.json; missing or malformed is a usage error. */
+export function readManifest(runDir: string): Manifest {
+  const file = join(runDir, MANIFEST_FILE);
+  if (!existsSync(file)) throw new UsageError(`${runDir} holds no ${MANIFEST_FILE} (\`jcstar report ${runDir}\` writes it)`);
+  return parseManifest(readFileSync(file), file);
 }
 
 function listFiles(dir: string): string[] {
@@ -17,6 +44,11 @@ function listFiles(dir: string): string[] {
     const path = join(dir, entry.name);
     return entry.isDirectory() ? listFiles(path) : [path];
   });
+}
+
+/** Every file of a run folder, by the path the manifest gives it (relative, with `/`), manifest.json among them. */
+export function readRunFiles(runDir: string): Map<string, Buffer> {
+  return new Map(listFiles(runDir).map((path) => [relative(runDir, path).split(sep).join('/'), readFileSync(path)]));
 }
 
 /** Hashes every file of the run folder (but itself), so a lab can show the bundle is unchanged. */

@@ -4,42 +4,10 @@ import { deriveFindings, type LabelReadiness } from '../findings/derive.js';
 import type { Finding, ReviewItem, Severity } from '../findings/schema.js';
 import { VERDICTS, type Verdict } from '../verdicts/verdict.js';
 import { renderAttemptChart } from './attempt-chart.js';
+import { html, Markup, render, visible } from './markup.js';
 import { VERDICT_STYLE, WARNING_STYLE } from './verdict-style.js';
 
 /** One self-contained HTML page over results.json: readable offline, in print, and with JavaScript off. */
-
-/** Markup that is already safe. Everything else interpolated into `html` is escaped. */
-class Markup {
-  constructor(readonly text: string) {}
-}
-type Content = Markup | string | number | null | undefined | readonly Content[];
-
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-function escape(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]);
-}
-
-function render(content: Content): string {
-  if (content instanceof Markup) return content.text;
-  if (Array.isArray(content)) return content.map(render).join('');
-  return content == null ? '' : escape(String(content));
-}
-
-/** Escapes by default, so device-controlled text cannot become markup unless someone opts out. */
-function html(strings: TemplateStringsArray, ...values: Content[]): Markup {
-  return new Markup(strings.reduce((out, s, i) => out + render(values[i - 1]) + s));
-}
-
-// Control and bidi-override bytes from the device would otherwise be invisible or reorder the evidence.
-function visible(excerpt: string): string {
-  return excerpt
-    .replace(/\r\n/g, '\n')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => {
-      const code = c.codePointAt(0)!;
-      return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-    });
-}
 
 function anchor(prefix: string, id: string): string {
   return `${prefix}-${id.replace(/[^A-Za-z0-9._-]/g, '_')}`;

@@ -1,27 +1,9 @@
 import type { SchemeView, SchemeViewRequirement } from '../schemes/view-schema.js';
 import type { Verdict } from '../verdicts/verdict.js';
+import { html, Markup } from './markup.js';
 import { VERDICT_STYLE } from './verdict-style.js';
 
-/**
- * A small self-contained page: one run seen through another scheme. It escapes as html.ts does (everything
- * interpolated is escaped unless it is Markup); html.ts keeps its tag private, so the same few lines are here.
- */
-class Markup {
-  constructor(readonly text: string) {}
-}
-type Content = Markup | string | number | null | undefined | readonly Content[];
-
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-function render(content: Content): string {
-  if (content instanceof Markup) return content.text;
-  if (Array.isArray(content)) return content.map(render).join('');
-  return content == null ? '' : String(content).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
-}
-
-function html(strings: TemplateStringsArray, ...values: Content[]): Markup {
-  return new Markup(strings.reduce((out, s, i) => out + render(values[i - 1]) + s));
-}
+/** A small self-contained page: one run seen through another scheme, escaped as html.ts escapes. */
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1b1b}table{border-collapse:collapse;width:100%}
 th,td{border:1px solid #ccc;padding:.35rem .5rem;text-align:left;vertical-align:top}th{background:#f3f3f3}

@@ -16,7 +16,8 @@ export function schemeIds(): string[] {
 }
 
 /** The ★1 requirements a scheme requirement maps to, in catalogue order. */
-export function mappedStar1(maps: SchemeMaps, catalogue: Catalogue = loadCatalogue()): string[] {
+export function mappedStar1(maps: SchemeMaps | null, catalogue: Catalogue = loadCatalogue()): string[] {
+  if (maps === null) return [];
   return catalogue.requirements
     .filter(
       (r) =>
@@ -27,18 +28,34 @@ export function mappedStar1(maps: SchemeMaps, catalogue: Catalogue = loadCatalog
     .map((r) => r.id);
 }
 
-/** Loads and validates a scheme mapping; a ★1 ID the catalogue does not know is an error, not a silent gap. */
+/**
+ * Validates a scheme mapping against the ★1 catalogue: a ★1 ID, EN 303 645 provision or NISTIR 8425 label
+ * the catalogue does not know is an error (a typo would otherwise read as "not covered"). `source` names it.
+ */
+export function parseScheme(document: unknown, source: string, catalogue: Catalogue = loadCatalogue()): Scheme {
+  const scheme = Scheme.parse(document);
+  const known = {
+    star1: new Set(catalogue.requirements.map((r) => r.id)),
+    etsi: new Set(catalogue.requirements.flatMap((r) => r.etsi)),
+    nistir8425: new Set(catalogue.requirements.flatMap((r) => r.nistir8425)),
+  };
+  const what = { star1: '★1 requirement(s)', etsi: 'EN 303 645 provision(s) in the ★1 catalogue', nistir8425: 'NISTIR 8425 label(s) in the ★1 catalogue' };
+  for (const r of scheme.requirements) {
+    for (const key of ['star1', 'etsi', 'nistir8425'] as const) {
+      const unknown = (r.maps?.[key] ?? []).filter((s) => !known[key].has(s));
+      if (unknown.length > 0) throw new Error(`${source}: ${r.id} maps to unknown ${what[key]} ${unknown.join(', ')}`);
+    }
+  }
+  return scheme;
+}
+
+/** Loads catalogue/schemes/<id>.yaml and validates it (parseScheme). */
 export function loadScheme(id: string, catalogue: Catalogue = loadCatalogue()): Scheme {
   const file = cataloguePath('schemes', `${id}.yaml`);
   if (!/^[a-z0-9-]+$/.test(id) || !existsSync(file)) {
     throw new UsageError(`--scheme ${id}: unknown scheme; known: ${schemeIds().join(', ')}`);
   }
-  const scheme = Scheme.parse(parse(readFileSync(file, 'utf8')));
+  const scheme = parseScheme(parse(readFileSync(file, 'utf8')), file, catalogue);
   if (scheme.id !== id) throw new Error(`${file}: id ${scheme.id} does not match the file name`);
-  const known = new Set(catalogue.requirements.map((r) => r.id));
-  for (const r of scheme.requirements) {
-    const unknown = (r.maps.star1 ?? []).filter((s) => !known.has(s));
-    if (unknown.length > 0) throw new Error(`${file}: ${r.id} maps to unknown ★1 requirement(s) ${unknown.join(', ')}`);
-  }
   return scheme;
 }

@@ -16,7 +16,7 @@ export const SchemeRequirement = z.strictObject({
   id: z.string().min(1),
   title: z.string().min(1),
   reference: z.string().min(1).describe("Where the scheme's own text states it"),
-  maps: SchemeMaps,
+  maps: SchemeMaps.nullable().describe('null when no ★1 requirement serves it: a ★1 run says nothing about it'),
   etsi: z.array(z.string()).optional().describe('EN 303 645 provisions the scheme requirement corresponds to, for the reader'),
   confirmed: z.boolean().describe('true when the sources in the file header confirm the mapping; false when inferred'),
   source: z.string().min(1),

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
-import { readFinishedRun } from '../../harness/checklist/finished-run.js';
+import { toCsv } from '../../harness/checklist/csv.js';
+import { neutraliseFormula } from '../../harness/checklist/formula-guard.js';
 import { CHECKLIST_FIELDS, ChecklistLayout, loadChecklistLayout } from '../../harness/checklist/layout.js';
 import { checklistRows } from '../../harness/checklist/rows.js';
 import { writeChecklist } from '../../harness/checklist/write.js';
@@ -12,7 +13,7 @@ import { interrupted, sampleResults } from '../fixtures/results/sample.js';
 import { jcstar } from '../support/cli.js';
 import { tempDir } from '../support/run-profile.js';
 import { parseCsv } from './csv-parse.js';
-import { finishedRunFolder } from './run-folder.js';
+import { finishedRunFolder, readUnchanged } from './run-folder.js';
 
 const INJECTION = '=HYPERLINK("http://attacker.example/","click")';
 const TRANSCRIPT = 'artifacts/S1.1-02/telnet-transcript.txt';
@@ -71,6 +72,14 @@ describe('jcstar checklist', function () {
     expect(issues((l) => (l.sheets.evidence = '証跡/Evidence'))).to.deep.equal(['sheets.evidence: Excel allows 1 to 31 characters, none of * ? : \\ / [ ]']);
   });
 
+  it('guards a cell that starts like a formula, the full-width ＝＋－＠ Japanese Excel also reads as one included', () => {
+    const cells = ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx', '＝1+1', '＋1', '－1', '＠SUM(A1)', 'a=1', '1-2', 'テスト'];
+    expect(cells.map(neutraliseFormula)).to.deep.equal([
+      "'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", "'＝1+1", "'＋1", "'－1", "'＠SUM(A1)", 'a=1', '1-2', 'テスト',
+    ]);
+    expect(toCsv([['＝HYPERLINK("x")', 'ok']])).to.equal('\uFEFF"\'＝HYPERLINK(""x"")",ok\r\n');
+  });
+
   describe('on the sample camera', () => {
     let runDir: string;
     let out: string;
@@ -79,7 +88,7 @@ describe('jcstar checklist', function () {
       runDir = finishedRunFolder(sampleWithRecognition(), [TRANSCRIPT]);
       manifest = JSON.parse(readFileSync(join(runDir, 'manifest.json'), 'utf8'));
       out = tempDir('jcstar-checklist-out-');
-      await writeChecklist(readFinishedRun(runDir), layout, out);
+      await writeChecklist(readUnchanged(runDir), layout, out);
     });
 
     it('writes one row per requirement with the verdict words, the jcstar verdict beside them', async () => {
@@ -184,11 +193,12 @@ describe('jcstar checklist', function () {
     });
   });
 
-  it('keeps a finding beside a PSTI recognition: the statement does not excuse what the device was seen doing', () => {
+  it('keeps a FAIL beside a PSTI recognition as 不適合: the statement does not excuse what the device was seen doing', () => {
     const results: Results = structuredClone(sampleResults);
     Object.assign(results.requirements.find((r) => r.id === 'S1.1-02')!, { recognition: { scheme: 'uk-psti', statement: null, note: '' } });
-    const row = checklistRows({ dir: '/nonexistent', results, manifest: { runId: results.run.id, files: [] } }, layout).find((r) => r.id === 'S1.1-02')!;
-    expect([row.verdict, row.jcstarVerdict]).to.deep.equal(['みなし適合', 'deemed met (UK PSTI); jcstar: FAIL']);
+    const manifest: Manifest = { tool: results.tool, runId: results.run.id, status: 'complete', createdAt: results.finishedAt, files: [] };
+    const row = checklistRows({ dir: '/nonexistent', results, manifest }, layout).find((r) => r.id === 'S1.1-02')!;
+    expect([row.verdict, row.jcstarVerdict]).to.deep.equal(['不適合', 'UK PSTI recognition declared; jcstar: FAIL']);
     expect(row.toSupply.split('\n')).to.deep.equal([
       'PSTI 法適合宣言書 (statement of compliance): not attached to the run; attach it or give its URL',
       'the UK PSTI statement of compliance: not attached to the run; attach it or give its URL',
@@ -199,7 +209,7 @@ describe('jcstar checklist', function () {
 
   it('says on the note sheet and in the CSV that an interrupted run\'s results are incomplete', async () => {
     const out = tempDir('jcstar-checklist-out-');
-    await writeChecklist(readFinishedRun(finishedRunFolder(interrupted())), layout, out);
+    await writeChecklist(readUnchanged(finishedRunFolder(interrupted())), layout, out);
     const note = cellTexts(await readSheet(join(out, 'checklist.xlsx'), 2));
     expect(note.slice(0, 2).map((r) => r[0])).to.deep.equal([
       'この試験は完了していません (interrupted: stopped by the operator (SIGINT))。結果は不完全です。',
@@ -233,7 +243,33 @@ describe('jcstar checklist', function () {
       rmSync(join(runDir, 'results.json'));
       const r = await jcstar(['checklist', runDir, '--out', tempDir()]);
       expect(r.code).to.equal(2);
-      expect(r.stderr).to.equal(`jcstar: ${runDir}: no results.json; is this a run folder? \`jcstar report <run-dir>\` rebuilds results.json from evidence.jsonl\n`);
+      expect(r.stderr).to.equal(`jcstar: ${runDir} holds no results.json (run \`jcstar report ${runDir}\` to rebuild it from evidence.jsonl)\n`);
+    });
+
+    it('exits 1 on a run folder changed since its manifest, naming every changed, added and removed file, and writes nothing', async () => {
+      const runDir = finishedRunFolder(sampleResults, [TRANSCRIPT]);
+      const results = JSON.parse(readFileSync(join(runDir, 'results.json'), 'utf8')) as Results;
+      results.requirements.find((q) => q.id === 'S1.1-02')!.verdict = 'PASS';
+      writeFileSync(join(runDir, 'results.json'), JSON.stringify(results));
+      writeFileSync(join(runDir, 'notes.txt'), 'added later\n');
+      rmSync(join(runDir, TRANSCRIPT));
+      const out = tempDir('jcstar-checklist-cli-');
+      const r = await jcstar(['checklist', runDir, '--out', out]);
+      expect(r.code).to.equal(1);
+      const lines = r.stderr.split('\n');
+      expect(lines[0]).to.equal(`jcstar checklist: ${runDir} does not match its manifest; nothing was written:`);
+      expect(lines.slice(1)).to.have.length(4);
+      expect(lines[1]).to.equal(`  removed: ${TRANSCRIPT} (listed in the manifest, missing)`);
+      expect(lines[2]).to.match(/^ {2}changed: results\.json \(sha256 [0-9a-f]{64}, manifest says [0-9a-f]{64}\)$/);
+      expect(lines.slice(3)).to.deep.equal(['  added: notes.txt (not in the manifest)', '']);
+      expect(readdirSync(out)).to.deep.equal([]);
+    });
+
+    it('exits 2 on a manifest that is not one, naming what is wrong', async () => {
+      const runDir = finishedRunFolder(sampleResults);
+      writeFileSync(join(runDir, 'manifest.json'), '{"runId": "x", "files": []}');
+      const r = await jcstar(['checklist', runDir, '--out', tempDir()]);
+      expect([r.code, r.stderr]).to.deep.equal([2, `jcstar: ${join(runDir, 'manifest.json')} is not a jcstar manifest: tool: Invalid input: expected object, received undefined\n`]);
     });
 
     it('exits 2 rather than write into the run folder', async () => {
@@ -241,6 +277,21 @@ describe('jcstar checklist', function () {
       const r = await jcstar(['checklist', runDir, '--out', join(runDir, 'views')]);
       expect(r.code).to.equal(2);
       expect(r.stderr).to.equal(`jcstar: --out ${join(runDir, 'views')}: inside the run folder, whose files its manifest hashes; choose a folder outside it\n`);
+    });
+
+    it('exits 2 on --out a folder inside the run folder whose name starts with two dots, or a link into it', async () => {
+      const runDir = finishedRunFolder(sampleResults);
+      const dotted = await jcstar(['checklist', runDir, '--out', join(runDir, '..views')]);
+      expect([dotted.code, dotted.stderr]).to.deep.equal([2, `jcstar: --out ${join(runDir, '..views')}: inside the run folder, whose files its manifest hashes; choose a folder outside it\n`]);
+      const link = join(tempDir(), 'into-run');
+      symlinkSync(runDir, link);
+      const linked = await jcstar(['checklist', runDir, '--out', join(link, 'views')]);
+      expect([linked.code, linked.stderr]).to.deep.equal([2, `jcstar: --out ${join(link, 'views')}: inside the run folder, whose files its manifest hashes; choose a folder outside it\n`]);
+      expect(existsSync(join(runDir, '..views'))).to.equal(false);
+      expect(existsSync(join(runDir, 'views'))).to.equal(false);
+      const sibling = `${runDir}..views`;
+      expect((await jcstar(['checklist', runDir, '--out', sibling])).code).to.equal(0);
+      expect(readdirSync(sibling)).to.deep.equal(['checklist.csv', 'checklist.xlsx']);
     });
   });
 });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { expect } from 'chai';
 import ExcelJS from 'exceljs';
-import { readFinishedRun } from '../../harness/checklist/finished-run.js';
+import { readUnchanged } from './run-folder.js';
 import { loadChecklistLayout } from '../../harness/checklist/layout.js';
 import { writeChecklist } from '../../harness/checklist/write.js';
 import type { RunOutcome } from '../../harness/engine/run.js';
@@ -25,7 +25,7 @@ describe('the demo\'s checklist (insecure simulated device)', function () {
       await device.close();
     }
     const out = tempDir('jcstar-demo-checklist-');
-    await writeChecklist(readFinishedRun(run.runDir), layout, out);
+    await writeChecklist(readUnchanged(run.runDir), layout, out);
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(join(out, 'checklist.xlsx'));
     sheet = book.worksheets[0]!;
@@ -46,7 +46,7 @@ describe('the demo\'s checklist (insecure simulated device)', function () {
     sheet.eachRow((row) => {
       if (cell(row, 'id') === 'S1.1-02') evidence = cell(row, 'evidence');
     });
-    const { manifest } = readFinishedRun(run.runDir);
+    const { manifest } = readUnchanged(run.runDir);
     expect(evidence.split('\n')).to.include(`evidence.jsonl  sha256:${manifest.files.find((f) => f.path === 'evidence.jsonl')!.sha256}`);
   });
 });

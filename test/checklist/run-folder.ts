@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { readFinishedRun, type FinishedRun } from '../../harness/checklist/finished-run.js';
 import { writeManifest } from '../../harness/evidence/manifest.js';
 import type { Results } from '../../harness/results/schema.js';
 import { tempDir } from '../support/run-profile.js';
@@ -17,4 +18,11 @@ export function finishedRunFolder(results: Results, artifacts: string[] = []): s
   }
   writeManifest(dir, { tool: { name: 'jcstar', version: results.tool.version }, runId: results.run.id, status: results.run.status });
   return dir;
+}
+
+/** A finished run folder read as the views read it; fails the test if the folder no longer matches its manifest. */
+export function readUnchanged(dir: string): FinishedRun {
+  const run = readFinishedRun(dir);
+  if ('problems' in run) throw new Error(`${dir} does not match its manifest: ${run.problems.map((p) => p.message).join('; ')}`);
+  return run;
 }

@@ -89,9 +89,9 @@ describe('jcstar diff', function () {
     mkdirSync(broken);
     writeFileSync(join(broken, 'results.json'), '{"formatVersion": 3}');
     const cases = [
-      [join(root, 'nowhere'), `jcstar: diff: ${join(root, 'nowhere')} is not a run folder\n`],
-      [empty, `jcstar: diff: ${empty} holds no results.json (run \`jcstar report ${empty}\` to rebuild it from evidence.jsonl)\n`],
-      [broken, `jcstar: diff: ${join(broken, 'results.json')} is not a valid results.json: tool: Invalid input: expected object, received undefined\n`],
+      [join(root, 'nowhere'), `jcstar: ${join(root, 'nowhere')} is not a run folder\n`],
+      [empty, `jcstar: ${empty} holds no results.json (run \`jcstar report ${empty}\` to rebuild it from evidence.jsonl)\n`],
+      [broken, `jcstar: ${join(broken, 'results.json')} is not a valid results.json: tool: Invalid input: expected object, received undefined\n`],
     ];
     for (const [dir, message] of cases) {
       const { code, stdout, stderr } = await jcstar(['diff', folder('before'), dir]);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { compareRuns } from '../../harness/diff/compare.js';
-import { readRunResults } from '../../harness/diff/read-run.js';
+import { readResults } from '../../harness/results/read.js';
 import { deriveFindings } from '../../harness/findings/derive.js';
 import { startSimulatedDevice } from '../../harness/simulator/device.js';
 import { jcstar } from '../support/cli.js';
@@ -33,7 +33,7 @@ describe('jcstar diff and the readiness section on the demo devices, before and 
   });
 
   it('insecure → secure: the undeclared debug shell, the defaults and the legacy SSH kex are fixed; exit 0', async () => {
-    const diff = compareRuns({ dir: insecure, results: readRunResults(insecure) }, { dir: secure, results: readRunResults(secure) });
+    const diff = compareRuns({ dir: insecure, results: readResults(insecure) }, { dir: secure, results: readResults(secure) });
     const fixed = diff.findings.fixed.map((f) => f.key);
     // Most severe first: the factory Telnet and the defaults are critical, the SSH algorithms and plaintext high, MD5 medium.
     expect(fixed).to.deep.equal([
@@ -60,7 +60,7 @@ describe('jcstar diff and the readiness section on the demo devices, before and 
   });
 
   it('secure → insecure: exit 1, naming the new FAILs', async () => {
-    const diff = compareRuns({ dir: secure, results: readRunResults(secure) }, { dir: insecure, results: readRunResults(insecure) });
+    const diff = compareRuns({ dir: secure, results: readResults(secure) }, { dir: insecure, results: readResults(insecure) });
     // Requirements first, then checks in the secure run's order, then the checks only the insecure run has.
     expect(diff.newFails).to.deep.equal([
       ...ONLY,
@@ -87,7 +87,7 @@ describe('jcstar diff and the readiness section on the demo devices, before and 
 
   it("the insecure run's report.html opens with its findings to fix and their remedies", () => {
     const page = readFileSync(join(insecure, 'report.html'), 'utf8');
-    const { findings, review } = deriveFindings(readRunResults(insecure));
+    const { findings, review } = deriveFindings(readResults(insecure));
     const start = page.indexOf('<section id="readiness">');
     const section = page.slice(start, page.indexOf('</section>', start));
     expect(page.indexOf('<section')).to.equal(start);

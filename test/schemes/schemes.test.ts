@@ -1,14 +1,15 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import Ajv2020Module from 'ajv/dist/2020.js';
+import { parse } from 'yaml';
 import addFormatsModule from 'ajv-formats';
 import { loadCatalogue } from '../../harness/catalogue/load.js';
-import { schemaPath } from '../../harness/paths.js';
+import { cataloguePath, schemaPath } from '../../harness/paths.js';
 import { renderSchemeHtml } from '../../harness/reporters/scheme-html.js';
 import { renderSchemeTable } from '../../harness/reporters/scheme-table.js';
 import type { Results } from '../../harness/results/schema.js';
-import { loadScheme, mappedStar1, schemeIds } from '../../harness/schemes/load.js';
+import { loadScheme, mappedStar1, parseScheme, schemeIds } from '../../harness/schemes/load.js';
 import { schemeVerdict } from '../../harness/schemes/rollup.js';
 import { schemeView } from '../../harness/schemes/view.js';
 import type { Verdict } from '../../harness/verdicts/verdict.js';
@@ -42,12 +43,36 @@ describe('scheme mappings', () => {
   });
 
   for (const id of ['uk-psti', 'sg-cls-1', 'nistir-8425']) {
-    it(`${id} loads, validates, and every ★1 ID it reaches exists`, () => {
-      const scheme = loadScheme(id);
-      expect(scheme.id).to.equal(id);
-      for (const r of scheme.requirements) for (const s of mappedStar1(r.maps, catalogue)) expect(star1.has(s), `${r.id} → ${s}`).to.equal(true);
+    it(`${id} loads and validates against the catalogue`, () => {
+      expect(loadScheme(id).id).to.equal(id);
     });
   }
+
+  describe('refuses a mapping that names what the ★1 catalogue does not know, rather than call it not covered', () => {
+    const document = () => parse(readFileSync(cataloguePath('schemes', 'uk-psti.yaml'), 'utf8')) as { requirements: Array<{ maps: Record<string, string[]> }> };
+    const refusal = (maps: Record<string, string[]>) => {
+      const changed = document();
+      changed.requirements[0]!.maps = maps;
+      return () => parseScheme(changed, 'uk-psti.yaml', catalogue);
+    };
+
+    it('accepts the file as it is', () => {
+      expect(parseScheme(document(), 'uk-psti.yaml', catalogue).requirements.map((r) => r.id)).to.deep.equal(['PSTI-1', 'PSTI-2', 'PSTI-3']);
+    });
+
+    it('an unknown ★1 ID', () => {
+      expect(star1.has('S1.1-99')).to.equal(false);
+      expect(refusal({ star1: ['S1.1-02', 'S1.1-99'] })).to.throw('uk-psti.yaml: PSTI-1 maps to unknown ★1 requirement(s) S1.1-99');
+    });
+
+    it('an EN 303 645 provision no ★1 requirement names (a typo)', () => {
+      expect(refusal({ etsi: ['5.1-1', '5.1-l'] })).to.throw('uk-psti.yaml: PSTI-1 maps to unknown EN 303 645 provision(s) in the ★1 catalogue 5.1-l');
+    });
+
+    it('a NISTIR 8425 label no ★1 requirement names', () => {
+      expect(refusal({ nistir8425: ['data-protecton'] })).to.throw('uk-psti.yaml: PSTI-1 maps to unknown NISTIR 8425 label(s) in the ★1 catalogue data-protecton');
+    });
+  });
 
   it('maps the three PSTI requirements to S1.1-02, -05 and -16, the last one inferred', () => {
     const scheme = loadScheme('uk-psti');
@@ -71,7 +96,7 @@ describe('scheme mappings', () => {
 
   it('gives every NISTIR 8425 label in the ★1 catalogue an outcome, and says which outcome ★1 does not reach', () => {
     const scheme = loadScheme('nistir-8425');
-    const claimed = new Set(scheme.requirements.flatMap((r) => r.maps.nistir8425 ?? []));
+    const claimed = new Set(scheme.requirements.flatMap((r) => r.maps?.nistir8425 ?? []));
     for (const label of catalogue.requirements.flatMap((r) => r.nistir8425)) expect(claimed.has(label), label).to.equal(true);
     expect(scheme.requirements.filter((r) => mappedStar1(r.maps, catalogue).length === 0).map((r) => r.id)).to.deep.equal(['cybersecurity-state-awareness']);
     expect(mappedStar1(scheme.requirements.find((r) => r.id === 'asset-identification')!.maps, catalogue)).to.deep.equal(['S1.1-10']);
@@ -164,7 +189,17 @@ describe('scheme mappings', () => {
       const r = await jcstar(['scheme', '--help']);
       expect(r.code).to.equal(0);
       expect(r.stdout).to.contain('Usage: jcstar scheme [options] [run-dir]');
-      expect(r.stdout).to.contain('Exit codes: 0 no scheme requirement FAILs · 1 at least one FAILs · 2 usage error.');
+      expect(r.stdout).to.contain('Exit codes: 0 no scheme requirement FAILs · 1 at least one FAILs, or the run folder no longer matches its manifest · 2 usage error.');
+    });
+
+    it('exits 1 and writes nothing when the run folder no longer matches its manifest', async () => {
+      const runDir = finishedRunFolder(sampleResults);
+      writeFileSync(join(runDir, 'results.json'), readFileSync(join(runDir, 'results.json'), 'utf8').replace('"verdict": "FAIL"', '"verdict": "PASS"'));
+      const out = tempDir('jcstar-scheme-');
+      const r = await jcstar(['scheme', runDir, '--scheme', 'uk-psti', '--out', out]);
+      expect([r.code, r.stdout]).to.deep.equal([1, '']);
+      expect(r.stderr).to.match(new RegExp(`^jcstar scheme: ${runDir} does not match its manifest; nothing was written:\n {2}changed: results\\.json \\(sha256 [0-9a-f]{64}, manifest says [0-9a-f]{64}\\)\n$`));
+      expect(readdirSync(out)).to.deep.equal([]);
     });
 
     it('exits 2 on an unknown scheme, naming the known ones', async () => {

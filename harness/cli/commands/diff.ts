@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { compareRuns } from '../../diff/compare.js';
-import { readRunResults } from '../../diff/read-run.js';
+import { readResults } from '../../results/read.js';
 import { renderDiff } from '../../diff/render.js';
 import { useColor } from '../color.js';
 import { EXIT } from '../exit-codes.js';
@@ -20,7 +20,7 @@ export function registerDiff(program: Command): void {
         '· 2 usage (a folder or its results.json missing or invalid).',
       ].join('\n'))
     .action((a: string, b: string, opts: { json?: boolean; color: boolean }) => {
-      const diff = compareRuns({ dir: a, results: readRunResults(a) }, { dir: b, results: readRunResults(b) });
+      const diff = compareRuns({ dir: a, results: readResults(a) }, { dir: b, results: readResults(b) });
       process.stdout.write(opts.json ? `${JSON.stringify(diff, null, 2)}\n` : renderDiff(diff, { color: useColor(opts.color) && process.stdout.isTTY === true }));
       process.exitCode = diff.regression ? EXIT.FAIL : EXIT.OK;
     });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readFinishedRun, refuseInsideRun } from '../../checklist/finished-run.js';
+import { readFinishedRun, refuseChangedRun, refuseInsideRun } from '../../checklist/finished-run.js';
 import { renderSchemeHtml } from '../../reporters/scheme-html.js';
 import { renderSchemeTable } from '../../reporters/scheme-table.js';
 import { loadScheme, schemeIds } from '../../schemes/load.js';
@@ -18,7 +18,7 @@ export function registerScheme(program: Command): void {
     .option('--list', 'list the available schemes')
     .option('--json', 'print the view as JSON on stdout instead of a table')
     .option('--out <dir>', 'also write scheme-<id>.json and scheme-<id>.html into this folder (never the run folder)')
-    .addHelpText('after', '\nExit codes: 0 no scheme requirement FAILs · 1 at least one FAILs · 2 usage error.')
+    .addHelpText('after', '\nExit codes: 0 no scheme requirement FAILs · 1 at least one FAILs, or the run folder no longer matches its manifest · 2 usage error.')
     .action((dir: string | undefined, opts: { scheme?: string; list?: boolean; json?: boolean; out?: string }) => {
       if (opts.list) {
         for (const id of schemeIds()) {
@@ -31,6 +31,7 @@ export function registerScheme(program: Command): void {
       if (!opts.scheme) throw new UsageError(`scheme: --scheme <id> is required; known: ${schemeIds().join(', ')}`);
       const scheme = loadScheme(opts.scheme);
       const run = readFinishedRun(dir);
+      if ('problems' in run) return refuseChangedRun('scheme', run);
       const view = schemeView(run.results, scheme);
       if (opts.out) {
         const out = resolve(opts.out);
