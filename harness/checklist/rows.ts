@@ -6,24 +6,7 @@ import type { Bilingual, ChecklistField, ChecklistLayout, EvidenceField } from '
 export type ChecklistRow = Record<ChecklistField, string>;
 export type EvidenceRow = Record<EvidenceField, string>;
 
-/**
- * IPA's mutual recognition of UK PSTI, as the documents work records it on a requirement. Read defensively:
- * runs recorded before that field existed do not carry it.
- */
-interface Recognition {
-  scheme: string;
-  statement: { path: string; sha256: string } | null;
-  note: string;
-}
-
-function recognitionOf(requirement: RequirementResult): Recognition | null {
-  const value = (requirement as { recognition?: unknown }).recognition;
-  if (value == null || typeof value !== 'object') return null;
-  const r = value as Partial<Recognition>;
-  if (typeof r.scheme !== 'string') return null;
-  const statement = r.statement && typeof r.statement.path === 'string' && typeof r.statement.sha256 === 'string' ? r.statement : null;
-  return { scheme: r.scheme, statement, note: typeof r.note === 'string' ? r.note : '' };
-}
+type Recognition = NonNullable<RequirementResult['recognition']>;
 
 // Excel holds at most 32,767 characters in a cell; a hostile device must not make the workbook unreadable.
 const CELL_CHARS = 32000;
@@ -46,7 +29,7 @@ function evidenceFiles(requirement: RequirementResult, results: Results, run: Fi
   for (const check of checks) for (const item of check.evidence) for (const a of item.artifacts) paths.push(a.path);
   if (checks.length > 0) paths.push('evidence.jsonl');
   if (requirement.declarations.length > 0) paths.push('profile.yaml');
-  const recognition = recognitionOf(requirement);
+  const recognition = requirement.recognition ?? null;
   const lines = [...new Set(paths)].map((path) => `${path}  sha256:${hashes.get(path) ?? '(not in manifest.json)'}`);
   if (recognition?.statement) lines.push(`${recognition.statement.path}  sha256:${recognition.statement.sha256}`);
   return lines.join('\n');
@@ -89,9 +72,10 @@ function toSupply(requirement: RequirementResult, layout: ChecklistLayout, recog
 function verdictCells(requirement: RequirementResult, layout: ChecklistLayout, recognition: Recognition | null) {
   if (recognition) {
     const scheme = layout.recognitionSchemes[recognition.scheme] ?? recognition.scheme;
-    // A statement of compliance does not excuse what the device was seen doing: a FAIL stays 不適合.
-    if (requirement.verdict === 'FAIL') {
-      return { verdict: layout.verdicts.FAIL.ja, jcstarVerdict: `${layout.recognitionDeclared.replace('{scheme}', scheme)}; jcstar: FAIL` };
+    // A statement of compliance does not excuse what the device was seen doing, nor a harness fault: only a PASS is deemed met.
+    if (requirement.verdict !== 'PASS') {
+      const words = layout.verdicts[requirement.verdict];
+      return { verdict: words.ja, jcstarVerdict: `${layout.recognitionDeclared.replace('{scheme}', scheme)}; jcstar: ${requirement.verdict}` };
     }
     return { verdict: layout.deemed.ja, jcstarVerdict: `${layout.deemed.en.replace('{scheme}', scheme)}; jcstar: ${requirement.verdict}` };
   }
@@ -103,7 +87,7 @@ function verdictCells(requirement: RequirementResult, layout: ChecklistLayout, r
 export function checklistRows(run: FinishedRun, layout: ChecklistLayout): ChecklistRow[] {
   const { results } = run;
   return results.requirements.map((requirement) => {
-    const recognition = recognitionOf(requirement);
+    const recognition = requirement.recognition ?? null;
     const row: ChecklistRow = {
       id: requirement.id,
       requirementJa: requirement.titleJa ?? '',
