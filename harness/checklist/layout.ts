@@ -45,7 +45,6 @@ export const ChecklistLayout = z.strictObject({
   verdicts: z.strictObject(Object.fromEntries(VERDICTS.map((v) => [v, bilingual])) as Record<(typeof VERDICTS)[number], typeof bilingual>),
   deemed: bilingual,
   recognitionDeclared: z.string().includes('{scheme}'),
-  recognitionSchemes: z.record(z.string(), z.string()),
   evaluations: z.strictObject({ document: bilingual, device: bilingual, both: bilingual, unconfirmed: bilingual }),
   bases: z.strictObject({ observed: bilingual, declared: bilingual, none: bilingual }),
   toSupply: z.strictObject(

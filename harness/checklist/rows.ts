@@ -71,7 +71,7 @@ function toSupply(requirement: RequirementResult, layout: ChecklistLayout, recog
 
 function verdictCells(requirement: RequirementResult, layout: ChecklistLayout, recognition: Recognition | null) {
   if (recognition) {
-    const scheme = layout.recognitionSchemes[recognition.scheme] ?? recognition.scheme;
+    const { scheme } = recognition;
     // A statement of compliance does not excuse what the device was seen doing, nor a harness fault: only a PASS is deemed met.
     if (requirement.verdict !== 'PASS') {
       const words = layout.verdicts[requirement.verdict];

@@ -12,11 +12,7 @@ function firstIssue(error: z.ZodError): string {
   return `${issue.path.join('.') || '(root)'}: ${issue.message}`;
 }
 
-/**
- * A results.json's bytes, validated; `source` names them in the error. The document is returned as written,
- * which the schema has just accepted: fields this version does not know yet (such as a newer run's) stay for
- * the views that read them defensively.
- */
+/** A results.json's bytes, validated and typed; `source` names them in the error. */
 export function parseResults(bytes: Buffer, source: string): Results {
   let json: unknown;
   try {
@@ -26,7 +22,7 @@ export function parseResults(bytes: Buffer, source: string): Results {
   }
   const parsed = Results.safeParse(json);
   if (!parsed.success) throw new UsageError(`${source} is not a valid results.json: ${firstIssue(parsed.error)}`);
-  return json as Results;
+  return parsed.data;
 }
 
 /** A run folder's results.json; a missing folder or file, or one that is not valid, is a usage error. */

@@ -195,7 +195,7 @@ describe('jcstar checklist', function () {
 
   it('keeps a FAIL beside a PSTI recognition as 不適合: the statement does not excuse what the device was seen doing', () => {
     const results: Results = structuredClone(sampleResults);
-    Object.assign(results.requirements.find((r) => r.id === 'S1.1-02')!, { recognition: { scheme: 'uk-psti', statement: null, note: '' } });
+    Object.assign(results.requirements.find((r) => r.id === 'S1.1-02')!, { recognition: { scheme: 'UK PSTI', statement: null, issuedOn: null, note: '' } });
     const manifest: Manifest = { tool: results.tool, runId: results.run.id, status: 'complete', createdAt: results.finishedAt, files: [] };
     const row = checklistRows({ dir: '/nonexistent', results, manifest }, layout).find((r) => r.id === 'S1.1-02')!;
     expect([row.verdict, row.jcstarVerdict]).to.deep.equal(['不適合', 'UK PSTI recognition declared; jcstar: FAIL']);
@@ -205,6 +205,16 @@ describe('jcstar checklist', function () {
       `不適合の修正と再試験: ${results.requirements.find((r) => r.id === 'S1.1-02')!.reason}`,
       `fix the finding and test again: ${results.requirements.find((r) => r.id === 'S1.1-02')!.reason}`,
     ]);
+  });
+
+  it('deems only a PASS met beside a PSTI recognition: an ERROR or an INCONCLUSIVE keeps its own word', () => {
+    for (const verdict of ['ERROR', 'INCONCLUSIVE'] as const) {
+      const results: Results = structuredClone(sampleResults);
+      Object.assign(results.requirements.find((r) => r.id === 'S1.1-02')!, { verdict, recognition: { scheme: 'UK PSTI', statement: null, issuedOn: null, note: '' } });
+      const manifest: Manifest = { tool: results.tool, runId: results.run.id, status: 'complete', createdAt: results.finishedAt, files: [] };
+      const row = checklistRows({ dir: '/nonexistent', results, manifest }, layout).find((r) => r.id === 'S1.1-02')!;
+      expect([row.verdict, row.jcstarVerdict]).to.deep.equal([layout.verdicts[verdict].ja, `UK PSTI recognition declared; jcstar: ${verdict}`]);
+    }
   });
 
   it('says on the note sheet and in the CSV that an interrupted run\'s results are incomplete', async () => {
