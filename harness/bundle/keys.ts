@@ -1,14 +1,15 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../cli/usage-error.js';
+import { sha256 } from '../evidence/store.js';
 
 export const PRIVATE_KEY_FILE = 'jcstar-signing.key';
 export const PUBLIC_KEY_FILE = 'jcstar-signing.pub';
 
 /** The key id: SHA-256 of the public key's SPKI DER, in hex; the DSSE signature's `keyid`. */
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+  return sha256(publicKey.export({ type: 'spki', format: 'der' }));
 }
 
 /** Writes a new Ed25519 key pair into `dir`; never overwrites a key (a lost signing key cannot be got back). */

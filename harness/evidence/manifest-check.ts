@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { UsageError } from '../cli/usage-error.js';
 import { MANIFEST_FILE, parseManifest, type Manifest } from './manifest.js';
+import { sha256 as sha256Of } from './store.js';
 
 /** One way a run folder differs from its manifest, naming the file. */
 export interface ManifestProblem {
@@ -34,7 +34,7 @@ export function checkAgainstManifest(files: Map<string, Buffer>, prefix = ''): M
       problems.push({ code: 'removed', file, message: `removed: ${file} (listed in the manifest, missing)` });
       continue;
     }
-    const actual = createHash('sha256').update(bytes).digest('hex');
+    const actual = sha256Of(bytes);
     if (actual !== sha256) problems.push({ code: 'changed', file, message: `changed: ${file} (sha256 ${actual}, manifest says ${sha256})` });
   }
   for (const path of [...files.keys()].sort()) {

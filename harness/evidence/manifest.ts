@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { z } from 'zod';
+import { parseDocument } from '../cli/parse-document.js';
 import { UsageError } from '../cli/usage-error.js';
 import { sha256 } from './store.js';
 
@@ -18,18 +19,7 @@ export type Manifest = z.infer<typeof Manifest>;
 
 /** A manifest's bytes, parsed and validated; `source` names them in the error. */
 export function parseManifest(bytes: Buffer, source: string): Manifest {
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch (err) {
-    throw new UsageError(`${source} is not JSON: ${(err as Error).message}`);
-  }
-  const parsed = Manifest.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new UsageError(`${source} is not a jcstar manifest: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  return parsed.data;
+  return parseDocument(bytes, source, Manifest, 'a jcstar manifest');
 }
 
 /** A run folder's manifest.json; missing or malformed is a usage error. */

@@ -1,9 +1,9 @@
+import { render } from '../reporters/markup.js';
 import type { FleetSummary } from './summary.js';
 
 /** fleet-summary.html: one self-contained page, no scripts; every value from a device or a profile is escaped. */
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const esc = (value: unknown) => String(value).replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+const esc = (value: string | number) => render(value);
 
 const OUTCOME_LABEL: Record<FleetSummary['outcome'], string> = {
   fail: 'FAIL: at least one finding',

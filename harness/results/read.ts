@@ -1,28 +1,14 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { z } from 'zod';
+import { parseDocument } from '../cli/parse-document.js';
 import { UsageError } from '../cli/usage-error.js';
 import { Results } from './schema.js';
 
 export const RESULTS_FILE = 'results.json';
 
-/** Where a document fails its schema, on one line. */
-function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0]!;
-  return `${issue.path.join('.') || '(root)'}: ${issue.message}`;
-}
-
 /** A results.json's bytes, validated and typed; `source` names them in the error. */
 export function parseResults(bytes: Buffer, source: string): Results {
-  let json: unknown;
-  try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch (err) {
-    throw new UsageError(`${source} is not JSON: ${(err as Error).message}`);
-  }
-  const parsed = Results.safeParse(json);
-  if (!parsed.success) throw new UsageError(`${source} is not a valid results.json: ${firstIssue(parsed.error)}`);
-  return parsed.data;
+  return parseDocument(bytes, source, Results, 'a valid results.json');
 }
 
 /** A run folder's results.json; a missing folder or file, or one that is not valid, is a usage error. */

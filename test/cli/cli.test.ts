@@ -11,7 +11,13 @@ describe('jcstar CLI', function () {
   this.timeout(120000);
 
   describe('--help', () => {
-    for (const command of ['', 'demo', 'run', 'validate', 'requirements', 'report', 'schema', 'simulate']) {
+    const commands = ['demo', 'run', 'validate', 'requirements', 'report', 'schema', 'simulate', 'diff', 'keygen', 'bundle', 'verify', 'checklist', 'scheme', 'fleet', 'merge'];
+    it('lists exactly the commands tested here', async () => {
+      const listed = /\nCommands:\n([\s\S]*?)\n\n/.exec((await jcstar(['--help'])).stdout)![1]!;
+      const names = [...listed.matchAll(/^  ([a-z]+) /gm)].map((m) => m[1]);
+      expect(names).to.deep.equal([...commands, 'help']);
+    });
+    for (const command of ['', ...commands]) {
       it(`works on ${command || 'the top level'}`, async () => {
         const r = await jcstar(command ? [command, '--help'] : ['--help']);
         expect(r.code).to.equal(0);
