@@ -11,7 +11,8 @@ export const DEEMED_MET = 'deemed met: UK PSTI statement of compliance (IPA mutu
 /**
  * IPA's mutual recognition: a UK PSTI statement of compliance meets the psti-equivalent requirements. What
  * jcstar found still counts against it: a FAIL (a universal default accepted, a support period already
- * over) contradicts the claim and stays FAIL, and a harness ERROR stays visible. Anything else is PASS.
+ * over) contradicts the claim and stays FAIL, and a harness ERROR stays visible. The statement is the whole
+ * claim: one that could not be attached to the evidence leaves the requirement INCONCLUSIVE. Anything else is PASS.
  */
 export function recognise(
   requirement: RequirementEntry,
@@ -31,6 +32,8 @@ export function recognise(
     return { rollup: { verdict: 'FAIL', reason: `a finding contradicts the declared UK PSTI statement of compliance, so it is not deemed met: ${rolled.reason}` }, recognition };
   }
   if (rolled.verdict === 'ERROR') return { rollup: { verdict: 'ERROR', reason: `UK PSTI compliance is declared, but a harness error must be resolved first: ${rolled.reason}` }, recognition };
-  const file = statement ? ` (${statement.path}, sha256 ${statement.sha256})` : '';
-  return { rollup: { verdict: 'PASS', reason: `${DEEMED_MET}${file}; on its own: ${rolled.verdict}, ${rolled.reason}` }, recognition };
+  if (!statement) {
+    return { rollup: { verdict: 'INCONCLUSIVE', reason: `UK PSTI compliance is declared, but its statement of compliance is not in the evidence, so it is not deemed met; on its own: ${rolled.verdict}, ${rolled.reason}` }, recognition };
+  }
+  return { rollup: { verdict: 'PASS', reason: `${DEEMED_MET} (${statement.path}, sha256 ${statement.sha256}); on its own: ${rolled.verdict}, ${rolled.reason}` }, recognition };
 }

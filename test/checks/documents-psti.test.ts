@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { DEEMED_MET } from '../../harness/results/recognition.js';
@@ -64,6 +64,19 @@ describe('UK PSTI: S1.1-02, -05 and -16 deemed met under IPA mutual recognition'
     expect(byId['S1.1-16']!.reason).to.match(/^a finding contradicts the declared UK PSTI statement of compliance, so it is not deemed met: 1 check\(s\) failed: S1\.1-16\/support-period\/completeness: /);
     expect(byId['S1.1-16']!.recognition?.statement?.sha256).to.equal(SHA256);
     expect(byId['S1.1-05']!.verdict).to.equal('PASS');
+  });
+
+  it('deems nothing met when the statement cannot be attached to the evidence (over the size limit): INCONCLUSIVE', async () => {
+    const large = join(tempDir(), 'psti-statement-large.pdf');
+    writeFileSync(large, STATEMENT);
+    truncateSync(large, 33 * 1024 * 1024);
+    const { byId, results } = await run(declarations(large));
+    for (const id of ['S1.1-02', 'S1.1-05', 'S1.1-16']) {
+      expect(byId[id]!.verdict, id).to.equal('INCONCLUSIVE');
+      expect(byId[id]!.reason, id).to.match(/^UK PSTI compliance is declared, but its statement of compliance is not in the evidence, so it is not deemed met; on its own: INCONCLUSIVE, /);
+      expect(byId[id]!.recognition!.statement, id).to.equal(null);
+      expect(results.checks.find((c) => c.id === `${id}/psti/statement-of-compliance`)!.reason, id).to.contain('over the 33554432-byte limit for an attached document');
+    }
   });
 
   it('recognises nothing without a PSTI declaration', async () => {
