@@ -79,11 +79,25 @@ describe('judgeBruteForce (S1.1-04 verdict, also `jcstar report --policy`)', () 
     expect(inputs.projectedGuessesPerDay).to.equal(90_804);
     expect(judgeBruteForce(inputs, LIMIT)).to.deep.equal({
       verdict: 'INCONCLUSIVE',
-      reason: "jcstar's own limit of 1 attempts/s is too low to show more than 100000 guesses a day; raise policy.rateLimit.authAttemptsPerSecond to judge web",
+      reason: "jcstar's own limit of 1 attempts/s is too low to show more than 100,000 guesses a day; raise policy.rateLimit.authAttemptsPerSecond to judge web",
     });
     expect(judgeBruteForce(inputs, 50_000)).to.deep.equal({
       verdict: 'FAIL',
       reason: 'web: no brute-force protection seen; 20 wrong guesses refused promptly (median 30 ms), none held off or slowed; 90,804 guesses/day projected (policy limit 50,000)',
     });
+  });
+
+  it('is INCONCLUSIVE, not PASS, on a refusal delay shorter than jcstar\'s own spacing: the figure is jcstar\'s pace', () => {
+    // 600 ms refusals at 1 attempt/s: counted a rate limit, but the device could take a guess every 600 ms (144,000 a day).
+    const burst = refusals(20, 600, 1000);
+    const inputs = judgedInputs(burst, projectFromThroughput(burst), 1);
+    expect([inputs.mechanism, inputs.projectedGuessesPerDay]).to.deep.equal(['rate-limit', 88_163]);
+    expect(judgeBruteForce(inputs, LIMIT)).to.deep.equal({
+      verdict: 'INCONCLUSIVE',
+      reason: "jcstar's own limit of 1 attempts/s is too low to show more than 100,000 guesses a day; raise policy.rateLimit.authAttemptsPerSecond to judge web",
+    });
+    // At 5 attempts/s the same delay is the device's own: 144,000 a day, over the limit.
+    const paced = refusals(20, 600, 600);
+    expect(judgeBruteForce(judgedInputs(paced, projectFromThroughput(paced), 5), LIMIT).verdict).to.equal('FAIL');
   });
 });
