@@ -13,11 +13,19 @@ export interface CliResult {
 
 /**
  * Runs the real CLI in a child process; `onStderr` may react to live output (e.g. send SIGINT). With `netns`
- * it runs inside that network namespace (`ip netns exec`), where the device under test lives.
+ * it runs inside that network namespace (`ip netns exec`), where the device under test lives. `timeoutMs` and
+ * `signal` SIGKILL a child that outlives them, so a hung CLI fails its test instead of outliving it.
  */
 export function jcstar(
   args: string[],
-  options: { env?: Record<string, string>; cwd?: string; netns?: string; onStderr?: (text: string, child: ReturnType<typeof spawn>) => void } = {},
+  options: {
+    env?: Record<string, string>;
+    cwd?: string;
+    netns?: string;
+    timeoutMs?: number;
+    signal?: AbortSignal;
+    onStderr?: (text: string, child: ReturnType<typeof spawn>) => void;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const command = [process.execPath, JCSTAR, ...args];
@@ -26,6 +34,9 @@ export function jcstar(
       cwd: options.cwd ?? packageRoot,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: options.timeoutMs,
+      signal: options.signal,
+      killSignal: 'SIGKILL',
     });
     let stdout = '';
     let stderr = '';
