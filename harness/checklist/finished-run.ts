@@ -1,7 +1,5 @@
-import { existsSync, realpathSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { EXIT } from '../cli/exit-codes.js';
-import { UsageError } from '../cli/usage-error.js';
 import { checkAgainstManifest, type ManifestProblem } from '../evidence/manifest-check.js';
 import { readManifest, readRunFiles, type Manifest } from '../evidence/manifest.js';
 import { readResults } from '../results/read.js';
@@ -37,20 +35,4 @@ export function refuseChangedRun(command: string, run: ChangedRun): void {
   process.stderr.write(`jcstar ${command}: ${run.dir} does not match its manifest; nothing was written:\n`);
   for (const p of run.problems) process.stderr.write(`  ${p.message}\n`);
   process.exitCode = EXIT.FAIL;
-}
-
-// The existing part of a path with its links resolved, and the rest as given: --out may not exist yet.
-function realPath(path: string): string {
-  const absolute = resolve(path);
-  if (existsSync(absolute)) return realpathSync(absolute);
-  const parent = dirname(absolute);
-  return parent === absolute ? absolute : join(realPath(parent), basename(absolute));
-}
-
-/** A finished run folder is hashed by its manifest: a view written into it would break that. */
-export function refuseInsideRun(out: string, runDir: string): void {
-  const rel = relative(realPath(runDir), realPath(out));
-  if (rel === '' || !(rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))) {
-    throw new UsageError(`--out ${out}: inside the run folder, whose files its manifest hashes; choose a folder outside it`);
-  }
 }

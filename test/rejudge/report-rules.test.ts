@@ -245,4 +245,13 @@ describe('jcstar report --rules: re-judging a recorded run without the device', 
     expect(taken.code).to.equal(2);
     expect(taken.stderr).to.match(/is not empty; choose a new --out folder/);
   });
+
+  it('refuses an --out inside the run folder before writing anything (exit 2), so that the run stays as its manifest hashed it', async () => {
+    const before = readFileSync(join(run.runDir, 'manifest.json'));
+    const inside = join(run.runDir, 'artifacts', 'rejudged');
+    const r = await report(['--rules', cataloguePath('crypto', 'crypto-rules.yaml'), '--out', inside]);
+    expect([r.code, r.stderr]).to.deep.equal([2, `jcstar: --out ${inside}: inside the run folder, whose files its manifest hashes; choose a folder outside it\n`]);
+    expect(existsSync(inside)).to.equal(false);
+    expect(readFileSync(join(run.runDir, 'manifest.json'))).to.deep.equal(before);
+  });
 });

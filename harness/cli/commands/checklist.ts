@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { readFinishedRun, refuseChangedRun, refuseInsideRun } from '../../checklist/finished-run.js';
+import { readFinishedRun, refuseChangedRun } from '../../checklist/finished-run.js';
+import { refuseInsideRun } from '../out-outside-run.js';
 import { loadChecklistLayout } from '../../checklist/layout.js';
 import { writeChecklist } from '../../checklist/write.js';
 

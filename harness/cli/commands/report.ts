@@ -10,6 +10,7 @@ import { writeRunReports } from '../../engine/finalize.js';
 import { EVIDENCE_FILE, readRecords, sha256 } from '../../evidence/store.js';
 import type { RejudgeRecord } from '../../evidence/records.js';
 import { copyRunFolder } from '../../rejudge/out-folder.js';
+import { refuseInsideRun } from '../out-outside-run.js';
 import { rejudgeRun, RejudgeRulesError, type Rejudgement, type RejudgeRules } from '../../rejudge/rejudge.js';
 import { describeRejudgement } from '../../rejudge/describe.js';
 import { buildResults } from '../../results/build.js';
@@ -43,6 +44,7 @@ export function registerReport(program: Command): void {
       if (rejudging && opts.out === undefined) {
         throw new UsageError(`${opts.rules !== undefined ? '--rules' : '--policy'} writes the re-judged run into a new folder, so that the run as judged stays unchanged: give --out DIR`);
       }
+      if (opts.out !== undefined) refuseInsideRun(opts.out, runDir);
       const records = readRecords(runDir);
       const rules: RejudgeRules = {
         crypto: opts.rules === undefined ? null : readRulesFile('--rules', opts.rules, loadCryptoRulesFile),

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readFinishedRun, refuseChangedRun, refuseInsideRun } from '../../checklist/finished-run.js';
+import { readFinishedRun, refuseChangedRun } from '../../checklist/finished-run.js';
+import { refuseInsideRun } from '../out-outside-run.js';
 import { renderSchemeHtml } from '../../reporters/scheme-html.js';
 import { renderSchemeTable } from '../../reporters/scheme-table.js';
 import { loadScheme, schemeIds } from '../../schemes/load.js';
