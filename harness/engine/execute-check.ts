@@ -3,6 +3,7 @@ import { inconclusive, type CheckOutcome } from '../verdicts/outcome.js';
 import { VERDICTS } from '../verdicts/verdict.js';
 import type { CheckContext } from '../suite/context.js';
 import type { PlannedCheck } from '../suite/define.js';
+import { describeStray, withStraySink } from './stray-errors.js';
 
 /**
  * Runs one check inside its time budget and enforces the verdict rules: a PASS needs evidence, every
@@ -26,12 +27,18 @@ export async function executeCheck(check: PlannedCheck, ctx: Omit<CheckContext, 
       if (runSignal.aborted) resolve(inconclusive('the run was interrupted while this check was running'));
     });
   });
+  // An error the check's probes left unhandled ends it as a harness ERROR, as a throw would.
+  let endOnStray: (error: unknown) => void = () => {};
+  const stray = new Promise<CheckOutcome>((resolve) => {
+    endOnStray = (error) => resolve({ verdict: 'ERROR', reason: `harness error: an error no probe handled: ${describeStray(error)}` });
+  });
   try {
-    const outcome = await Promise.race([check.body({ ...ctx, signal: controller.signal }), budget, interrupted]);
+    const body = withStraySink(endOnStray, () => check.body({ ...ctx, signal: controller.signal }));
+    const outcome = await Promise.race([body, budget, interrupted, stray]);
     return validate(outcome, ctx.evidence.count);
   } catch (err) {
     if (runSignal.aborted) return inconclusive('the run was interrupted while this check was running');
-    return { verdict: 'ERROR', reason: `harness error: ${(err as Error)?.stack?.split('\n').slice(0, 3).join(' | ') ?? String(err)}` };
+    return { verdict: 'ERROR', reason: `harness error: ${describeStray(err)}` };
   } finally {
     clearTimeout(timer);
     runSignal.removeEventListener('abort', onRunAbort);

@@ -22,6 +22,7 @@ import { loadUniversalDefaults } from '../credentials/universal-defaults.js';
 import type { PlannedCheck, RequirementSuite } from '../suite/define.js';
 import { TOOL } from '../version.js';
 import { executeCheck } from './execute-check.js';
+import { catchStrayErrors, detachFromProcess } from './stray-errors.js';
 import { RUN_FILES, writeRunReports } from './finalize.js';
 import { loadSuites } from './load-suites.js';
 import { describeScanProgress, loadTcpResume, ResumeError, tcpProgressSaver } from './scan-resume.js';
@@ -128,6 +129,7 @@ export async function runChecks(options: RunOptions): Promise<RunOutcome> {
 
   let status: 'complete' | 'interrupted' | 'aborted' = 'complete';
   let statusReason: string | null = null;
+  const releaseStrayErrors = catchStrayErrors();
   try {
     const unreachable = signal.aborted ? null : await preflight(profile, net, store, signal);
     if (unreachable) {
@@ -156,6 +158,7 @@ export async function runChecks(options: RunOptions): Promise<RunOutcome> {
       statusReason = `harness error: ${(err as Error)?.message ?? String(err)}`;
     }
   } finally {
+    releaseStrayErrors();
     if (signal.aborted && status === 'complete') {
       status = 'interrupted';
       statusReason = 'interrupted (SIGINT or SIGTERM) before the run finished';
@@ -196,6 +199,7 @@ async function runUnderMocha(planned: PlannedCheck[], offset: number, run: Mocha
   });
   await new Promise<void>((resolve) => {
     const runner = mocha.run(() => resolve());
+    detachFromProcess(runner as unknown as Parameters<typeof detachFromProcess>[0]);
     const onAbort = () => runner.abort();
     if (run.signal.aborted) onAbort();
     run.signal.addEventListener('abort', onAbort, { once: true });
