@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { pageText } from '../../harness/checks/documents/page-text.js';
 
-const html = (s: string) => pageText(Buffer.from(s), 'text/html; charset=utf-8');
+const html = (s: string) => pageText(s, true);
 const MiB = 1024 * 1024;
 
 /** Lenient on purpose: a linear scan takes milliseconds, the quadratic regexes it replaced took minutes. */

@@ -4,13 +4,16 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 /** Elements whose content nobody reads on the page. */
 const UNREAD_ELEMENTS = ['script', 'style'];
 
-export function pageText(body: Buffer, contentType: string | null): string {
-  const raw = body.toString('utf8');
-  const html = contentType === null ? /<html|<body|<p[\s>]/i.test(raw) : /html/i.test(contentType);
+/** Whether to read a page as HTML: by its media type, or without one by the tags it carries. */
+export function isHtml(body: Buffer, mediaType: string | null): boolean {
+  return mediaType === null ? /<html|<body|<p[\s>]/i.test(body.toString('latin1')) : /html/i.test(mediaType);
+}
+
+export function pageText(decoded: string, html: boolean): string {
   const text = html
     ? // Bounded entity names: a page is hostile input, and the regex runs over all of it.
-      withoutTags(raw).replace(/&(#x[0-9a-f]{1,8}|#\d{1,10}|[a-z]{1,32});/gi, (whole, name: string) => decodeEntity(name) ?? whole)
-    : raw;
+      withoutTags(decoded).replace(/&(#x[0-9a-f]{1,8}|#\d{1,10}|[a-z]{1,32});/gi, (whole, name: string) => decodeEntity(name) ?? whole)
+    : decoded;
   return text.normalize('NFKC').replace(/\s+/g, ' ').trim();
 }
 

@@ -24,7 +24,7 @@ interface Fetched {
 }
 
 export type PublicPageObservation =
-  | (Fetched & { outcome: 'fetched'; status: number; contentType: string | null; body: Buffer })
+  | (Fetched & { outcome: 'fetched'; status: number; contentType: string | null; contentEncoding: string | null; body: Buffer })
   | (Fetched & { outcome: 'oversized'; status: number; bytesRead: number })
   | (Fetched & { outcome: 'refused'; reason: string })
   | (Fetched & { outcome: 'error'; reason: string });
@@ -69,7 +69,9 @@ export async function fetchPublicPage(url: string, allowList: PublicPageAllowLis
     if (read.kind === 'oversized') return done({ outcome: 'oversized' as const, status, bytesRead: read.bytesRead });
     if (read.kind === 'error') return done({ outcome: 'error' as const, reason: deadline.aborted ? `no complete answer within ${limits.timeoutMs} ms` : read.reason });
     const contentType = response.headers['content-type'] ?? null;
-    return done({ outcome: 'fetched' as const, status, contentType, body: read.body });
+    // Identity was asked for; a server may still compress, and the body is kept as it came.
+    const contentEncoding = response.headers['content-encoding'] ?? null;
+    return done({ outcome: 'fetched' as const, status, contentType, contentEncoding, body: read.body });
   }
   return done({ outcome: 'refused' as const, reason: `more than ${limits.maxRedirects} redirects; not followed further` });
 }
