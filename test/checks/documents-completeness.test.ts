@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { stringify } from 'yaml';
-import { checkCompleteness } from '../../harness/checks/documents/completeness.js';
+import { checkCompleteness, runDate } from '../../harness/checks/documents/completeness.js';
 import { declaredItem } from '../../harness/checks/documents/items.js';
 import { AttackSurface } from '../../harness/inventory/surface.js';
 import { ProfileError } from '../../harness/profile/errors.js';
@@ -70,10 +70,10 @@ describe('document completeness checks (declared, not observed)', () => {
   it('S1.1-16: FAILs a support period that ended before the run, and passes one that has not', async () => {
     const product = { productInformation: { modelDesignation: 'ACME TEST-1' } };
     const ended = await runSuite(S1_1_16, { supportPeriod: { endsOn: '2020-03-31', url: 'https://acme.example/support' }, ...product });
-    const today = new Date().toISOString().slice(0, 10);
+    const today = runDate();
     expect(ended.out['S1.1-16/support-period/completeness']!.verdict).to.equal('FAIL');
     expect(ended.out['S1.1-16/support-period/completeness']!.reason).to.match(
-      new RegExp(`^declared, not observed: the declaration falls short of the ★1 checklist: supportPeriod\\.endsOn is 2020-03-31, before the day of this run \\(${today}\\) \\(evidence #\\d+\\)$`),
+      new RegExp(`^declared, not observed: the declaration falls short of the ★1 checklist: supportPeriod\\.endsOn is 2020-03-31, over everywhere on the day of this run \\(${today} even at UTC−12\\) \\(evidence #\\d+\\)$`),
     );
     const open = await runSuite(S1_1_16, { supportPeriod: { endsOn: '2999-12-31', url: 'https://acme.example/support' }, ...product });
     expect(open.out['S1.1-16/support-period/completeness']).to.deep.equal({
@@ -84,6 +84,20 @@ describe('document completeness checks (declared, not observed)', () => {
       verdict: 'MANUAL',
       reason: 'declared, not observed: a person must check that https://acme.example/support tells users the support period ends on 2999-12-31, for model "ACME TEST-1"',
     });
+  });
+
+  it('S1.1-16: calls a support period over only once its end date is past in every time zone (UTC−12)', async () => {
+    // 2027-04-01 09:00 in Japan is 00:00 UTC: the period ending 2027-03-31 is over in Japan, not yet at UTC−12.
+    expect(runDate(new Date('2027-04-01T00:00:00Z'))).to.equal('2027-03-31');
+    expect(runDate(new Date('2027-04-01T11:59:59.999Z'))).to.equal('2027-03-31');
+    expect(runDate(new Date('2027-04-01T12:00:00Z'))).to.equal('2027-04-01');
+    const declarations = { supportPeriod: { endsOn: '2027-03-31', url: 'https://acme.example/support' }, productInformation: { modelDesignation: 'ACME TEST-1' } };
+    const item = declaredItem('S1.1-16');
+    const notYet = await checkCompleteness(await contextIn(tempDir(), declarations), item, runDate(new Date('2027-04-01T11:59:59Z')));
+    expect(notYet.verdict).to.equal('PASS');
+    const over = await checkCompleteness(await contextIn(tempDir(), declarations), item, runDate(new Date('2027-04-01T12:00:00Z')));
+    expect(over.verdict).to.equal('FAIL');
+    expect(over.reason).to.match(/: supportPeriod\.endsOn is 2027-03-31, over everywhere on the day of this run \(2027-04-01 even at UTC−12\) \(evidence #\d+\)$/);
   });
 
   it('S1.1-16: FAILs a support period declared without the model designation', async () => {
@@ -104,7 +118,7 @@ describe('document completeness checks (declared, not observed)', () => {
     expect(out['S1.1-07/update-procedure/completeness']!.reason).to.match(/: missing one of updateProcedure\.url, updateProcedure\.document \(evidence #\d+\)$/);
   });
 
-  it('S1.1-07: attaches the referenced local document with its SHA-256, and FAILs one that is not there', async () => {
+  it('S1.1-07: attaches the referenced local document with its SHA-256; one jcstar cannot attach is INCONCLUSIVE', async () => {
     const dir = tempDir();
     const manual = Buffer.from('%PDF-1.4 how to update the ACME TEST-1\n');
     writeFileSync(join(dir, 'update-manual.pdf'), manual);
@@ -120,8 +134,22 @@ describe('document completeness checks (declared, not observed)', () => {
     expect(Buffer.compare(Buffer.from(attached!.artifacts![0]!.bytes), manual)).to.equal(0);
 
     const missing = await runSuite(S1_1_07, { updateProcedure: { document: 'gone.pdf' } }, dir);
-    expect(missing.out['S1.1-07/update-procedure/completeness']!.verdict).to.equal('FAIL');
-    expect(missing.out['S1.1-07/update-procedure/completeness']!.reason).to.match(/: the referenced document gone\.pdf cannot be read \(no such file\) \(evidence #\d+\)$/);
+    expect(missing.out['S1.1-07/update-procedure/completeness']!.verdict).to.equal('INCONCLUSIVE');
+    expect(missing.out['S1.1-07/update-procedure/completeness']!.reason).to.match(
+      /^declared, not observed: updateProcedure carries every element the ★1 checklist needs \(one of updateProcedure\.url, updateProcedure\.document\), but jcstar could not attach a referenced document: gone\.pdf cannot be read \(no such file\); the evidence does not hold it \(evidence #\d+\)$/,
+    );
+    writeFileSync(join(dir, 'huge.pdf'), '');
+    truncateSync(join(dir, 'huge.pdf'), 32 * 1024 * 1024 + 1); // sparse: nothing is written
+    const huge = await runSuite(S1_1_07, { updateProcedure: { document: 'huge.pdf' } }, dir);
+    expect(huge.out['S1.1-07/update-procedure/completeness']!.verdict).to.equal('INCONCLUSIVE');
+    expect(huge.out['S1.1-07/update-procedure/completeness']!.reason).to.include('could not attach a referenced document: huge.pdf is 33554433 bytes, over the 33554432-byte limit for an attached document');
+  });
+
+  it('S1.1-16: still FAILs a period already over when its document cannot be attached, and says both', async () => {
+    const declarations = { supportPeriod: { endsOn: '2020-03-31', url: 'https://acme.example/support', document: 'gone.pdf' }, productInformation: { modelDesignation: 'ACME TEST-1' } };
+    const { out } = await runSuite(S1_1_16, declarations);
+    expect(out['S1.1-16/support-period/completeness']!.verdict).to.equal('FAIL');
+    expect(out['S1.1-16/support-period/completeness']!.reason).to.match(/: supportPeriod\.endsOn is 2020-03-31, over everywhere .*; jcstar also could not attach a referenced document: gone\.pdf cannot be read \(no such file\) \(evidence #\d+\)$/);
   });
 
   it('checks S1.1-01, -02, -03 and -11 declarations for completeness beside their MANUAL review', async () => {

@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { ServerResponse } from 'node:http';
 import { expect } from 'chai';
 import { stringify } from 'yaml';
 import { AttackSurface } from '../../harness/inventory/surface.js';
@@ -13,6 +15,11 @@ import { startPublicPages, type PublicPageServer } from '../support/public-pages
 import { DEVICE, tempDir } from '../support/run-profile.js';
 
 const base = { device: DEVICE, target: { host: '127.0.99.22' }, scope: ['127.0.99.22/32'] };
+/** Shift_JIS and EUC-JP bytes of the Japanese text, spelled out: Node encodes only UTF-8. */
+const SJIS = { reiwa9: '97df986139944e', march31: '338c8e333193fa' }; // 令和9年, 3月31日
+const EUC_JP = { date: '32303237c7af33b7ee3331c6fc' }; // 2027年3月31日
+const bytes = (...parts: string[]) => Buffer.concat(parts.map((p) => (/^[0-9a-f]+$/.test(p) ? Buffer.from(p, 'hex') : Buffer.from(p, 'latin1'))));
+const serve = (headers: Record<string, string>, body: Buffer) => (res: ServerResponse) => res.writeHead(200, headers).end(body);
 const VDP_PAGE = '<html><body><h1>Vulnerability disclosure</h1><p>Write to <a href="mailto:psirt@acme.example">psirt&#64;acme.example</a>. We acknowledge a report within 5 business days and send a status update every 30 days.</p></body></html>';
 
 async function runChecks(suite: RequirementSuite, document: Record<string, unknown>) {
@@ -52,6 +59,20 @@ describe('public pages: what the vendor publishes carries what is declared', () 
       '/support-ja': { body: '<p>セキュリティアップデートの提供期間：2027年3月31日まで</p>' },
       '/support-wrong': { body: '<p>Security support ends on 31 March 2026.</p>' },
       '/product': { body: '<p>The ACME TEST-1 network camera</p>' },
+      '/vdp-words': { body: '<p>Mail psirt@acme.example: we acknowledge within five working days and update you every thirty days.</p>' },
+      '/vdp-gzip': serve({ 'content-type': 'text/html', 'content-encoding': 'gzip' }, gzipSync(VDP_PAGE)),
+      '/vdp-blocked': { status: 403, body: '<p>Access denied: are you a robot?</p>' },
+      '/vdp-removed': { status: 410, body: 'gone' },
+      '/vdp-busy': { status: 503, body: 'later' },
+      '/vdp-pdf': { type: 'application/pdf', body: '%PDF-1.4 psirt@acme.example 5 days 30 days' },
+      '/vdp-odd-charset': { type: 'text/html; charset=x-no-such-charset', body: VDP_PAGE },
+      '/vdp-mojibake': serve({ 'content-type': 'text/html; charset=utf-8' }, bytes('<p>psirt@acme.example 5 days 30 days ', '97df9861', '</p>')),
+      '/support-sjis': serve({ 'content-type': 'text/html; charset=Shift_JIS' }, bytes('<html><body><p>ACME TEST-1: ', SJIS.reiwa9, SJIS.march31, '</p></body></html>')),
+      '/support-eucjp-meta': serve({ 'content-type': 'text/html' }, bytes('<html><head><meta charset="EUC-JP"></head><body><p>', EUC_JP.date, '</p></body></html>')),
+      '/support-uk': { body: '<p>Security updates for the ACME TEST-1 until 31/03/2027.</p>' },
+      '/support-us-order': { body: '<p>Security updates until 03/31/2027.</p>' },
+      '/hostile-tags': { body: `<p>${'<'.repeat(900 * 1024)}` },
+      '/hostile-entities': { body: '<p>&#x110000; &#xD800; 31 March 2027</p>' },
     });
   });
   after(() => site.close());
@@ -126,6 +147,65 @@ describe('public pages: what the vendor publishes carries what is declared', () 
     expect(ja.out['S1.1-16/public-page/support-period']!.reason).to.match(/does not carry the end of the support period 2027-03-31 \(in English for UK PSTI\)$/);
     const en = await runChecks(S1_1_16, supportProfile('/support-en', psti));
     expect(en.out['S1.1-16/public-page/support-period']!.verdict).to.equal('PASS');
+  });
+
+  it('reads a page in the charset it declares: Shift_JIS with the Reiwa date, EUC-JP named by <meta charset>', async () => {
+    for (const path of ['/support-sjis', '/support-eucjp-meta']) {
+      const { out } = await runChecks(S1_1_16, supportProfile(path));
+      expect(out['S1.1-16/public-page/support-period'], path).to.deep.include({ verdict: 'PASS' });
+      expect(out['S1.1-16/public-page/support-period']!.reason, path).to.match(/carries the end of the support period 2027-03-31$/);
+    }
+  });
+
+  it('reads the UK day/month/year date, but not the US order', async () => {
+    const uk = await runChecks(S1_1_16, supportProfile('/support-uk'));
+    expect(uk.out['S1.1-16/public-page/support-period']!.verdict).to.equal('PASS');
+    const us = await runChecks(S1_1_16, supportProfile('/support-us-order'));
+    expect(us.out['S1.1-16/public-page/support-period']!.verdict).to.equal('FAIL');
+  });
+
+  it('reads day counts spelled out in words', async () => {
+    const { out } = await runChecks(S1_1_05, vdpProfile('/vdp-words'));
+    expect(out['S1.1-05/public-page/vulnerability-disclosure']!.verdict).to.equal('PASS');
+  });
+
+  it('is INCONCLUSIVE on a page it cannot read as text: compressed, a PDF, undecodable bytes', async () => {
+    const cases: Array<[string, RegExp]> = [
+      ['/vdp-gzip', /\/vdp-gzip came gzip-encoded although jcstar asked for identity, and jcstar does not decompress it \(evidence #\d+\); its content was not judged$/],
+      ['/vdp-pdf', /\/vdp-pdf is application\/pdf, not a page jcstar reads as text \(text\/html, application\/xhtml\+xml, text\/plain\) \(evidence #\d+\); its content was not judged$/],
+      ['/vdp-mojibake', /\/vdp-mojibake does not decode as utf-8: its text holds replacement characters \(evidence #\d+\); its content was not judged$/],
+    ];
+    for (const [path, reason] of cases) {
+      const { out, ctx } = await runChecks(S1_1_05, vdpProfile(path));
+      expect(out['S1.1-05/public-page/vulnerability-disclosure']!.verdict, path).to.equal('INCONCLUSIVE');
+      expect(out['S1.1-05/public-page/vulnerability-disclosure']!.reason, path).to.match(reason);
+      if (path === '/vdp-gzip') expect(ctx.recorded.find((r) => r.kind === 'exchange')!.data).to.deep.include({ contentEncoding: 'gzip' });
+    }
+  });
+
+  it('reads a page whose charset it does not know as UTF-8, and says so', async () => {
+    const { out } = await runChecks(S1_1_05, vdpProfile('/vdp-odd-charset'));
+    expect(out['S1.1-05/public-page/vulnerability-disclosure']!.verdict).to.equal('PASS');
+    expect(out['S1.1-05/public-page/vulnerability-disclosure']!.reason).to.match(/\(its charset "x-no-such-charset" is unknown to jcstar; read as UTF-8\)$/);
+  });
+
+  it('FAILs a page that is gone (410), and is INCONCLUSIVE on a 403 or a 503, which say nothing of the page', async () => {
+    const removed = await runChecks(S1_1_05, vdpProfile('/vdp-removed'));
+    expect(removed.out['S1.1-05/public-page/vulnerability-disclosure']!.verdict).to.equal('FAIL');
+    for (const [path, status] of [['/vdp-blocked', 403], ['/vdp-busy', 503]] as const) {
+      const { out } = await runChecks(S1_1_05, vdpProfile(path));
+      expect(out['S1.1-05/public-page/vulnerability-disclosure'], path).to.deep.include({ verdict: 'INCONCLUSIVE' });
+      expect(out['S1.1-05/public-page/vulnerability-disclosure']!.reason, path).to.match(new RegExp(`${path} answered ${status} to jcstar's anonymous GET \\(evidence #\\d+\\); its content was not judged$`));
+    }
+  });
+
+  it('judges hostile pages promptly and without failing: unclosed tags, references to no character', async () => {
+    const started = Date.now();
+    const tags = await runChecks(S1_1_16, supportProfile('/hostile-tags'));
+    expect(tags.out['S1.1-16/public-page/support-period']!.verdict).to.equal('FAIL');
+    expect(Date.now() - started).to.be.below(5000);
+    const entities = await runChecks(S1_1_16, supportProfile('/hostile-entities'));
+    expect(entities.out['S1.1-16/public-page/support-period']!.verdict).to.equal('PASS');
   });
 
   it('checks the product page for the model designation', async () => {

@@ -43,6 +43,16 @@ describe('public-page probe: only the allow-listed addresses, anonymously and bo
     expect(site.requests).to.deep.equal([]);
   });
 
+  it('refuses an address with a user name or password, listed or not, without echoing them', async () => {
+    const withCredentials = `${site.base.replace('//', '//user:s3cret@')}/vdp`;
+    const list = new PublicPageAllowList([withCredentials, `${site.base}/vdp`]);
+    expect(list.size).to.equal(1);
+    expect(list.admit(withCredentials)).to.equal(null);
+    const o = await fetchPublicPage(withCredentials, list, LIMITS);
+    expect(o).to.deep.include({ outcome: 'refused', reason: `${site.base.replace('//', '//…@')}/vdp is not on the profile's publicPages list; nothing was sent` });
+    expect(site.requests).to.deep.equal([]);
+  });
+
   it('refuses everything with an empty list', async () => {
     const o = await fetchPublicPage(`${site.base}/vdp`, new PublicPageAllowList([]), LIMITS);
     expect(o.outcome).to.equal('refused');

@@ -268,6 +268,22 @@ describe('profile loader: secrets never leak into messages', () => {
     }
   });
 
+  it('refuses a user name or password in an address, without echoing them', async () => {
+    const text = [
+      head,
+      'declarations:',
+      `  supportPeriod: { endsOn: "2030-01-31", url: "https://vendor:${CANARY}@acme.example/support" }`,
+      'publicPages:',
+      `  - { url: "http://psirt:${CANARY}@acme.example/vdp", purpose: vulnerability-disclosure }`,
+    ].join('\n');
+    const error = await profileError(parseProfile(text, { file: 'cam.yaml' }));
+    const refused = 'expected an address without a user name or password (jcstar reads pages anonymously and prints addresses in its reports)';
+    expect(error.message).to.equal(
+      [`cam.yaml:5:47: declarations.supportPeriod.url: ${refused}, found "https://…@acme.example/support"`, `cam.yaml:7:12: publicPages[0].url: ${refused}, found "http://…@acme.example/vdp"`].join('\n'),
+    );
+    expectNoCanary(error);
+  });
+
   it('does not echo a numeric literal password either', async () => {
     const text = `${head}\ncredentials:\n  admin:\n    password: 73519024\n`;
     const error = await profileError(parseProfile(text, { file: 'cam.yaml' }));

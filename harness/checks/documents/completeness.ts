@@ -1,6 +1,6 @@
 import type { Declarations } from '../../profile/schema.js';
 import type { CheckContext } from '../../suite/context.js';
-import { fail, pass, type CheckOutcome } from '../../verdicts/outcome.js';
+import { fail, inconclusive, pass, type CheckOutcome } from '../../verdicts/outcome.js';
 import { attachDocument, type DocumentAttachment } from './local-document.js';
 import { declaredItem, loadDeclaredItems, type DeclaredItem } from './items.js';
 import type { SuiteBuilder } from '../../suite/define.js';
@@ -33,9 +33,10 @@ export function declarationsOf(item: DeclaredItem): Array<keyof Declarations> {
 
 /**
  * Is the declaration complete enough for the ★1 checklist? (Planned only when the profile declares it: the
- * requirement's review check already says when nothing is declared.) An element missing, a date already
- * past or a referenced local document that cannot be read is FAIL; complete is PASS. Local documents are
- * attached, so the evidence holds their SHA-256. `today` is the run's date (YYYY-MM-DD).
+ * requirement's review check already says when nothing is declared.) An element missing or a date already
+ * past is FAIL; complete is PASS. Local documents are attached, so the evidence holds their SHA-256; one
+ * jcstar cannot attach (unreadable, over its size limit) leaves the check INCONCLUSIVE, since that is not the
+ * declaration falling short. `today` is the run's date as runDate gives it (YYYY-MM-DD, at UTC−12).
  */
 export async function checkCompleteness(ctx: CheckContext, item: DeclaredItem, today: string): Promise<CheckOutcome> {
   const { declarations } = ctx.profile;
@@ -62,17 +63,23 @@ export async function checkCompleteness(ctx: CheckContext, item: DeclaredItem, t
   }
   const problems = [
     ...(missing.length > 0 ? [`missing ${missing.join(', ')}`] : []),
-    ...past.map((p) => `${p} is ${String(valueAt(declarations, p))}, before the day of this run (${today})`),
-    ...documents.flatMap((d) => (!d.attached && d.problem ? [`the referenced document ${d.problem}`] : [])),
+    ...past.map((p) => `${p} is ${String(valueAt(declarations, p))}, over everywhere on the day of this run (${today} even at UTC−12)`),
   ];
-  if (problems.length > 0) return fail(`${DECLARED_NOT_OBSERVED}: the declaration falls short of the ★1 checklist: ${problems.join('; ')} (evidence #${record.seq})`);
+  const unattached = documents.flatMap((d) => (!d.attached && d.problem ? [d.problem] : []));
+  const unattachedNote = unattached.length > 0 ? `; jcstar also could not attach a referenced document: ${unattached.join('; ')}` : '';
+  if (problems.length > 0) return fail(`${DECLARED_NOT_OBSERVED}: the declaration falls short of the ★1 checklist: ${problems.join('; ')}${unattachedNote} (evidence #${record.seq})`);
+  const complete = `${DECLARED_NOT_OBSERVED}: ${declared.join(' and ')} carr${declared.length > 1 ? 'y' : 'ies'} every element the ★1 checklist needs (${item.required.map(describe).join(', ')})`;
+  if (unattached.length > 0) return inconclusive(`${complete}, but jcstar could not attach a referenced document: ${unattached.join('; ')}; the evidence does not hold it (evidence #${record.seq})`);
   const attached = documents.filter((d): d is Extract<DocumentAttachment, { attached: true }> => d.attached);
   const attachedNote = attached.length > 0 ? `; ${attached.map((d) => `${d.reference} attached (sha256 ${d.sha256.slice(0, 12)}…)`).join(', ')}` : '';
-  return pass(`${DECLARED_NOT_OBSERVED}: ${declared.join(' and ')} carr${declared.length > 1 ? 'y' : 'ies'} every element the ★1 checklist needs (${item.required.map(describe).join(', ')})${attachedNote}; a person still reviews the content`);
+  return pass(`${complete}${attachedNote}; a person still reviews the content`);
 }
 
-/** The run's date as the completeness checks compare it. */
-export const runDate = (): string => new Date().toISOString().slice(0, 10);
+/**
+ * The run's date as the completeness checks compare it: the date at UTC−12, the last time zone to reach a
+ * day. A date before it is over in every time zone, so a FAIL for "already over" holds wherever the device is sold.
+ */
+export const runDate = (now = new Date()): string => new Date(now.getTime() - 12 * 3600_000).toISOString().slice(0, 10);
 
 /**
  * Adds the item's completeness check to a requirement's suite when the profile declares its first

@@ -18,6 +18,7 @@ export const DeclaredItems = z.strictObject({
     maxBytes: z.number().int().positive(),
     timeoutMs: z.number().int().positive(),
     maxRedirects: z.number().int().nonnegative(),
+    readableMediaTypes: z.array(z.string().regex(/^[a-z]+\/[a-z0-9.+-]+$/)).min(1),
   }),
 });
 export type DeclaredItem = z.infer<typeof DeclaredItem>;

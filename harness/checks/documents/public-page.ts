@@ -5,7 +5,8 @@ import type { CheckContext } from '../../suite/context.js';
 import type { SuiteBuilder } from '../../suite/define.js';
 import { fail, inconclusive, pass, type CheckOutcome } from '../../verdicts/outcome.js';
 import { loadDeclaredItems } from './items.js';
-import { pageText } from './page-text.js';
+import { decodePage } from './page-charset.js';
+import { isHtml, pageText } from './page-text.js';
 import { carriesText, englishDatePatterns, englishDaysPattern, japaneseDatePatterns, japaneseDaysPattern } from './page-spellings.js';
 
 type Purpose = PublicPage['purpose'];
@@ -88,14 +89,40 @@ export async function checkPublicPage(ctx: CheckContext, page: PublicPage): Prom
       break;
   }
   const { status } = observation;
-  if (status >= 400 && status < 500 && status !== 408 && status !== 429) {
+  // Only a page that is gone says users cannot read it; a 401/403 is as often a bot blocker turning jcstar away.
+  if (status === 404 || status === 410) {
     return fail(`${where} answered ${status} to an anonymous GET: users cannot read the declared ${LABEL[page.purpose]} there`);
   }
-  if (status < 200 || status >= 300) return inconclusive(`${page.url} answered ${status}; its content was not judged`);
-  const text = pageText(observation.body, observation.contentType);
+  if (status < 200 || status >= 300) return inconclusive(`${page.url} answered ${status} to jcstar's anonymous GET (evidence #${record.seq}); its content was not judged`);
+  const unread = unreadable(observation, limits.readableMediaTypes);
+  if (unread) return inconclusive(`${page.url} ${unread} (evidence #${record.seq}); its content was not judged`);
+  const html = isHtml(observation.body, mediaTypeOf(observation.contentType));
+  const decoded = decodePage(observation.body, observation.contentType, html);
+  const readAs = decoded.unknownCharset === null ? '' : ` (its charset "${decoded.unknownCharset}" is unknown to jcstar; read as UTF-8)`;
+  if (decoded.undecodable) {
+    return inconclusive(`${page.url} does not decode as ${decoded.encoding}${readAs}: its text holds replacement characters (evidence #${record.seq}); its content was not judged`);
+  }
+  const text = pageText(decoded.text, html);
   const absent = expected.filter((e) => !e.found(text));
-  if (absent.length > 0) return fail(`${where} does not carry ${absent.map((e) => e.what).join(', ')}`);
-  return pass(`${where} carries ${expected.map((e) => e.what).join(', ')}`);
+  if (absent.length > 0) return fail(`${where} does not carry ${absent.map((e) => e.what).join(', ')}${readAs}`);
+  return pass(`${where} carries ${expected.map((e) => e.what).join(', ')}${readAs}`);
+}
+
+/** The media type alone, lower-case ("text/html; charset=…" → "text/html"); null without a Content-Type. */
+function mediaTypeOf(contentType: string | null): string | null {
+  return contentType === null ? null : contentType.split(';')[0]!.trim().toLowerCase();
+}
+
+/** A header value as a reason shows it: the server chose it, so its length is bounded here. */
+const shortened = (value: string) => (value.length > 60 ? `${value.slice(0, 57)}...` : value);
+
+/** Why jcstar cannot read the body as text a person reads, or null when it can. */
+function unreadable(o: Extract<PublicPageObservation, { outcome: 'fetched' }>, readable: readonly string[]): string | null {
+  const encoding = o.contentEncoding?.trim().toLowerCase();
+  if (encoding && encoding !== 'identity') return `came ${shortened(encoding)}-encoded although jcstar asked for identity, and jcstar does not decompress it`;
+  const mediaType = mediaTypeOf(o.contentType);
+  if (mediaType !== null && !readable.includes(mediaType)) return `is ${shortened(mediaType)}, not a page jcstar reads as text (${readable.join(', ')})`;
+  return null;
 }
 
 function recordObservation(ctx: CheckContext, page: PublicPage, o: PublicPageObservation) {
@@ -104,7 +131,7 @@ function recordObservation(ctx: CheckContext, page: PublicPage, o: PublicPageObs
     kind: 'exchange',
     summary: `public ${LABEL[page.purpose]} page ${page.url}: ${fetched ? `${o.status}, ${o.body.length} bytes` : o.outcome}`,
     sent: o.requested.map((u) => `GET ${u}`).join('\n') || null,
-    received: fetched ? `${o.status} ${o.contentType ?? '(no content type)'}` : o.outcome === 'oversized' ? `${o.status}, over ${o.bytesRead} bytes` : null,
+    received: fetched ? `${o.status} ${o.contentType ?? '(no content type)'}${o.contentEncoding ? `, ${o.contentEncoding}-encoded` : ''}` : o.outcome === 'oversized' ? `${o.status}, over ${o.bytesRead} bytes` : null,
     artifacts: fetched ? [{ name: `public-page-${page.purpose}.${/html/i.test(o.contentType ?? '') ? 'html' : 'txt'}`, bytes: o.body, mediaType: o.contentType ?? 'application/octet-stream' }] : [],
     data: {
       url: page.url,
@@ -112,7 +139,7 @@ function recordObservation(ctx: CheckContext, page: PublicPage, o: PublicPageObs
       requested: o.requested,
       outcome: o.outcome,
       durationMs: o.durationMs,
-      ...(fetched ? { status: o.status, contentType: o.contentType, bytes: o.body.length } : {}),
+      ...(fetched ? { status: o.status, contentType: o.contentType, contentEncoding: o.contentEncoding, bytes: o.body.length } : {}),
       ...(o.outcome === 'oversized' ? { status: o.status, bytesRead: o.bytesRead } : {}),
       ...(o.outcome === 'refused' || o.outcome === 'error' ? { reason: o.reason } : {}),
     },

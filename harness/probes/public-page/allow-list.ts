@@ -23,11 +23,24 @@ export class PublicPageAllowList {
   }
 }
 
+/** An http(s) address without a user name or password: Node's http.get would send them as Basic credentials. */
 function parseWebAddress(url: string): URL | null {
   try {
     const parsed = new URL(url);
-    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed : null;
+    const web = parsed.protocol === 'http:' || parsed.protocol === 'https:';
+    return web && parsed.username === '' && parsed.password === '' ? parsed : null;
   } catch {
     return null;
+  }
+}
+
+/** An address as reasons may show it: a user name and password, which only a hostile or mistaken source puts there, masked. */
+export function shownAddress(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === '' && parsed.password === '') return url;
+    return `${parsed.protocol}//…@${parsed.host}${parsed.pathname}${parsed.search}${parsed.hash}`;
+  } catch {
+    return url;
   }
 }

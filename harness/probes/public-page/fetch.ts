@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { TOOL_VERSION } from '../../version.js';
-import type { PublicPageAllowList } from './allow-list.js';
+import { shownAddress, type PublicPageAllowList } from './allow-list.js';
 
 export interface PublicPageLimits {
   maxBytes: number;
@@ -24,7 +24,7 @@ interface Fetched {
 }
 
 export type PublicPageObservation =
-  | (Fetched & { outcome: 'fetched'; status: number; contentType: string | null; body: Buffer })
+  | (Fetched & { outcome: 'fetched'; status: number; contentType: string | null; contentEncoding: string | null; body: Buffer })
   | (Fetched & { outcome: 'oversized'; status: number; bytesRead: number })
   | (Fetched & { outcome: 'refused'; reason: string })
   | (Fetched & { outcome: 'error'; reason: string });
@@ -40,7 +40,7 @@ export async function fetchPublicPage(url: string, allowList: PublicPageAllowLis
   const requested: string[] = [];
   const done = <T extends object>(o: T) => ({ url, requested, durationMs: Date.now() - started, ...o });
   let next = allowList.admit(url);
-  if (!next) return done({ outcome: 'refused' as const, reason: `${url} is not on the profile's publicPages list; nothing was sent` });
+  if (!next) return done({ outcome: 'refused' as const, reason: `${shownAddress(url)} is not on the profile's publicPages list; nothing was sent` });
   const deadline = AbortSignal.any([AbortSignal.timeout(limits.timeoutMs), ...(signal ? [signal] : [])]);
   for (let hop = 0; hop <= limits.maxRedirects; hop++) {
     requested.push(next.href);
@@ -56,7 +56,7 @@ export async function fetchPublicPage(url: string, allowList: PublicPageAllowLis
       response.destroy();
       const target = safeUrl(location, next);
       const admitted = target ? allowList.admit(target) : null;
-      if (!admitted) return done({ outcome: 'refused' as const, reason: `${next.href} redirects (${status}) to ${target ?? location}, which is not on the profile's publicPages list; not followed` });
+      if (!admitted) return done({ outcome: 'refused' as const, reason: `${next.href} redirects (${status}) to ${shownAddress(target ?? location)}, which is not on the profile's publicPages list; not followed` });
       next = admitted;
       continue;
     }
@@ -69,7 +69,9 @@ export async function fetchPublicPage(url: string, allowList: PublicPageAllowLis
     if (read.kind === 'oversized') return done({ outcome: 'oversized' as const, status, bytesRead: read.bytesRead });
     if (read.kind === 'error') return done({ outcome: 'error' as const, reason: deadline.aborted ? `no complete answer within ${limits.timeoutMs} ms` : read.reason });
     const contentType = response.headers['content-type'] ?? null;
-    return done({ outcome: 'fetched' as const, status, contentType, body: read.body });
+    // Identity was asked for; a server may still compress, and the body is kept as it came.
+    const contentEncoding = response.headers['content-encoding'] ?? null;
+    return done({ outcome: 'fetched' as const, status, contentType, contentEncoding, body: read.body });
   }
   return done({ outcome: 'refused' as const, reason: `more than ${limits.maxRedirects} redirects; not followed further` });
 }
