@@ -176,7 +176,7 @@ describe('document completeness checks (declared, not observed)', () => {
     const ctx = await contextIn(tempDir(), { vulnerabilityDisclosurePolicy: VDP });
     await checkCompleteness(ctx, declaredItem('S1.1-05'), '2026-12-03');
     expect(ctx.recorded[0]!.data).to.deep.equal({
-      items: 'documents-2026.12',
+      items: 'documents-2026.12.2',
       required: ['vulnerabilityDisclosurePolicy.url', 'vulnerabilityDisclosurePolicy.contact', 'vulnerabilityDisclosurePolicy.acknowledgeWithinDays', 'vulnerabilityDisclosurePolicy.statusUpdateEveryDays'],
       declarations: { vulnerabilityDisclosurePolicy: VDP },
       missing: [],
