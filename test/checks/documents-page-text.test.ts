@@ -24,6 +24,12 @@ describe('page text: what a person reads on a hostile page', () => {
     expect(html('1 < 2 and <b>bold</b> 3 < 4')).to.equal('1 bold 3 < 4');
   });
 
+  it('drops comments, so that a date hidden in one does not count as on the page', () => {
+    expect(html('<p>Support ends</p><!-- 2030-03-31 --><p>soon</p>')).to.equal('Support ends soon');
+    expect(html('<p>Support ends</p><!-- 2030-03-31 <p>never closed</p>')).to.equal('Support ends');
+    expect(readsQuickly('<!--'.repeat(MiB / 4))).to.equal('');
+  });
+
   it('reads a 1 MiB body of unclosed tags in well under a second, leaving the unclosed text as it is', () => {
     expect(readsQuickly('<'.repeat(MiB))).to.equal('<'.repeat(MiB));
     expect(readsQuickly('<script'.repeat(MiB / 7)).length).to.equal(7 * Math.floor(MiB / 7));

@@ -18,7 +18,7 @@ export function pageText(decoded: string, html: boolean): string {
 }
 
 /**
- * The page with every tag, and the content of script and style elements, replaced by a space. A single
+ * The page with every tag and comment, and the content of script and style elements, replaced by a space. A single
  * forward scan: a regex over tags backtracks quadratically on a body of unclosed `<`, and a hostile page
  * must not stall the event loop. A `<` with no `>` after it is text, as are the characters after it.
  */
@@ -29,6 +29,13 @@ function withoutTags(raw: string): string {
   while (at < raw.length) {
     const open = raw.indexOf('<', at);
     if (open === -1) break;
+    if (raw.startsWith('<!--', open)) {
+      // A comment is not on the page, to its end or, unclosed, to the end of the page (as a browser reads it).
+      const end = raw.indexOf('-->', open + 4);
+      parts.push(raw.slice(at, open), ' ');
+      at = end === -1 ? raw.length : end + 3;
+      continue;
+    }
     const end = raw.indexOf('>', open + 1);
     if (end === -1) break;
     parts.push(raw.slice(at, open), ' ');
