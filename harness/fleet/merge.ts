@@ -3,7 +3,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../cli/usage-error.js';
 import { createRunFolder, newRunId } from '../engine/run-folder.js';
 import { EVIDENCE_FILE } from '../evidence/store.js';
-import { buildFleetSummary, FleetSummary, summarizeRunFolder, type DeviceSummary } from './summary.js';
+import { buildFleetSummary, FleetSummary, trySummarizeRunFolder, type DeviceSummary } from './summary.js';
 import { UNIQUENESS_CHECK } from './unique-passwords.js';
 import { FLEET_FILES, writeFleetSummary } from './write-summary.js';
 
@@ -19,8 +19,14 @@ export interface MergeOutcome {
 export function mergeRuns(inputs: string[], out: string | undefined, reportsDir: string): MergeOutcome {
   const folders = inputs.flatMap((input) => runFoldersIn(resolve(input)));
   const dir = createRunFolder(`merge-${newRunId()}`, out, reportsDir);
-  const devices = folders.map((f) => summarizeRunFolder(f.dir, dir));
-  const notes = [...folders.flatMap((f) => f.notes), ...duplicates(devices)];
+  const devices: DeviceSummary[] = [];
+  const unreadable: string[] = [];
+  for (const f of folders) {
+    const summarized = trySummarizeRunFolder(f.dir, dir);
+    if ('device' in summarized) devices.push(summarized.device);
+    else unreadable.push(`${f.dir}: ${summarized.problem}; left out`);
+  }
+  const notes = [...folders.flatMap((f) => f.notes), ...unreadable, ...duplicates(devices)];
   const units = devices.map((d) => d.unit);
   const crossUnit = {
     ...UNIQUENESS_CHECK,
@@ -29,7 +35,7 @@ export function mergeRuns(inputs: string[], out: string | undefined, reportsDir:
     units,
     evidence: null,
   };
-  const summary = buildFleetSummary('merge', devices, [crossUnit], notes);
+  const summary = buildFleetSummary('merge', devices, [crossUnit], notes, unreadable.map(() => 'error' as const));
   writeFleetSummary(dir, summary);
   return { out: dir, summary };
 }

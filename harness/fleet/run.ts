@@ -6,7 +6,7 @@ import type { ProgressEvent } from '../engine/progress.js';
 import { RunFolderError } from '../engine/run-folder.js';
 import { runChecks } from '../engine/run.js';
 import type { Fleet, FleetDevice } from './load.js';
-import { buildFleetSummary, isFinishedRun, summarizeRunFolder, type DeviceSummary, type FleetSummary, type Outcome } from './summary.js';
+import { buildFleetSummary, isFinishedRun, summarizeRunFolder, trySummarizeRunFolder, type DeviceSummary, type FleetSummary, type Outcome } from './summary.js';
 import { checkUniqueInitialPasswords, CROSS_UNIT_FOLDER } from './unique-passwords.js';
 import { writeFleetSummary } from './write-summary.js';
 
@@ -49,7 +49,13 @@ export async function runFleet(options: FleetRunOptions): Promise<FleetOutcome> 
   const worker = async () => {
     while (next < total && !signal.aborted) {
       const index = next++;
-      const note = await runDevice(fleet, fleet.devices[index]!, index, out, options.resume === true, signal, emit);
+      const device = fleet.devices[index]!;
+      // Whatever one unit does (a full disk, a folder that cannot be moved), the others run and the summary is written.
+      const note = await runDevice(fleet, device, index, out, options.resume === true, signal, emit).catch((err: unknown) => {
+        const message = (err as Error)?.message ?? String(err);
+        emit({ type: 'device-error', unit: device.unit, message });
+        return `unit ${device.unit}: harness error: ${message}`;
+      });
       if (note) {
         notes.push(note);
         absent.push('error');
@@ -71,8 +77,14 @@ export async function runFleet(options: FleetRunOptions): Promise<FleetOutcome> 
   const devices: DeviceSummary[] = [];
   for (const d of fleet.devices) {
     const folder = join(out, d.unit);
-    if (existsSync(join(folder, 'evidence.jsonl'))) devices.push(summarizeRunFolder(folder, out));
-    else if (signal.aborted) {
+    if (existsSync(join(folder, 'evidence.jsonl'))) {
+      const summarized = trySummarizeRunFolder(folder, out);
+      if ('device' in summarized) devices.push(summarized.device);
+      else {
+        notes.push(`unit ${d.unit}: ${summarized.problem}; --resume runs it again`);
+        absent.push('error');
+      }
+    } else if (signal.aborted) {
       notes.push(`unit ${d.unit}: not run (the fleet was interrupted); --resume runs it`);
       absent.push('interrupted');
     }
@@ -130,9 +142,8 @@ async function runDevice(fleet: Fleet, device: FleetDevice, index: number, out: 
   } finally {
     signal.removeEventListener('abort', forward);
   }
-  if (existsSync(join(folder, 'evidence.jsonl'))) {
-    emit({ type: 'device-end', unit: device.unit, index, total: fleet.devices.length, device: summarizeRunFolder(folder, out), durationMs: Date.now() - started });
-  }
+  const summarized = existsSync(join(folder, 'evidence.jsonl')) ? trySummarizeRunFolder(folder, out) : null;
+  if (summarized && 'device' in summarized) emit({ type: 'device-end', unit: device.unit, index, total: fleet.devices.length, device: summarized.device, durationMs: Date.now() - started });
   return null;
 }
 

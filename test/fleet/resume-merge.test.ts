@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -86,5 +86,33 @@ describe('jcstar fleet --resume and jcstar merge', function () {
 
   it('merge refuses a folder that is neither a run folder nor a fleet folder', () => {
     expect(() => mergeRuns([dir], join(dir, 'merged-bad'), dir)).to.throw(UsageError, /is neither a run folder \(no evidence\.jsonl\) nor a fleet folder \(no fleet-summary\.json\)/);
+  });
+
+  describe('a unit whose evidence log is empty (a full disk, a kill before the first record)', () => {
+    const emptied = (name: string) => {
+      const copy = join(dir, name);
+      cpSync(join(dir, 'out'), copy, { recursive: true });
+      writeFileSync(join(copy, 'SIM-0002', 'evidence.jsonl'), '');
+      return copy;
+    };
+
+    it('a resumed fleet still writes its summary: the other unit is listed, that unit is a note and an error', async () => {
+      const copy = emptied('empty-log-resume');
+      const stopped = new AbortController();
+      stopped.abort(); // nothing runs: the summary is built over the folders as they are
+      const outcome = await runFleet({ fleet, out: copy, resume: true, signal: stopped.signal });
+      const written = JSON.parse(readFileSync(join(copy, 'fleet-summary.json'), 'utf8')) as typeof outcome.summary;
+      expect(written.devices.map((d) => d.unit)).to.deep.equal(['SIM-0001']);
+      expect(written.notes).to.deep.equal([`unit SIM-0002: its evidence log ${join(copy, 'SIM-0002', 'evidence.jsonl')} cannot be read as a run (evidence log has no run-start record); --resume runs it again`]);
+      expect(written.outcome).to.equal('interrupted');
+    });
+
+    it('merge lists the readable units and notes the other, with the outcome error', () => {
+      const copy = emptied('empty-log-merge');
+      const merged = mergeRuns([copy], join(dir, 'merged-empty-log'), dir);
+      expect(merged.summary.devices.map((d) => d.unit)).to.deep.equal(['SIM-0001']);
+      expect(merged.summary.notes).to.include(`${join(copy, 'SIM-0002')}: its evidence log ${join(copy, 'SIM-0002', 'evidence.jsonl')} cannot be read as a run (evidence log has no run-start record); left out`);
+      expect(merged.summary.outcome).to.equal('error');
+    });
   });
 });
