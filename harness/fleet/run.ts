@@ -7,13 +7,15 @@ import { RunFolderError } from '../engine/run-folder.js';
 import { runChecks } from '../engine/run.js';
 import type { Fleet, FleetDevice } from './load.js';
 import { buildFleetSummary, isFinishedRun, summarizeRunFolder, trySummarizeRunFolder, type DeviceSummary, type FleetSummary, type Outcome } from './summary.js';
+import { configurationChange } from './resume.js';
 import { checkUniqueInitialPasswords, CROSS_UNIT_FOLDER } from './unique-passwords.js';
 import { writeFleetSummary } from './write-summary.js';
 
 export type FleetEvent =
   | { type: 'device-start'; unit: string; index: number; total: number }
   | { type: 'device-skip'; unit: string; runId: string }
-  | { type: 'device-moved'; unit: string; to: string }
+  /** `why`: the unit did not finish before, or finished under another configuration. */
+  | { type: 'device-moved'; unit: string; to: string; why: string }
   | { type: 'device-end'; unit: string; index: number; total: number; device: DeviceSummary; durationMs: number }
   | { type: 'device-error'; unit: string; message: string }
   | { type: 'progress'; unit: string; event: ProgressEvent };
@@ -24,7 +26,7 @@ export interface FleetRunOptions {
   out: string;
   /** Overrides the fleet file's concurrency. */
   concurrency?: number;
-  /** Go on in an existing fleet folder: finished devices are kept, the others run again. */
+  /** Go on in an existing fleet folder: devices that finished under the same configuration are kept, the others run again. */
   resume?: boolean;
   signal?: AbortSignal;
   onEvent?: (event: FleetEvent) => void;
@@ -111,15 +113,23 @@ function prepareFolder(out: string, resume: boolean): void {
 /** One device's run; returns a note when it left no run folder to summarise. */
 async function runDevice(fleet: Fleet, device: FleetDevice, index: number, out: string, resume: boolean, signal: AbortSignal, emit: (e: FleetEvent) => void): Promise<string | null> {
   const folder = join(out, device.unit);
+  const profile = withHandsOn(device.profile, fleet.handsOn);
   if (resume && isFinishedRun(folder)) {
-    emit({ type: 'device-skip', unit: device.unit, runId: summarizeRunFolder(folder, out).runId });
-    return null;
+    const change = configurationChange(folder, { profile, only: fleet.only });
+    if (change === null) {
+      emit({ type: 'device-skip', unit: device.unit, runId: summarizeRunFolder(folder, out).runId });
+      return null;
+    }
+    // A finished run of another profile or selection answers another question: kept, but not as this fleet's.
+    const aside = firstFree(`${folder}.earlier`);
+    renameSync(folder, aside);
+    emit({ type: 'device-moved', unit: device.unit, to: aside, why: `finished before under another configuration (${change})` });
   }
   // The engine resumes only a TCP scan, not a whole run; an unfinished run is kept aside and the unit runs afresh.
   if (existsSync(folder) && readdirSync(folder).length > 0) {
     const aside = firstFree(`${folder}.interrupted`);
     renameSync(folder, aside);
-    emit({ type: 'device-moved', unit: device.unit, to: aside });
+    emit({ type: 'device-moved', unit: device.unit, to: aside, why: 'did not finish before' });
   }
   const started = Date.now();
   emit({ type: 'device-start', unit: device.unit, index, total: fleet.devices.length });
@@ -128,7 +138,7 @@ async function runDevice(fleet: Fleet, device: FleetDevice, index: number, out: 
   signal.addEventListener('abort', forward, { once: true });
   try {
     await runChecks({
-      profile: withHandsOn(device.profile, fleet.handsOn),
+      profile,
       only: fleet.only,
       out: folder,
       reportsDir: out,
