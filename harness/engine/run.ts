@@ -111,6 +111,7 @@ export async function runChecks(options: RunOptions): Promise<RunOutcome> {
     target: { host: profile.target.host, address: profile.target.address, scope: profile.scope },
     rules: { catalogue: `${catalogue.id}@${catalogue.version}`, policy: profile.policy.version, crypto: profile.crypto.version },
     selection: only,
+    handsOn: profile.handsOn,
     declarations: profile.declarations,
   });
   const recordPlan = (checks: PlannedCheck[]) => {

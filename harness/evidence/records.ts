@@ -1,6 +1,7 @@
 import type { Basis, Verdict } from '../verdicts/verdict.js';
 import type { Artifact, Results, Target } from '../results/schema.js';
 import type { Declarations } from '../profile/schema.js';
+import type { HandsOn } from '../profile/types.js';
 import type { InterfaceRow } from '../inventory/interfaces.js';
 
 /**
@@ -18,6 +19,8 @@ export interface RunStartRecord {
   /** Versions of the rule sets that judged the run; crypto carries "+profile" when the profile changed it. */
   rules: { catalogue: string; policy: string; crypto: string };
   selection: string[] | null;
+  /** The hands-on tests the run was allowed (profile and command line); absent in logs written before it was recorded. */
+  handsOn?: HandsOn[];
   /** The vendor's declarations, so that reports can be rebuilt from the log alone. */
   declarations: Declarations;
 }

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../cli/usage-error.js';
 import { createRunFolder, newRunId } from '../engine/run-folder.js';
 import { EVIDENCE_FILE } from '../evidence/store.js';
-import { buildFleetSummary, FleetSummary, summarizeRunFolder, type DeviceSummary } from './summary.js';
+import { buildFleetSummary, FleetSummary, trySummarizeRunFolder, type DeviceSummary } from './summary.js';
 import { UNIQUENESS_CHECK } from './unique-passwords.js';
 import { FLEET_FILES, writeFleetSummary } from './write-summary.js';
 
@@ -19,8 +19,14 @@ export interface MergeOutcome {
 export function mergeRuns(inputs: string[], out: string | undefined, reportsDir: string): MergeOutcome {
   const folders = inputs.flatMap((input) => runFoldersIn(resolve(input)));
   const dir = createRunFolder(`merge-${newRunId()}`, out, reportsDir);
-  const devices = folders.map((f) => summarizeRunFolder(f.dir, dir));
-  const notes = [...folders.flatMap((f) => f.notes), ...duplicates(devices)];
+  const devices: DeviceSummary[] = [];
+  const unreadable: string[] = [];
+  for (const f of folders) {
+    const summarized = trySummarizeRunFolder(f.dir, dir);
+    if ('device' in summarized) devices.push(summarized.device);
+    else unreadable.push(`${f.dir}: ${summarized.problem}; left out`);
+  }
+  const notes = [...folders.flatMap((f) => f.notes), ...unreadable, ...duplicates(devices)];
   const units = devices.map((d) => d.unit);
   const crossUnit = {
     ...UNIQUENESS_CHECK,
@@ -29,7 +35,7 @@ export function mergeRuns(inputs: string[], out: string | undefined, reportsDir:
     units,
     evidence: null,
   };
-  const summary = buildFleetSummary('merge', devices, [crossUnit], notes);
+  const summary = buildFleetSummary('merge', devices, [crossUnit], notes, unreadable.map(() => 'error' as const));
   writeFleetSummary(dir, summary);
   return { out: dir, summary };
 }
@@ -44,8 +50,17 @@ function runFoldersIn(input: string): Found[] {
   if (existsSync(join(input, EVIDENCE_FILE))) return [{ dir: input, notes: [] }];
   const summaryFile = join(input, FLEET_FILES.json);
   if (!existsSync(summaryFile)) throw new UsageError(`${input} is neither a run folder (no ${EVIDENCE_FILE}) nor a fleet folder (no ${FLEET_FILES.json})`);
-  const parsed = FleetSummary.safeParse(JSON.parse(readFileSync(summaryFile, 'utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(summaryFile, 'utf8'));
+  } catch (err) {
+    throw new UsageError(`${summaryFile} is not a fleet summary: ${(err as Error).message}`);
+  }
+  const parsed = FleetSummary.safeParse(json);
   if (!parsed.success) throw new UsageError(`${summaryFile} is not a fleet summary: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  // A summary is input like any other: it names run folders inside its fleet folder, never elsewhere on the machine.
+  const outside = parsed.data.devices.filter((d) => !isInside(input, d.folder)).map((d) => JSON.stringify(d.folder));
+  if (outside.length > 0) throw new UsageError(`${summaryFile} lists run folders outside its fleet folder: ${outside.join(', ')}`);
   const carried = parsed.data.crossUnit
     .filter((c) => c.evidence !== null)
     .map((c) => `${input} recorded ${c.id} ${c.verdict} over units ${c.units.join(', ')}: ${c.reason}`);
@@ -53,6 +68,19 @@ function runFoldersIn(input: string): Found[] {
   const missing = found.filter((f) => !existsSync(join(f.dir, EVIDENCE_FILE)));
   if (missing.length > 0) throw new UsageError(`fleet folder ${input} lists run folders that are missing: ${missing.map((m) => m.dir).join(', ')}`);
   return found.map((f, i) => (i === 0 ? { ...f, notes: carried } : f));
+}
+
+/** `folder` is relative and stays within `fleetDir`, also once symbolic links are followed. */
+function isInside(fleetDir: string, folder: string): boolean {
+  if (isAbsolute(folder)) return false;
+  const within = (root: string, path: string) => {
+    const rel = relative(root, path);
+    return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+  };
+  const target = resolve(fleetDir, folder);
+  if (!within(fleetDir, target)) return false;
+  if (!existsSync(target)) return true; // reported as missing next
+  return within(realpathSync(fleetDir), realpathSync(target));
 }
 
 function duplicates(devices: DeviceSummary[]): string[] {

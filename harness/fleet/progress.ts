@@ -26,7 +26,7 @@ export function fleetProgressPrinter(stream: NodeJS.WritableStream, color: boole
         stream.write(`jcstar fleet: ${event.unit} finished before (run ${event.runId}); skipped\n`);
         break;
       case 'device-moved':
-        stream.write(`jcstar fleet: ${event.unit} did not finish before; its folder is kept as ${event.to} and the unit runs again from the start\n`);
+        stream.write(`jcstar fleet: ${event.unit} ${event.why}; its folder is kept as ${event.to} and the unit runs again from the start\n`);
         break;
       case 'device-end': {
         const counts = Object.entries(event.device.requirements).filter(([, n]) => n > 0).map(([v, n]) => `${n} ${v}`).join(', ');

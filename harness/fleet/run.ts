@@ -6,14 +6,16 @@ import type { ProgressEvent } from '../engine/progress.js';
 import { RunFolderError } from '../engine/run-folder.js';
 import { runChecks } from '../engine/run.js';
 import type { Fleet, FleetDevice } from './load.js';
-import { buildFleetSummary, isFinishedRun, summarizeRunFolder, type DeviceSummary, type FleetSummary, type Outcome } from './summary.js';
+import { buildFleetSummary, isFinishedRun, summarizeRunFolder, trySummarizeRunFolder, type DeviceSummary, type FleetSummary, type Outcome } from './summary.js';
+import { configurationChange } from './resume.js';
 import { checkUniqueInitialPasswords, CROSS_UNIT_FOLDER } from './unique-passwords.js';
 import { writeFleetSummary } from './write-summary.js';
 
 export type FleetEvent =
   | { type: 'device-start'; unit: string; index: number; total: number }
   | { type: 'device-skip'; unit: string; runId: string }
-  | { type: 'device-moved'; unit: string; to: string }
+  /** `why`: the unit did not finish before, or finished under another configuration. */
+  | { type: 'device-moved'; unit: string; to: string; why: string }
   | { type: 'device-end'; unit: string; index: number; total: number; device: DeviceSummary; durationMs: number }
   | { type: 'device-error'; unit: string; message: string }
   | { type: 'progress'; unit: string; event: ProgressEvent };
@@ -24,7 +26,7 @@ export interface FleetRunOptions {
   out: string;
   /** Overrides the fleet file's concurrency. */
   concurrency?: number;
-  /** Go on in an existing fleet folder: finished devices are kept, the others run again. */
+  /** Go on in an existing fleet folder: devices that finished under the same configuration are kept, the others run again. */
   resume?: boolean;
   signal?: AbortSignal;
   onEvent?: (event: FleetEvent) => void;
@@ -49,7 +51,13 @@ export async function runFleet(options: FleetRunOptions): Promise<FleetOutcome> 
   const worker = async () => {
     while (next < total && !signal.aborted) {
       const index = next++;
-      const note = await runDevice(fleet, fleet.devices[index]!, index, out, options.resume === true, signal, emit);
+      const device = fleet.devices[index]!;
+      // Whatever one unit does (a full disk, a folder that cannot be moved), the others run and the summary is written.
+      const note = await runDevice(fleet, device, index, out, options.resume === true, signal, emit).catch((err: unknown) => {
+        const message = (err as Error)?.message ?? String(err);
+        emit({ type: 'device-error', unit: device.unit, message });
+        return `unit ${device.unit}: harness error: ${message}`;
+      });
       if (note) {
         notes.push(note);
         absent.push('error');
@@ -71,8 +79,14 @@ export async function runFleet(options: FleetRunOptions): Promise<FleetOutcome> 
   const devices: DeviceSummary[] = [];
   for (const d of fleet.devices) {
     const folder = join(out, d.unit);
-    if (existsSync(join(folder, 'evidence.jsonl'))) devices.push(summarizeRunFolder(folder, out));
-    else if (signal.aborted) {
+    if (existsSync(join(folder, 'evidence.jsonl'))) {
+      const summarized = trySummarizeRunFolder(folder, out);
+      if ('device' in summarized) devices.push(summarized.device);
+      else {
+        notes.push(`unit ${d.unit}: ${summarized.problem}; --resume runs it again`);
+        absent.push('error');
+      }
+    } else if (signal.aborted) {
       notes.push(`unit ${d.unit}: not run (the fleet was interrupted); --resume runs it`);
       absent.push('interrupted');
     }
@@ -99,15 +113,23 @@ function prepareFolder(out: string, resume: boolean): void {
 /** One device's run; returns a note when it left no run folder to summarise. */
 async function runDevice(fleet: Fleet, device: FleetDevice, index: number, out: string, resume: boolean, signal: AbortSignal, emit: (e: FleetEvent) => void): Promise<string | null> {
   const folder = join(out, device.unit);
+  const profile = withHandsOn(device.profile, fleet.handsOn);
   if (resume && isFinishedRun(folder)) {
-    emit({ type: 'device-skip', unit: device.unit, runId: summarizeRunFolder(folder, out).runId });
-    return null;
+    const change = configurationChange(folder, { profile, only: fleet.only });
+    if (change === null) {
+      emit({ type: 'device-skip', unit: device.unit, runId: summarizeRunFolder(folder, out).runId });
+      return null;
+    }
+    // A finished run of another profile or selection answers another question: kept, but not as this fleet's.
+    const aside = firstFree(`${folder}.earlier`);
+    renameSync(folder, aside);
+    emit({ type: 'device-moved', unit: device.unit, to: aside, why: `finished before under another configuration (${change})` });
   }
   // The engine resumes only a TCP scan, not a whole run; an unfinished run is kept aside and the unit runs afresh.
   if (existsSync(folder) && readdirSync(folder).length > 0) {
     const aside = firstFree(`${folder}.interrupted`);
     renameSync(folder, aside);
-    emit({ type: 'device-moved', unit: device.unit, to: aside });
+    emit({ type: 'device-moved', unit: device.unit, to: aside, why: 'did not finish before' });
   }
   const started = Date.now();
   emit({ type: 'device-start', unit: device.unit, index, total: fleet.devices.length });
@@ -116,7 +138,7 @@ async function runDevice(fleet: Fleet, device: FleetDevice, index: number, out: 
   signal.addEventListener('abort', forward, { once: true });
   try {
     await runChecks({
-      profile: withHandsOn(device.profile, fleet.handsOn),
+      profile,
       only: fleet.only,
       out: folder,
       reportsDir: out,
@@ -130,9 +152,8 @@ async function runDevice(fleet: Fleet, device: FleetDevice, index: number, out: 
   } finally {
     signal.removeEventListener('abort', forward);
   }
-  if (existsSync(join(folder, 'evidence.jsonl'))) {
-    emit({ type: 'device-end', unit: device.unit, index, total: fleet.devices.length, device: summarizeRunFolder(folder, out), durationMs: Date.now() - started });
-  }
+  const summarized = existsSync(join(folder, 'evidence.jsonl')) ? trySummarizeRunFolder(folder, out) : null;
+  if (summarized && 'device' in summarized) emit({ type: 'device-end', unit: device.unit, index, total: fleet.devices.length, device: summarized.device, durationMs: Date.now() - started });
   return null;
 }
 

@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { z } from 'zod';
 import { loadCatalogue } from '../catalogue/load.js';
 import { exitCodeFor, EXIT } from '../cli/exit-codes.js';
+import type { RunRecord } from '../evidence/records.js';
 import { EVIDENCE_FILE, readRecords } from '../evidence/store.js';
 import { buildResults } from '../results/build.js';
 import type { Results } from '../results/schema.js';
@@ -60,10 +61,16 @@ export type DeviceSummary = z.infer<typeof DeviceSummary>;
 export type FleetSummary = z.infer<typeof FleetSummary>;
 export type Outcome = DeviceSummary['outcome'];
 
-/** True when the run folder's log ends with a complete run (what `--resume` skips). */
+/** True when the run folder's log ends with a complete run (what `--resume` skips); a log that cannot be read is no finished run. */
 export function isFinishedRun(dir: string): boolean {
   if (!existsSync(join(dir, EVIDENCE_FILE))) return false;
-  const end = readRecords(dir).reverse().find((r) => r.type === 'run-end');
+  let records: RunRecord[];
+  try {
+    records = readRecords(dir);
+  } catch {
+    return false;
+  }
+  const end = records.reverse().find((r) => r.type === 'run-end');
   return end?.type === 'run-end' && end.status === 'complete';
 }
 
@@ -71,6 +78,18 @@ export function isFinishedRun(dir: string): boolean {
 export function summarizeRunFolder(dir: string, summaryDir: string): DeviceSummary {
   const results = buildResults(readRecords(dir), loadCatalogue());
   return deviceSummary(results, relative(summaryDir, dir) || '.');
+}
+
+/**
+ * The folder's summary, or why its log gives none (empty after a full disk or a kill, a corrupt line), so that
+ * one unreadable unit becomes a note in the fleet's summary instead of stopping it.
+ */
+export function trySummarizeRunFolder(dir: string, summaryDir: string): { device: DeviceSummary } | { problem: string } {
+  try {
+    return { device: summarizeRunFolder(dir, summaryDir) };
+  } catch (err) {
+    return { problem: `its evidence log ${join(dir, EVIDENCE_FILE)} cannot be read as a run (${(err as Error)?.message ?? String(err)})` };
+  }
 }
 
 function deviceSummary(results: Results, folder: string): DeviceSummary {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -6,6 +6,7 @@ import { UsageError } from '../../harness/cli/usage-error.js';
 import { loadFleet, type Fleet } from '../../harness/fleet/load.js';
 import { mergeRuns } from '../../harness/fleet/merge.js';
 import { runFleet, type FleetEvent, type FleetOutcome } from '../../harness/fleet/run.js';
+import { configurationChange } from '../../harness/fleet/resume.js';
 import { exitCodeForFleet } from '../../harness/fleet/summary.js';
 import { startSimulatedFleet, type SimulatedFleet } from '../../harness/simulator/fleet.js';
 
@@ -86,5 +87,64 @@ describe('jcstar fleet --resume and jcstar merge', function () {
 
   it('merge refuses a folder that is neither a run folder nor a fleet folder', () => {
     expect(() => mergeRuns([dir], join(dir, 'merged-bad'), dir)).to.throw(UsageError, /is neither a run folder \(no evidence\.jsonl\) nor a fleet folder \(no fleet-summary\.json\)/);
+  });
+
+  describe('a unit whose evidence log is empty (a full disk, a kill before the first record)', () => {
+    const emptied = (name: string) => {
+      const copy = join(dir, name);
+      cpSync(join(dir, 'out'), copy, { recursive: true });
+      writeFileSync(join(copy, 'SIM-0002', 'evidence.jsonl'), '');
+      return copy;
+    };
+
+    it('a resumed fleet still writes its summary: the other unit is listed, that unit is a note and an error', async () => {
+      const copy = emptied('empty-log-resume');
+      const stopped = new AbortController();
+      stopped.abort(); // nothing runs: the summary is built over the folders as they are
+      const outcome = await runFleet({ fleet, out: copy, resume: true, signal: stopped.signal });
+      const written = JSON.parse(readFileSync(join(copy, 'fleet-summary.json'), 'utf8')) as typeof outcome.summary;
+      expect(written.devices.map((d) => d.unit)).to.deep.equal(['SIM-0001']);
+      expect(written.notes).to.deep.equal([`unit SIM-0002: its evidence log ${join(copy, 'SIM-0002', 'evidence.jsonl')} cannot be read as a run (evidence log has no run-start record); --resume runs it again`]);
+      expect(written.outcome).to.equal('interrupted');
+    });
+
+    it('merge lists the readable units and notes the other, with the outcome error', () => {
+      const copy = emptied('empty-log-merge');
+      const merged = mergeRuns([copy], join(dir, 'merged-empty-log'), dir);
+      expect(merged.summary.devices.map((d) => d.unit)).to.deep.equal(['SIM-0001']);
+      expect(merged.summary.notes).to.include(`${join(copy, 'SIM-0002')}: its evidence log ${join(copy, 'SIM-0002', 'evidence.jsonl')} cannot be read as a run (evidence log has no run-start record); left out`);
+      expect(merged.summary.outcome).to.equal('error');
+    });
+  });
+
+  describe('a finished unit run under another configuration', () => {
+    it('stands for the same profile, selection and hands-on tests only', () => {
+      const folder = join(dir, 'out', 'SIM-0001');
+      const profile = fleet.devices[0]!.profile;
+      expect(configurationChange(folder, { profile, only: ['S1.1-02'] })).to.equal(null);
+      expect(configurationChange(folder, { profile, only: null })).to.equal('it ran only S1.1-02, and every requirement is asked now');
+      // The simulator's profile opts into the update trial itself (update.handsOn).
+      expect(profile.handsOn).to.deep.equal(['update']);
+      expect(configurationChange(folder, { profile: { ...profile, handsOn: ['update', 'resilience'] }, only: ['S1.1-02'] })).to.equal('it was allowed hands-on update, and hands-on resilience, update now');
+      const other = { ...profile, source: { ...profile.source, sha256: 'f'.repeat(64) } };
+      expect(configurationChange(folder, { profile: other, only: ['S1.1-02'] })).to.match(/^its profile changed \(sha256 [0-9a-f]{12}… then, ffffffffffff… now\)$/);
+    });
+
+    it('--resume with another selection keeps no earlier run as its own: each is moved aside, saying why, and runs again', async () => {
+      const copy = join(dir, 'other-selection');
+      cpSync(join(dir, 'out'), copy, { recursive: true });
+      const events: FleetEvent[] = [];
+      const outcome = await runFleet({ fleet: { ...fleet, only: ['S1.1-16'] }, out: copy, resume: true, onEvent: (e) => e.type !== 'progress' && events.push(e) });
+      expect(events.filter((e) => e.type === 'device-moved').map((e) => [e.unit, e.type === 'device-moved' && e.why, e.type === 'device-moved' && e.to])).to.deep.equal([
+        ['SIM-0001', 'finished before under another configuration (it ran only S1.1-02, and only S1.1-16 is asked now)', join(copy, 'SIM-0001.earlier-1')],
+        ['SIM-0002', 'finished before under another configuration (it ran only S1.1-02, and only S1.1-16 is asked now)', join(copy, 'SIM-0002.earlier-1')],
+      ]);
+      expect(events.some((e) => e.type === 'device-skip')).to.equal(false);
+      expect(outcome.summary.devices.map((d) => [d.unit, d.status])).to.deep.equal([['SIM-0001', 'complete'], ['SIM-0002', 'complete']]);
+      for (const unit of ['SIM-0001', 'SIM-0002']) {
+        const start = JSON.parse(readFileSync(join(copy, unit, 'evidence.jsonl'), 'utf8').split('\n')[0]!);
+        expect([start.type, start.selection, start.handsOn], unit).to.deep.equal(['run-start', ['S1.1-16'], ['update']]);
+      }
+    });
   });
 });

@@ -1,6 +1,6 @@
-import type { DefaultCredential } from '../../credentials/universal-defaults.js';
+import type { CredentialFamily, DefaultCredential } from '../../credentials/universal-defaults.js';
 import type { Policy } from '../../policy/schema.js';
-import { PASSWORD_MECHANISMS } from '../../probes/login.js';
+import { loginProbeFor, PASSWORD_MECHANISMS } from '../../probes/login.js';
 import type { DeviceProfile } from '../../profile/types.js';
 import type { Secret } from '../../secrets/secret.js';
 import { derivationsFound, macDerivations, modelDerivations, serialDerivations } from './derivations.js';
@@ -13,6 +13,10 @@ export interface InitialPassword {
   /** "credential admin" for the unit under test, "fleet[2]" for the others. */
   source: string;
   password: Secret;
+  /** The profile's credential it is, for the unit's own (not for fleet[]). */
+  credential?: string;
+  /** The login it opens, when the profile says: its user and protocol families. */
+  login?: { username: string; families: CredentialFamily[] };
 }
 
 export interface FleetRules {
@@ -53,10 +57,17 @@ export function initialPasswords(profile: DeviceProfile): InitialPassword[] {
 /** The unit's own declared login passwords, without fleet[]: what `jcstar fleet` compares across the units it runs. */
 export function ownInitialPasswords(profile: DeviceProfile): InitialPassword[] {
   const { device } = profile;
-  const names = new Set(profile.services.filter((s) => PASSWORD_MECHANISMS.has(s.auth) && s.credential).map((s) => s.credential!));
+  const logins = profile.services.filter((s) => PASSWORD_MECHANISMS.has(s.auth) && s.credential);
+  const names = new Set(logins.map((s) => s.credential!));
   return [...names].flatMap((name) => {
-    const password = profile.credentials[name]?.password;
-    return password ? [{ unit: device.unit, ...(device.mac ? { mac: device.mac } : {}), source: `credential ${name}`, password }] : [];
+    const { password, username } = profile.credentials[name] ?? {};
+    if (!password) return [];
+    const families = [...new Set(logins.filter((s) => s.credential === name).flatMap((s) => {
+      const probe = loginProbeFor(s);
+      return 'family' in probe ? [probe.family] : [];
+    }))];
+    const login = username !== undefined ? { login: { username, families } } : {};
+    return [{ unit: device.unit, ...(device.mac ? { mac: device.mac } : {}), source: `credential ${name}`, credential: name, password, ...login }];
   });
 }
 
@@ -75,11 +86,11 @@ export function assessFleet(passwords: InitialPassword[], rules: FleetRules): Fl
       ...modelDerivations(rules.model),
     ]);
     const weak = strengthProblems(value, rules.strength);
-    const universal = rules.universalDefaults.find((d) => d.password.reveal() === value);
+    const universal = universalDefaultOf(entry, rules.universalDefaults);
     const own: RuleResult[] = [
       rule('not-derived', derived.length === 0, `contains ${derived.join(', ')}`, `nothing derived from the ${entry.mac ? 'MAC, ' : ''}serial number or model`),
       rule('strength', weak.length === 0, weak.join(' and '), `at least ${rules.strength.minLength} characters and ${rules.strength.minCharacterClasses} character classes`),
-      rule('not-universal-default', universal === undefined, `is the universal default of entry ${universal?.id ?? ''}`, 'not on the universal-defaults list'),
+      rule('not-universal-default', universal === null, universal ?? '', 'not on the universal-defaults list'),
     ];
     for (const broken of own.filter((r) => !r.passed)) findings.push(`unit ${label(entry)}: the password ${broken.detail}`);
     const results: RuleResult[] = [
@@ -90,6 +101,23 @@ export function assessFleet(passwords: InitialPassword[], rules: FleetRules): Fl
     return { unit: entry.unit, source: entry.source, rules: results };
   });
   return { units: new Set(entries.map((e) => e.unit)).size, assessments, findings };
+}
+
+/**
+ * How the password is on the universal-defaults list, or null. The list holds logins (protocol, user, password),
+ * so the entry named is this login's own when there is one; a password listed only for another user or protocol
+ * is still one that default-credential attacks try, and is said to be just that.
+ */
+function universalDefaultOf(entry: InitialPassword, defaults: DefaultCredential[]): string | null {
+  const value = entry.password.reveal();
+  const listed = defaults.filter((d) => d.password.reveal() === value);
+  if (listed.length === 0) return null;
+  const { login } = entry;
+  if (!login) return `is the universal default of entry ${listed[0]!.id}`;
+  const own = listed.find((d) => login.families.includes(d.family) && d.username === login.username);
+  if (own) return `is the universal default of entry ${own.id}`;
+  const sameProtocol = listed.find((d) => login.families.includes(d.family));
+  return `is a published default password (entry ${(sameProtocol ?? listed[0]!).id}, listed for another ${sameProtocol ? 'user' : 'protocol'})`;
 }
 
 /** Each pair of units once: a shared password, or two passwords that differ only in their digits (a counter). */

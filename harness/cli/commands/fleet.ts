@@ -20,7 +20,7 @@ export function registerFleet(program: Command): void {
     .argument('<fleet>', 'fleet file (YAML): devices, concurrency, only, handsOn')
     .option('--out <dir>', 'fleet folder to write (must be empty or new); default reports/fleet-<id>/')
     .option('--concurrency <n>', 'devices at once (overrides the fleet file; default 4)')
-    .option('--resume <fleet-dir>', 'go on in a fleet folder: devices that finished are kept, the others run again')
+    .option('--resume <fleet-dir>', 'go on in a fleet folder: devices that finished under the same profile, selection and hands-on tests are kept, the others run again')
     .option('--only <ids>', 'comma-separated requirement IDs to run on every device (overrides the fleet file)')
     .option('--hands-on <tests>', 'hands-on tests to add on every device (update, resilience, reset; comma-separated)')
     .option('--json', 'also print fleet-summary.json on stdout')
