@@ -65,16 +65,9 @@ export async function runFleet(options: FleetRunOptions): Promise<FleetOutcome> 
     }
   };
   const concurrency = Math.max(1, Math.min(options.concurrency ?? fleet.concurrency, total));
-  // Each running device listens on the fleet's signal once (its own listeners are on a signal of its own),
-  // and its mocha runner on the process's uncaught errors.
+  // Each running device listens on the fleet's signal once (its own listeners are on a signal of its own).
   setMaxListeners(concurrency + 10, signal);
-  const processListeners = process.getMaxListeners();
-  process.setMaxListeners(Math.max(processListeners, concurrency + 10));
-  try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
-  } finally {
-    process.setMaxListeners(processListeners);
-  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
 
   const devices: DeviceSummary[] = [];
   for (const d of fleet.devices) {
