@@ -58,6 +58,17 @@ async function runTrial(ctx: CheckContext): Promise<UpdateTrialResult> {
 
   const delivery = await openDelivery(ctx, update);
   const attempts: AttemptRecord[] = [];
+  /**
+   * A device that took an attack now runs the image's version, and would hide the next attack that states
+   * it: serving the older genuine image puts it back, where the device allows rollback at all.
+   */
+  const restoreAfterAttack = async (record: AttemptRecord | undefined, version: RunningVersion): Promise<RunningVersion> => {
+    const older = variants.get('rollback');
+    if (!older || !record || record.purpose !== 'test' || !installed(record) || !ATTACKS.includes(record.attempt as (typeof ATTACKS)[number]) || older.version === version.version) return version;
+    const restore: AttemptRecord = { ...(await runAttempt(ctx, update, delivery, 'rollback', older, version)), purpose: 'restore' };
+    attempts.push(restore);
+    return restore.after?.ok ? restore.after : version;
+  };
   try {
     const first = await readFirmwareVersion(ctx, update.version);
     if (!first.ok) return { blocked: `the running firmware version cannot be read (${first.reason}): without it no update can be judged`, attempts, updatePathWorks: false, versionReadLogsIn: false };
@@ -71,6 +82,8 @@ async function runTrial(ctx: CheckContext): Promise<UpdateTrialResult> {
         continue;
       }
       version = now;
+      // An attack taken late (installed after its judging read) shows only in this read: put it back first.
+      version = await restoreAfterAttack(attempts.at(-1), version);
       // The rollback test serves the older image to a device on the genuine version: to one on any other
       // version the older image could be an upgrade.
       const record =
@@ -79,14 +92,7 @@ async function runTrial(ctx: CheckContext): Promise<UpdateTrialResult> {
           : await runAttempt(ctx, update, delivery, attempt, variants.get(attempt) ?? null, version);
       attempts.push(record);
       if (record.after?.ok) version = record.after;
-      // A device that took an attack now runs the image's version, and would hide the next attack that
-      // states it: serving the older genuine image puts it back, where the device allows rollback at all.
-      const older = variants.get('rollback');
-      if (older && installed(record) && ATTACKS.includes(attempt as (typeof ATTACKS)[number]) && older.version !== version.version) {
-        const restore: AttemptRecord = { ...(await runAttempt(ctx, update, delivery, 'rollback', older, version)), purpose: 'restore' };
-        attempts.push(restore);
-        if (restore.after?.ok) version = restore.after;
-      }
+      version = await restoreAfterAttack(record, version);
     }
   } finally {
     await delivery.close(ctx);
