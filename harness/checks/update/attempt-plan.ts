@@ -16,6 +16,9 @@ export const ATTACKS = [
   'plain-http',
 ] as const satisfies readonly UpdateAttempt[];
 
+/** How often the older image is served to put back a device that took an attack, before the trial goes on without. */
+export const RESTORE_TRIES = 2;
+
 /** The attacks on the image itself: a device must refuse every one for a genuine image over an untrusted channel to be harmless. */
 export const INTEGRITY_ATTACKS = ['payload-byte-flipped', 'metadata-byte-changed', 'wrong-key', 'unsigned', 'cut-download'] as const satisfies readonly UpdateAttempt[];
 

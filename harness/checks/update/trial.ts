@@ -6,7 +6,7 @@ import { readFirmwareVersion } from '../../probes/firmware-version/read.js';
 import { imageVariant, makeAttackVariants } from '../../update/variants.js';
 import { verifyImage } from '../../update/verify-image.js';
 import type { ImageVariant, UpdateAttempt, VersionReading } from '../../update/types.js';
-import { ATTACKS, ATTEMPT_TITLES, serveModeFor } from './attempt-plan.js';
+import { ATTACKS, ATTEMPT_TITLES, RESTORE_TRIES, serveModeFor } from './attempt-plan.js';
 import { openDelivery, type Delivered, type Delivery } from './delivery.js';
 import { installed, type AttemptRecord } from './attempt-record.js';
 
@@ -60,11 +60,15 @@ async function runTrial(ctx: CheckContext): Promise<UpdateTrialResult> {
   const attempts: AttemptRecord[] = [];
   /**
    * A device that took an attack now runs the image's version, and would hide the next attack that states
-   * it: serving the older genuine image puts it back, where the device allows rollback at all.
+   * it: serving the older genuine image puts it back, where the device allows rollback at all. Tried after
+   * the attack and again in the read before the next attempt, which also shows an attack taken late or a
+   * restore the device did not take in time (a client that was busy or slow to poll again).
    */
-  const restoreAfterAttack = async (record: AttemptRecord | undefined, version: RunningVersion): Promise<RunningVersion> => {
+  const restoreAfterAttack = async (version: RunningVersion): Promise<RunningVersion> => {
     const older = variants.get('rollback');
-    if (!older || !record || record.purpose !== 'test' || !installed(record) || !ATTACKS.includes(record.attempt as (typeof ATTACKS)[number]) || older.version === version.version) return version;
+    const last = lastTestAttempt(attempts);
+    if (!older || !last || !installed(last.record) || !ATTACKS.includes(last.record.attempt as (typeof ATTACKS)[number])) return version;
+    if (older.version === version.version || attempts.length - 1 - last.index >= RESTORE_TRIES) return version;
     const restore: AttemptRecord = { ...(await runAttempt(ctx, update, delivery, 'rollback', older, version)), purpose: 'restore' };
     attempts.push(restore);
     return restore.after?.ok ? restore.after : version;
@@ -82,8 +86,7 @@ async function runTrial(ctx: CheckContext): Promise<UpdateTrialResult> {
         continue;
       }
       version = now;
-      // An attack taken late (installed after its judging read) shows only in this read: put it back first.
-      version = await restoreAfterAttack(attempts.at(-1), version);
+      version = await restoreAfterAttack(version);
       // The rollback test serves the older image to a device on the genuine version: to one on any other
       // version the older image could be an upgrade.
       const record =
@@ -92,7 +95,7 @@ async function runTrial(ctx: CheckContext): Promise<UpdateTrialResult> {
           : await runAttempt(ctx, update, delivery, attempt, variants.get(attempt) ?? null, version);
       attempts.push(record);
       if (record.after?.ok) version = record.after;
-      version = await restoreAfterAttack(record, version);
+      version = await restoreAfterAttack(version);
     }
   } finally {
     await delivery.close(ctx);
@@ -115,6 +118,11 @@ async function rereadBefore(ctx: CheckContext, spec: NonNullable<UpdateSettings[
   }
   if (now.ok && now.version !== last.version && previous && !previous.skipped) previous.after = now;
   return now;
+}
+
+function lastTestAttempt(attempts: AttemptRecord[]): { record: AttemptRecord; index: number } | null {
+  for (let index = attempts.length - 1; index >= 0; index--) if (attempts[index]!.purpose === 'test') return { record: attempts[index]!, index };
+  return null;
 }
 
 function versionReadLogsIn(ctx: CheckContext, spec: NonNullable<UpdateSettings['version']>): boolean {
