@@ -93,6 +93,8 @@ const INSTALLER_SUCCEEDED = 'SWUPDATE successful';
  */
 const REPORT_RETRY = 'until retrying';
 const LOG_LIMIT = 256 * 1024;
+/** Kept from each stream's last chunk: a marker split across two chunks is still seen, and never seen twice. */
+const CARRY = Math.max(INSTALLED.length, INSTALLER_SUCCEEDED.length, REPORT_RETRY.length) - 1;
 
 export async function startSwupdateDevice(options: SwupdateDeviceOptions): Promise<SwupdateDevice> {
   const host = options.host ?? '127.0.0.1';
@@ -203,17 +205,26 @@ class SuricattaProcess {
       : spawn(program, argv, { stdio: ['ignore', 'pipe', 'pipe'], env });
     const daemon = superviseDaemon(child);
     this.daemon = daemon;
-    const watch = (chunk: Buffer) => {
-      this.output = (this.output + chunk.toString()).slice(-LOG_LIMIT);
-      const text = chunk.toString();
-      installed ||= text.includes(INSTALLER_SUCCEEDED);
-      const restart = text.includes(INSTALLED) ? (installed ? 'installed' : 'refused') : report && text.includes(REPORT_RETRY) ? 'reported' : null;
-      if (restart && !this.rebooting && !this.stopped) {
-        this.rebooting = this.restart(restart).catch((err: Error) => void (this.output += `\n# restart failed: ${err.message}\n`));
-      }
+    const watch = () => {
+      let carry = '';
+      return (chunk: Buffer) => {
+        this.output = (this.output + chunk.toString()).slice(-LOG_LIMIT);
+        const text = carry + chunk.toString();
+        // A marker counts when it ends in this chunk: one wholly in the carry was counted before.
+        const seen = (marker: string) => {
+          const at = text.lastIndexOf(marker);
+          return at !== -1 && at + marker.length > carry.length;
+        };
+        installed ||= seen(INSTALLER_SUCCEEDED);
+        const restart = seen(INSTALLED) ? (installed ? 'installed' : 'refused') : report && seen(REPORT_RETRY) ? 'reported' : null;
+        carry = text.slice(-CARRY);
+        if (restart && !this.rebooting && !this.stopped) {
+          this.rebooting = this.restart(restart).catch((err: Error) => void (this.output += `\n# restart failed: ${err.message}\n`));
+        }
+      };
     };
-    child.stdout!.on('data', watch);
-    child.stderr!.on('data', watch);
+    child.stdout!.on('data', watch());
+    child.stderr!.on('data', watch());
     this.output += `\n# ${program} ${argv.join(' ')}\n`;
     const deadline = Date.now() + 5000;
     for (let i = 0; i < 50 && Date.now() < deadline; i++) {
