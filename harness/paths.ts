@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The package root: the nearest folder above this file (in src or dist) that holds package.json. */
@@ -21,4 +21,10 @@ export function cataloguePath(...parts: string[]): string {
 
 export function schemaPath(name: string): string {
   return join(packageRoot, 'schemas', name);
+}
+
+/** `path` lies below `root` (not `root` itself), comparing the two as given. */
+export function isBelow(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
 }

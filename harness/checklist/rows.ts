@@ -70,17 +70,11 @@ function toSupply(requirement: RequirementResult, layout: ChecklistLayout, recog
 }
 
 function verdictCells(requirement: RequirementResult, layout: ChecklistLayout, recognition: Recognition | null) {
-  if (recognition) {
-    const { scheme } = recognition;
-    // A statement of compliance does not excuse what the device was seen doing, nor a harness fault: only a PASS is deemed met.
-    if (requirement.verdict !== 'PASS') {
-      const words = layout.verdicts[requirement.verdict];
-      return { verdict: words.ja, jcstarVerdict: `${layout.recognitionDeclared.replace('{scheme}', scheme)}; jcstar: ${requirement.verdict}` };
-    }
-    return { verdict: layout.deemed.ja, jcstarVerdict: `${layout.deemed.en.replace('{scheme}', scheme)}; jcstar: ${requirement.verdict}` };
-  }
   const words = layout.verdicts[requirement.verdict];
-  return { verdict: words.ja, jcstarVerdict: words.en };
+  if (!recognition) return { verdict: words.ja, jcstarVerdict: words.en };
+  // A statement of compliance does not excuse what the device was seen doing, nor a harness fault: only a PASS is deemed met.
+  if (requirement.verdict === 'PASS') return { verdict: layout.deemed.ja, jcstarVerdict: `${layout.deemed.en.replace('{scheme}', recognition.scheme)}; jcstar: PASS` };
+  return { verdict: words.ja, jcstarVerdict: `${layout.recognitionDeclared.replace('{scheme}', recognition.scheme)}; jcstar: ${requirement.verdict}` };
 }
 
 /** One row per requirement, in catalogue order, from results.json and manifest.json alone. */

@@ -1,5 +1,6 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { isBelow } from '../paths.js';
 import { UsageError } from './usage-error.js';
 
 // The existing part of a path with its links resolved, and the rest as given: --out may not exist yet.
@@ -12,8 +13,8 @@ function realPath(path: string): string {
 
 /** A finished run folder is hashed by its manifest: a view written into it would break that. */
 export function refuseInsideRun(out: string, runDir: string): void {
-  const rel = relative(realPath(runDir), realPath(out));
-  if (rel === '' || !(rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel))) {
+  const [run, target] = [realPath(runDir), realPath(out)];
+  if (target === run || isBelow(run, target)) {
     throw new UsageError(`--out ${out}: inside the run folder, whose files its manifest hashes; choose a folder outside it`);
   }
 }

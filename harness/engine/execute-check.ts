@@ -3,7 +3,7 @@ import { inconclusive, type CheckOutcome } from '../verdicts/outcome.js';
 import { VERDICTS } from '../verdicts/verdict.js';
 import type { CheckContext } from '../suite/context.js';
 import type { PlannedCheck } from '../suite/define.js';
-import { describeStray, withStraySink } from './stray-errors.js';
+import { describeError, withStraySink } from './stray-errors.js';
 
 /**
  * Runs one check inside its time budget and enforces the verdict rules: a PASS needs evidence, every
@@ -30,7 +30,7 @@ export async function executeCheck(check: PlannedCheck, ctx: Omit<CheckContext, 
   // An error the check's probes left unhandled ends it as a harness ERROR, as a throw would.
   let endOnStray: (error: unknown) => void = () => {};
   const stray = new Promise<CheckOutcome>((resolve) => {
-    endOnStray = (error) => resolve({ verdict: 'ERROR', reason: `harness error: an error no probe handled: ${describeStray(error)}` });
+    endOnStray = (error) => resolve({ verdict: 'ERROR', reason: `harness error: an error no probe handled: ${describeError(error)}` });
   });
   try {
     const body = withStraySink(endOnStray, () => check.body({ ...ctx, signal: controller.signal }));
@@ -38,7 +38,7 @@ export async function executeCheck(check: PlannedCheck, ctx: Omit<CheckContext, 
     return validate(outcome, ctx.evidence.count);
   } catch (err) {
     if (runSignal.aborted) return inconclusive('the run was interrupted while this check was running');
-    return { verdict: 'ERROR', reason: `harness error: ${describeStray(err)}` };
+    return { verdict: 'ERROR', reason: `harness error: ${describeError(err)}` };
   } finally {
     clearTimeout(timer);
     runSignal.removeEventListener('abort', onRunAbort);

@@ -13,10 +13,11 @@ let runs = 0;
 function onStray(error: unknown): void {
   const sink = scope.getStore();
   if (sink) sink(error);
-  else process.stderr.write(`jcstar: an error outside any check was ignored: ${describeStray(error)}\n`);
+  else process.stderr.write(`jcstar: an error outside any check was ignored: ${describeError(error)}\n`);
 }
 
-export function describeStray(error: unknown): string {
+/** An error on one line: its message and first stack frames, or what was thrown. */
+export function describeError(error: unknown): string {
   return error instanceof Error ? (error.stack?.split('\n').slice(0, 3).join(' | ') ?? error.message) : String(error);
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../cli/usage-error.js';
+import { isBelow } from '../paths.js';
 import { createRunFolder, newRunId } from '../engine/run-folder.js';
 import { EVIDENCE_FILE } from '../evidence/store.js';
 import { buildFleetSummary, FleetSummary, trySummarizeRunFolder, type DeviceSummary } from './summary.js';
@@ -73,14 +74,10 @@ function runFoldersIn(input: string): Found[] {
 /** `folder` is relative and stays within `fleetDir`, also once symbolic links are followed. */
 function isInside(fleetDir: string, folder: string): boolean {
   if (isAbsolute(folder)) return false;
-  const within = (root: string, path: string) => {
-    const rel = relative(root, path);
-    return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
-  };
   const target = resolve(fleetDir, folder);
-  if (!within(fleetDir, target)) return false;
+  if (!isBelow(fleetDir, target)) return false;
   if (!existsSync(target)) return true; // reported as missing next
-  return within(realpathSync(fleetDir), realpathSync(target));
+  return isBelow(realpathSync(fleetDir), realpathSync(target));
 }
 
 function duplicates(devices: DeviceSummary[]): string[] {

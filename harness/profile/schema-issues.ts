@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maskUserinfo } from '../secrets/address-userinfo.js';
 import type { Finding } from './finding.js';
 import { ProfileDocument, SECRET_REF_MESSAGE } from './schema.js';
 import { didYouMean, suggest } from './suggest.js';
@@ -119,13 +120,10 @@ function describeFound(value: unknown, expected: z.ZodType | undefined, secret: 
   if (typeof value === 'object') return 'a mapping';
   const type = typeof value;
   if (secret) return type === 'string' ? 'a literal string' : `a ${type}`;
-  const text = typeof value === 'string' ? withoutUserinfo(value) : '';
+  const text = typeof value === 'string' ? maskUserinfo(value) : '';
   const shown = typeof value === 'string' ? JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text) : String(value);
   return kindOf(expected) === type ? shown : `a ${type} (${shown})`;
 }
-
-/** An address's user name and password are credentials; a message shows where they were, not what. */
-const withoutUserinfo = (value: string) => value.replace(/^((?:https?|ftps?|wss?):[/\\]*|[A-Za-z][A-Za-z0-9+.-]*:[/\\]{2})[^/?#\\]*@/i, '$1…@');
 
 function kindOf(schema: z.ZodType | undefined): string | undefined {
   if (schema instanceof z.ZodString || schema instanceof z.ZodStringFormat || schema instanceof z.ZodEnum) return 'string';

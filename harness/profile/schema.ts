@@ -149,7 +149,7 @@ const days = z.number().int().positive();
  * No user name or password in an address: Node would send them as Basic credentials to a page that must be
  * read anonymously, and addresses are printed in check titles, evidence and reports.
  */
-const withoutUserinfo = (address: string) => {
+const hasNoUserinfo = (address: string) => {
   try {
     const parsed = new URL(address);
     return parsed.username === '' && parsed.password === '';
@@ -158,7 +158,7 @@ const withoutUserinfo = (address: string) => {
   }
 };
 const NO_USERINFO = 'expected an address without a user name or password (jcstar reads pages anonymously and prints addresses in its reports)';
-const url = z.url().refine(withoutUserinfo, { message: NO_USERINFO });
+const url = z.url().refine(hasNoUserinfo, { message: NO_USERINFO });
 const localDocument = z
   .string()
   .min(1)
@@ -166,7 +166,7 @@ const localDocument = z
 
 export const PUBLIC_PAGE_PURPOSES = ['vulnerability-disclosure', 'support-period', 'product-information'] as const;
 export const PublicPage = z.strictObject({
-  url: z.url({ protocol: /^https?$/ }).refine(withoutUserinfo, { message: NO_USERINFO }).describe('The exact http(s) address jcstar may fetch, without a user name or password; a redirect must land on another listed address'),
+  url: z.url({ protocol: /^https?$/ }).refine(hasNoUserinfo, { message: NO_USERINFO }).describe('The exact http(s) address jcstar may fetch, without a user name or password; a redirect must land on another listed address'),
   purpose: z.enum(PUBLIC_PAGE_PURPOSES).describe('What the page must carry: the declared VDP contact and timelines, the support end date, or the model designation'),
 });
 

@@ -33,14 +33,3 @@ function parseWebAddress(url: string): URL | null {
     return null;
   }
 }
-
-/** An address as reasons may show it: a user name and password, which only a hostile or mistaken source puts there, masked. */
-export function shownAddress(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.username === '' && parsed.password === '') return url;
-    return `${parsed.protocol}//…@${parsed.host}${parsed.pathname}${parsed.search}${parsed.hash}`;
-  } catch {
-    return url;
-  }
-}

@@ -8,7 +8,8 @@ import type { IncomingMessage } from 'node:http';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { TOOL_VERSION } from '../../version.js';
-import { shownAddress, type PublicPageAllowList } from './allow-list.js';
+import { maskUserinfo } from '../../secrets/address-userinfo.js';
+import type { PublicPageAllowList } from './allow-list.js';
 
 export interface PublicPageLimits {
   maxBytes: number;
@@ -40,7 +41,7 @@ export async function fetchPublicPage(url: string, allowList: PublicPageAllowLis
   const requested: string[] = [];
   const done = <T extends object>(o: T) => ({ url, requested, durationMs: Date.now() - started, ...o });
   let next = allowList.admit(url);
-  if (!next) return done({ outcome: 'refused' as const, reason: `${shownAddress(url)} is not on the profile's publicPages list; nothing was sent` });
+  if (!next) return done({ outcome: 'refused' as const, reason: `${maskUserinfo(url)} is not on the profile's publicPages list; nothing was sent` });
   const deadline = AbortSignal.any([AbortSignal.timeout(limits.timeoutMs), ...(signal ? [signal] : [])]);
   for (let hop = 0; hop <= limits.maxRedirects; hop++) {
     requested.push(next.href);
@@ -56,7 +57,7 @@ export async function fetchPublicPage(url: string, allowList: PublicPageAllowLis
       response.destroy();
       const target = safeUrl(location, next);
       const admitted = target ? allowList.admit(target) : null;
-      if (!admitted) return done({ outcome: 'refused' as const, reason: `${next.href} redirects (${status}) to ${shownAddress(target ?? location)}, which is not on the profile's publicPages list; not followed` });
+      if (!admitted) return done({ outcome: 'refused' as const, reason: `${next.href} redirects (${status}) to ${maskUserinfo(target ?? location)}, which is not on the profile's publicPages list; not followed` });
       next = admitted;
       continue;
     }
