@@ -87,8 +87,7 @@ auth.require = (
     const observation = await attempt(plain.host, plain.port, '/private/index.html', `${PASSWORD}x`);
     expect([observation.outcome, observation.detail]).to.deep.equal(['rejected', 'HTTP 401 to Digest MD5']);
     expect(plain.log()).to.contain('digest: auth failed for admin: wrong password');
-    // lighttpd holds every refusal about a second (feature flag auth.delay-invalid-creds); the latency shows it.
-    expect(observation.latencyMs).to.be.at.least(900);
+    // No latency bound: lighttpd holds a refusal until its next one-second tick (auth.delay-invalid-creds), anywhere from 0 to 1 s.
     expectNoSecrets(observation);
   });
 

@@ -20,8 +20,13 @@ import { FIXTURE_HARDWARE, firmwarePayload } from './images.js';
  *
  * After an install, the device "reboots" as a real one would: swupdate is restarted with -N at the new
  * version and `-c 2`, which makes suricatta report the action finished with success to the server.
- * suricatta 2022.12 sometimes says "Update successful" for an image its installer has just refused; then the
- * device reboots into the old firmware and reports failure (`-c 3`), as a bootloader fallback would.
+ * suricatta 2022.12 now and then reports the opposite of what its installer did, in both directions:
+ * - "Update successful" for an image its installer has just refused: the device reboots into the old
+ *   firmware and reports failure (`-c 3`), as a bootloader fallback would;
+ * - "Error processing update chunk" (and failure to the server) for an image its installer has just
+ *   written: the device reboots into the new firmware and reports nothing more, the server having been
+ *   told failure already. Without that reboot suricatta holds the install as "pending testing" and ignores
+ *   every later offer.
  */
 
 export type SwupdateMode = 'secure' | 'insecure';
@@ -83,7 +88,9 @@ function requireInsecureSwupdate(ctx: Mocha.Context): void {
 }
 
 const VERSION_LINE = /^version=([0-9][0-9A-Za-z.+~-]*)$/m;
-const INSTALLED = 'Update successful, executing post-update actions';
+/** suricatta's own verdicts on an attempt, logged just before it sends its feedback. */
+const SURICATTA_SUCCEEDED = 'Update successful, executing post-update actions';
+const SURICATTA_FAILED = 'Error processing update chunk';
 /** What the installer (SWUpdate's main process) logs once it has written an image. */
 const INSTALLER_SUCCEEDED = 'SWUPDATE successful';
 /**
@@ -94,7 +101,15 @@ const INSTALLER_SUCCEEDED = 'SWUPDATE successful';
 const REPORT_RETRY = 'until retrying';
 const LOG_LIMIT = 256 * 1024;
 /** Kept from each stream's last chunk: a marker split across two chunks is still seen, and never seen twice. */
-const CARRY = Math.max(INSTALLED.length, INSTALLER_SUCCEEDED.length, REPORT_RETRY.length) - 1;
+const CARRY = Math.max(SURICATTA_SUCCEEDED.length, SURICATTA_FAILED.length, INSTALLER_SUCCEEDED.length, REPORT_RETRY.length) - 1;
+/**
+ * How long after what suricatta said the power goes: time for the request it is in (its feedback) to finish,
+ * and, after its error (stderr), for the installer's verdict (stdout) to arrive.
+ */
+const SETTLE_MS: Record<Said, number> = { succeeded: 300, failed: 1000, reported: 300 };
+
+/** What suricatta said last: it reported the attempt succeeded or failed, or its `-c` report went out. */
+type Said = 'succeeded' | 'failed' | 'reported';
 
 export async function startSwupdateDevice(options: SwupdateDeviceOptions): Promise<SwupdateDevice> {
   const host = options.host ?? '127.0.0.1';
@@ -168,6 +183,13 @@ function writeConfig(dir: string, options: SwupdateDeviceOptions): string {
 
 type Report = '2' | '3' | null;
 
+/** The boot that follows what suricatta said, given whether the installer wrote the image; null: no reboot. */
+function nextBoot(said: Said, installerSucceeded: boolean): { report: Report; intoNewFirmware: boolean } | null {
+  if (said === 'reported') return { report: null, intoNewFirmware: false };
+  if (said === 'succeeded') return installerSucceeded ? { report: '2', intoNewFirmware: true } : { report: '3', intoNewFirmware: false };
+  return installerSucceeded ? { report: null, intoNewFirmware: true } : null;
+}
+
 /** The swupdate process, restarted after every install as a device reboots into its new firmware. */
 class SuricattaProcess {
   reboots = 0;
@@ -199,7 +221,7 @@ class SuricattaProcess {
     const program = this.options.mode === 'secure' ? 'swupdate' : insecureSwupdatePath();
     const env = { ...process.env, TMPDIR: this.runDir };
     const argv = this.argv(report);
-    let installed = false;
+    let installerSucceeded = false;
     const child: ChildProcess = this.options.netns
       ? spawn('ip', ['netns', 'exec', this.options.netns, program, ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env })
       : spawn(program, argv, { stdio: ['ignore', 'pipe', 'pipe'], env });
@@ -215,11 +237,13 @@ class SuricattaProcess {
           const at = text.lastIndexOf(marker);
           return at !== -1 && at + marker.length > carry.length;
         };
-        installed ||= seen(INSTALLER_SUCCEEDED);
-        const restart = seen(INSTALLED) ? (installed ? 'installed' : 'refused') : report && seen(REPORT_RETRY) ? 'reported' : null;
+        installerSucceeded ||= seen(INSTALLER_SUCCEEDED);
+        const said: Said | null = seen(SURICATTA_SUCCEEDED) ? 'succeeded' : seen(SURICATTA_FAILED) ? 'failed' : report && seen(REPORT_RETRY) ? 'reported' : null;
         carry = text.slice(-CARRY);
-        if (restart && !this.rebooting && !this.stopped) {
-          this.rebooting = this.restart(restart).catch((err: Error) => void (this.output += `\n# restart failed: ${err.message}\n`));
+        if (said && !this.rebooting && !this.stopped) {
+          this.rebooting = this.restart(said, () => installerSucceeded)
+            .catch((err: Error) => void (this.output += `\n# restart failed: ${err.message}\n`))
+            .finally(() => (this.rebooting = undefined));
         }
       };
     };
@@ -236,16 +260,16 @@ class SuricattaProcess {
     throw new Error(`swupdate did not start within 5 s: ${daemon.log()}`);
   }
 
-  /** After an install (or a refusal suricatta took for one), a reboot that reports it; after that report, a start that reports nothing. */
-  private async restart(after: 'installed' | 'refused' | 'reported'): Promise<void> {
-    // Let suricatta finish the request it is in (its "installed" feedback) before the power goes.
-    await sleep(300);
+  /** The reboot after what suricatta said, if any: into the new firmware after an install, else into the old. */
+  private async restart(said: Said, installerSucceeded: () => boolean): Promise<void> {
+    await sleep(SETTLE_MS[said]);
+    const boot = nextBoot(said, installerSucceeded());
+    if (!boot || this.stopped) return;
     await this.daemon?.stop();
-    if (!this.stopped) {
-      if (after === 'installed') this.reboots++;
-      await this.start(after === 'installed' ? '2' : after === 'refused' ? '3' : null);
-    }
-    this.rebooting = undefined;
+    if (this.stopped) return;
+    if (boot.intoNewFirmware) this.reboots++;
+    this.output += `\n# reboot: suricatta ${said}, installer ${installerSucceeded() ? 'wrote the image' : 'did not'}\n`;
+    await this.start(boot.report);
   }
 
   async stop(): Promise<void> {
