@@ -8,7 +8,7 @@
 import { isHeldOff, PacedLogin } from '../harness/checks/hold-off/paced.js';
 import { randomCredential, type Attempt } from '../harness/checks/login-attempts.js';
 import { recordDeclaration } from '../harness/checks/declarations.js';
-import { planCompleteness } from '../harness/checks/documents/completeness.js';
+import { DECLARED_NOT_OBSERVED, planCompleteness } from '../harness/checks/documents/completeness.js';
 import { planPstiStatement } from '../harness/checks/documents/psti-statement.js';
 import { clientCertificateOf } from '../harness/checks/key-login/client-certificate.js';
 import { keyLoginDefaults } from '../harness/checks/key-login/default-credentials.js';
@@ -83,7 +83,12 @@ export default requirementSuite(REQUIREMENT, (suite) => {
   planPstiStatement(suite, REQUIREMENT);
   const scheme = profile.declarations.defaultPasswordScheme?.scheme;
   suite.check(
-    { id: `${REQUIREMENT}/unique-per-device/fleet`, title: 'Initial passwords differ between units, are not derived from MAC, serial or model, and are strong' },
+    // The passwords compared are the profile's; `jcstar fleet` compares those its units' runs saw accepted.
+    {
+      id: `${REQUIREMENT}/unique-per-device/fleet`,
+      title: `Initial passwords differ between units, are not derived from MAC, serial or model, and are strong (${DECLARED_NOT_OBSERVED})`,
+      basis: 'declared',
+    },
     (ctx) => checkFleet(ctx, scheme),
   );
   if (scheme === 'user-set-at-first-use') {
@@ -112,15 +117,15 @@ async function checkFleet(ctx: CheckContext, scheme: string | undefined): Promis
   });
   const evidence = ctx.evidence.record({
     kind: 'observation',
-    summary: `initial passwords of ${units} unit(s) against the unique-per-device rules: ${findings.length === 0 ? 'all rules met' : `${findings.length} finding(s)`}`,
+    summary: `${DECLARED_NOT_OBSERVED}: initial passwords of ${units} unit(s) against the unique-per-device rules: ${findings.length === 0 ? 'all rules met' : `${findings.length} finding(s)`}`,
     data: { units, passwords: assessments, policy: ctx.policy.defaultPassword },
   });
-  if (findings.length > 0) return fail(`${findings.join('; ')} (evidence #${evidence.seq})`);
+  if (findings.length > 0) return fail(`${DECLARED_NOT_OBSERVED}: ${findings.join('; ')} (evidence #${evidence.seq})`);
   if (units < 2) {
     // Evidence that cannot be gathered is not a doubt about the device: the other rules were met.
-    return notApplicable(`uniqueness needs at least two units, and only ${units} unit's initial password is known; its rules were met (evidence #${evidence.seq}); add fleet[] with another unit of the same model to test uniqueness`);
+    return notApplicable(`${DECLARED_NOT_OBSERVED}: uniqueness needs at least two units, and only ${units} unit's initial password is known; its rules were met (evidence #${evidence.seq}); add fleet[] with another unit of the same model to test uniqueness`);
   }
-  return pass(`${units} units have distinct initial passwords, none derived from MAC, serial number or model, none a universal default, all meeting the strength rule (evidence #${evidence.seq})`);
+  return pass(`${DECLARED_NOT_OBSERVED}: ${units} units have distinct initial passwords, none derived from MAC, serial number or model, none a universal default, all meeting the strength rule (evidence #${evidence.seq})`);
 }
 
 async function checkFirstUse(ctx: CheckContext, service: Service): Promise<CheckOutcome> {

@@ -197,7 +197,7 @@ describe('S1.1-02/unique-per-device/fleet in a run', function () {
     const run = await runProfile(profile([{ unit: 'SN-1002', mac: '00:11:22:33:44:56', env: 'PW_2' }, { unit: 'SN-1003', env: 'PW_3' }]), { env, only: ['S1.1-02'] });
     const fleet = check(run);
     expect(fleet.verdict, fleet.reason).to.equal('PASS');
-    expect(fleet.reason).to.match(/^3 units have distinct initial passwords, none derived from MAC, serial number or model, none a universal default, all meeting the strength rule \(evidence #\d+\)$/);
+    expect(fleet.reason).to.match(/^declared, not observed: 3 units have distinct initial passwords, none derived from MAC, serial number or model, none a universal default, all meeting the strength rule \(evidence #\d+\)$/);
     const passwords = fleet.evidence[0]!.data!.passwords as Array<{ unit: string; source: string; rules: Array<{ rule: string; passed: boolean }> }>;
     expect(passwords.map((p) => [p.unit, p.source, p.rules.every((r) => r.passed)])).to.deep.equal([
       ['SN-1001', 'credential admin', true], ['SN-1002', 'fleet[0]', true], ['SN-1003', 'fleet[1]', true],
@@ -210,7 +210,7 @@ describe('S1.1-02/unique-per-device/fleet in a run', function () {
     const run = await runProfile(profile([{ unit: 'SN-1002', env: 'PW_2' }, { unit: 'SN-1003', mac: '00:11:22:33:44:56', env: 'PW_3' }]), { env, only: ['S1.1-02'] });
     const fleet = check(run);
     expect(fleet.verdict).to.equal('FAIL');
-    expect(fleet.reason).to.match(/^units SN-1001 \(credential admin\) and SN-1002 \(fleet\[0\]\) share the same initial password; unit SN-1003 \(fleet\[1\]\): the password contains the last 6 hex digits of its MAC address, the last 4 hex digits of its MAC address \(evidence #\d+\)$/);
+    expect(fleet.reason).to.match(/^declared, not observed: units SN-1001 \(credential admin\) and SN-1002 \(fleet\[0\]\) share the same initial password; unit SN-1003 \(fleet\[1\]\): the password contains the last 6 hex digits of its MAC address, the last 4 hex digits of its MAC address \(evidence #\d+\)$/);
     expectNoPasswordIn(run.runDir, Object.values(env));
   });
 
@@ -218,7 +218,7 @@ describe('S1.1-02/unique-per-device/fleet in a run', function () {
     const run = await runProfile(profile([]), { env: { UUT_PASSWORD }, only: ['S1.1-02'] });
     const fleet = check(run);
     expect(fleet.verdict).to.equal('NOT_APPLICABLE');
-    expect(fleet.reason).to.match(/^uniqueness needs at least two units, and only 1 unit's initial password is known; its rules were met \(evidence #\d+\); add fleet\[\] with another unit/);
+    expect(fleet.reason).to.match(/^declared, not observed: uniqueness needs at least two units, and only 1 unit's initial password is known; its rules were met \(evidence #\d+\); add fleet\[\] with another unit/);
   });
 
   it('is NOT_APPLICABLE, with the reason, when the declared scheme sets no per-unit password', async () => {
