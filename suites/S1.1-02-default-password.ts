@@ -117,15 +117,20 @@ async function checkFleet(ctx: CheckContext, scheme: string | undefined): Promis
   });
   const evidence = ctx.evidence.record({
     kind: 'observation',
-    summary: `${DECLARED_NOT_OBSERVED}: initial passwords of ${units} unit(s) against the unique-per-device rules: ${findings.length === 0 ? 'all rules met' : `${findings.length} finding(s)`}`,
+    summary: declaredOnly(`initial passwords of ${units} unit(s) against the unique-per-device rules: ${findings.length === 0 ? 'all rules met' : `${findings.length} finding(s)`}`),
     data: { units, passwords: assessments, policy: ctx.policy.defaultPassword },
   });
-  if (findings.length > 0) return fail(`${DECLARED_NOT_OBSERVED}: ${findings.join('; ')} (evidence #${evidence.seq})`);
+  if (findings.length > 0) return fail(declaredOnly(`${findings.join('; ')} (evidence #${evidence.seq})`));
   if (units < 2) {
     // Evidence that cannot be gathered is not a doubt about the device: the other rules were met.
-    return notApplicable(`${DECLARED_NOT_OBSERVED}: uniqueness needs at least two units, and only ${units} unit's initial password is known; its rules were met (evidence #${evidence.seq}); add fleet[] with another unit of the same model to test uniqueness`);
+    return notApplicable(declaredOnly(`uniqueness needs at least two units, and only ${units} unit's initial password is known; its rules were met (evidence #${evidence.seq}); add fleet[] with another unit of the same model to test uniqueness`));
   }
-  return pass(`${DECLARED_NOT_OBSERVED}: ${units} units have distinct initial passwords, none derived from MAC, serial number or model, none a universal default, all meeting the strength rule (evidence #${evidence.seq})`);
+  return pass(declaredOnly(`${units} units have distinct initial passwords, none derived from MAC, serial number or model, none a universal default, all meeting the strength rule (evidence #${evidence.seq})`));
+}
+
+/** The fleet check judges the profile's passwords, so everything it says is marked as declared. */
+function declaredOnly(text: string): string {
+  return `${DECLARED_NOT_OBSERVED}: ${text}`;
 }
 
 async function checkFirstUse(ctx: CheckContext, service: Service): Promise<CheckOutcome> {
